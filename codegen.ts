@@ -1,0 +1,36 @@
+import type { CodegenConfig } from '@graphql-codegen/cli';
+
+const AWS_ENUMS = ['ConnectionState', 'LagState', 'HasLogicalRedundancy', 'EncryptionMode', 'PortEncryptionStatus', 'MacSecKeyState'];
+
+// Resolver types for src/resolvers/. Type resolvers receive the AWS SDK's own
+// output shapes as parents (mappers), so nothing is copied between models.
+const config: CodegenConfig = {
+  schema: 'schema/*.graphql',
+  emitLegacyCommonJSImports: false,
+  generates: {
+    'src/__generated__/resolvers-types.ts': {
+      plugins: ['typescript', 'typescript-resolvers'],
+      config: {
+        useTypeImports: true,
+        enumsAsTypes: true,
+        useIndexSignature: true,
+        contextType: '../context.js#GatewayContext',
+        mapperTypeSuffix: 'Model',
+        mappers: {
+          Connection: '@aws-sdk/client-direct-connect#Connection',
+          Lag: '@aws-sdk/client-direct-connect#Lag',
+          Tag: '@aws-sdk/client-direct-connect#Tag',
+          MacSecKey: '@aws-sdk/client-direct-connect#MacSecKey',
+          DisassociateConnectionFromLagSuccess: '../directconnect/disassociation.js#DisassociationSuccess',
+        },
+        scalars: { DateTime: 'Date' },
+        enumValues: Object.fromEntries(
+          AWS_ENUMS.map((name) => [name, `../resolvers/enumValues.js#${name}`]),
+        ),
+        resolversNonOptionalTypename: { unionMember: true, interfaceImplementingType: true },
+      },
+    },
+  },
+};
+
+export default config;

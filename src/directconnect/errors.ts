@@ -1,0 +1,180 @@
+import { GraphQLError } from 'graphql';
+import type { DirectConnectErrorCode } from '../__generated__/resolvers-types.js';
+
+// One place that turns whatever an AWS SDK call threw into a stable gateway code
+// (DESIGN.md §5). AWS is authoritative: we read its error name, status and message;
+// nothing here predicts what AWS would say.
+
+export interface ClassifiedAwsError {
+  code: DirectConnectErrorCode;
+  /** A message a person can act on; AWS's own message is kept where it has one. */
+  message: string;
+  retryable: boolean;
+  awsRequestId?: string;
+  awsErrorName?: string;
+  /** AWS's message verbatim, for callers that enrich the classification. */
+  awsMessage?: string;
+}
+
+const RETRYABLE = new Set<DirectConnectErrorCode>(['THROTTLED', 'RESOURCE_BUSY', 'AWS_SERVER_ERROR', 'AWS_UNAVAILABLE']);
+
+export const isRetryable = (code: DirectConnectErrorCode): boolean => RETRYABLE.has(code);
+
+// The throttling names both botocore and the JS SDK retry on (AWS-NOTES.md "Retries").
+const THROTTLING_NAMES = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'ThrottledException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'SlowDown',
+  'ProvisionedThroughputExceededException',
+  'BandwidthLimitExceeded',
+  'LimitExceededException',
+  'PriorRequestNotComplete',
+  'EC2ThrottledException',
+]);
+
+const ACCESS_DENIED_NAMES = new Set([
+  'AccessDeniedException',
+  'AccessDenied',
+  'UnrecognizedClientException',
+  'InvalidClientTokenId',
+  'InvalidSignatureException',
+  'SignatureDoesNotMatch',
+  'IncompleteSignature',
+  'MissingAuthenticationToken',
+  'MissingAuthenticationTokenException',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'CredentialsProviderError',
+]);
+
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_SOCKET',
+]);
+
+const TIMEOUT_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'AbortError']);
+
+// Known fragments of DirectConnectClientException messages (AWS-NOTES.md, "Error messages").
+const CLIENT_MESSAGE_RULES: Array<{ pattern: RegExp; code: DirectConnectErrorCode }> = [
+  { pattern: /Lag does not exist|Could not find Lag/i, code: 'LAG_NOT_FOUND' },
+  { pattern: /Connection does not exist|Could not find Connection/i, code: 'CONNECTION_NOT_FOUND' },
+  { pattern: /invalid format/i, code: 'BAD_USER_INPUT' },
+  { pattern: /is in a transitioning state/i, code: 'RESOURCE_BUSY' },
+];
+
+interface SdkErrorShape {
+  name?: unknown;
+  message?: unknown;
+  code?: unknown;
+  $fault?: unknown;
+  $metadata?: { httpStatusCode?: number; requestId?: string; attempts?: number };
+  $response?: { statusCode?: number };
+  cause?: unknown;
+}
+
+function describe(error: SdkErrorShape): { name: string; message: string } {
+  return {
+    name: typeof error.name === 'string' ? error.name : 'Error',
+    message: typeof error.message === 'string' ? error.message : '',
+  };
+}
+
+function networkCode(error: SdkErrorShape): string | undefined {
+  for (let e: SdkErrorShape | undefined = error, depth = 0; e && depth < 4; e = e.cause as SdkErrorShape, depth++) {
+    if (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) return e.code;
+  }
+  return undefined;
+}
+
+export function classifyAwsError(thrown: unknown): ClassifiedAwsError {
+  // Loaders hand on failures they already classified.
+  if (thrown instanceof DirectConnectGatewayError) return thrown.classified;
+  const error: SdkErrorShape = typeof thrown === 'object' && thrown !== null ? (thrown as SdkErrorShape) : {};
+  const { name, message } = describe(error);
+  const status = error.$metadata?.httpStatusCode ?? error.$response?.statusCode;
+  const awsRequestId = error.$metadata?.requestId || undefined;
+  const attempts = error.$metadata?.attempts;
+  const afterRetries = attempts && attempts > 1 ? ` after ${attempts} attempts` : '';
+  const answered = status !== undefined && status >= 400;
+  const make = (code: DirectConnectErrorCode, text: string): ClassifiedAwsError => ({
+    code,
+    message: text,
+    retryable: isRetryable(code),
+    awsRequestId,
+    awsErrorName: answered ? name : undefined,
+    awsMessage: answered ? message : undefined,
+  });
+
+  if (THROTTLING_NAMES.has(name) || status === 429) {
+    return make('THROTTLED', `AWS Direct Connect throttled the request${afterRetries} (${name}: ${message || 'Rate exceeded'}). Retry with backoff.`);
+  }
+  if (ACCESS_DENIED_NAMES.has(name) || status === 401 || status === 403) {
+    return make(
+      'AWS_ACCESS_DENIED',
+      `AWS refused the gateway's credentials or permissions (${name}${message ? `: ${message}` : ''}). An operator must fix the gateway's AWS credentials or IAM policy.`,
+    );
+  }
+  if (name === 'DirectConnectClientException') {
+    const rule = CLIENT_MESSAGE_RULES.find((r) => r.pattern.test(message));
+    return make(rule?.code ?? 'AWS_CLIENT_ERROR', message || 'AWS Direct Connect rejected the request.');
+  }
+  if (name === 'DirectConnectServerException' || (status !== undefined && status >= 500)) {
+    return make('AWS_SERVER_ERROR', `AWS Direct Connect failed with a server error${afterRetries} (${name}${message ? `: ${message}` : ''}). Retry later.`);
+  }
+  if (status !== undefined && status >= 400) {
+    return make('AWS_CLIENT_ERROR', `AWS Direct Connect rejected the request (${name}${message ? `: ${message}` : ''}).`);
+  }
+  if (TIMEOUT_NAMES.has(name)) {
+    return make('AWS_UNAVAILABLE', `AWS Direct Connect did not answer in time${afterRetries}. Retry later.`);
+  }
+  const network = networkCode(error);
+  if (network) {
+    return make('AWS_UNAVAILABLE', `AWS Direct Connect could not be reached${afterRetries} (${network}). Retry later.`);
+  }
+  // What is left: a 2xx answer the SDK could not read (non-JSON, truncated JSON),
+  // or a failure before any answer. Either way AWS gave us nothing usable.
+  return make(
+    'AWS_UNAVAILABLE',
+    `AWS Direct Connect answered something the gateway could not read${afterRetries} (${name}). Retry later.`,
+  );
+}
+
+/** A typed error for `errors[]`: queries, and anything a mutation cannot return as data. */
+export class DirectConnectGatewayError extends GraphQLError {
+  readonly classified: ClassifiedAwsError;
+
+  constructor(classified: Omit<ClassifiedAwsError, 'retryable'> & { retryable?: boolean }, originalError?: unknown) {
+    const retryable = classified.retryable ?? isRetryable(classified.code);
+    super(classified.message, {
+      originalError: originalError instanceof Error ? originalError : undefined,
+      extensions: {
+        code: classified.code,
+        retryable,
+        ...(classified.awsRequestId ? { awsRequestId: classified.awsRequestId } : {}),
+      },
+    });
+    this.name = 'DirectConnectGatewayError';
+    this.classified = { ...classified, retryable };
+  }
+
+  static fromAws(error: unknown): DirectConnectGatewayError {
+    return error instanceof DirectConnectGatewayError ? error : new DirectConnectGatewayError(classifyAwsError(error), error);
+  }
+
+  static badUserInput(message: string): DirectConnectGatewayError {
+    return new DirectConnectGatewayError({ code: 'BAD_USER_INPUT', message });
+  }
+}

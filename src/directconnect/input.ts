@@ -1,0 +1,59 @@
+import { DirectConnectGatewayError } from './errors.js';
+
+// Input checks that run before any AWS call (DESIGN.md §5): a malformed ID or an
+// unserved region never reaches AWS.
+
+const CONNECTION_ID = /^dxcon-[a-z0-9]{8,21}$/;
+const LAG_ID = /^dxlag-[a-z0-9]{8,21}$/;
+
+export interface InputProblem {
+  field: string;
+  message: string;
+}
+
+export interface ServedRegions {
+  defaultRegion: string;
+  regions: readonly string[];
+}
+
+/** Quotes a caller's value for a message without echoing megabytes back. */
+function quote(value: string): string {
+  return JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value);
+}
+
+export function checkConnectionId(value: string, field = 'connectionId'): InputProblem | undefined {
+  if (CONNECTION_ID.test(value)) return undefined;
+  return {
+    field,
+    message: `${field} ${quote(value)} is not a Direct Connect connection ID: expected "dxcon-" followed by 8 to 21 lowercase letters or digits, e.g. "dxcon-fg9607vm".`,
+  };
+}
+
+export function checkLagId(value: string, field = 'lagId'): InputProblem | undefined {
+  if (LAG_ID.test(value)) return undefined;
+  return {
+    field,
+    message: `${field} ${quote(value)} is not a LAG ID: expected "dxlag-" followed by 8 to 21 lowercase letters or digits, e.g. "dxlag-ffrz71kw".`,
+  };
+}
+
+/** The region to use: the one asked for if this gateway serves it, else the default. */
+export function resolveRegion(
+  requested: string | null | undefined,
+  served: ServedRegions,
+  field = 'region',
+): { region: string } | InputProblem {
+  if (requested === null || requested === undefined) return { region: served.defaultRegion };
+  if (served.regions.includes(requested)) return { region: requested };
+  return {
+    field,
+    message: `${field} ${quote(requested)} is not served by this gateway; use one of: ${served.regions.join(', ')}.`,
+  };
+}
+
+/** For queries: a problem becomes a BAD_USER_INPUT entry in `errors[]`. */
+export function assertValid<T extends object>(result: T | InputProblem | undefined): asserts result is T | undefined {
+  if (result && 'message' in result && 'field' in result) {
+    throw DirectConnectGatewayError.badUserInput(result.message);
+  }
+}

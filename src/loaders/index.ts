@@ -1,0 +1,122 @@
+import DataLoader from 'dataloader';
+import type { Connection, Lag } from '@aws-sdk/client-direct-connect';
+import type { DirectConnectService } from '../directconnect/service.js';
+import { DirectConnectGatewayError } from '../directconnect/errors.js';
+
+// Per-request batching (DESIGN.md §6). Keys are region + ID. A batch with one key
+// for a region asks AWS for that ID; with several it lists the whole region once
+// and picks. Region lists are loaders too, so a request lists a region at most
+// once, and every list primes the by-ID loaders.
+
+export interface RegionalId {
+  region: string;
+  id: string;
+}
+
+export interface Loaders {
+  lagById: DataLoader<RegionalId, Lag | null, string>;
+  connectionById: DataLoader<RegionalId, Connection | null, string>;
+  lagsInRegion: DataLoader<string, Lag[]>;
+  connectionsInRegion: DataLoader<string, Connection[]>;
+  /** Remembers connections AWS returned (a LAG's members, a mutation's result). */
+  primeConnections(connections: readonly Connection[], region: string): void;
+}
+
+const cacheKeyFn = (key: RegionalId) => `${key.region}/${key.id}`;
+
+function groupByRegion(keys: readonly RegionalId[]): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const { region, id } of keys) {
+    const ids = groups.get(region) ?? [];
+    if (!ids.includes(id)) ids.push(id);
+    groups.set(region, ids);
+  }
+  return groups;
+}
+
+/**
+ * The batch function shared by both by-ID loaders: per region, one Describe call
+ * (one ID) or one region listing (several), run concurrently across regions.
+ */
+function batchById<T>(
+  describeOne: (region: string, id: string) => Promise<T | null>,
+  listRegion: (region: string) => Promise<T[]>,
+  idOf: (item: T) => string | undefined,
+) {
+  return async (keys: readonly RegionalId[]): Promise<Array<T | null | Error>> => {
+    const found = new Map<string, T | null | Error>();
+    await Promise.all(
+      [...groupByRegion(keys)].map(async ([region, ids]) => {
+        try {
+          if (ids.length === 1) {
+            const id = ids[0]!;
+            found.set(cacheKeyFn({ region, id }), await describeOne(region, id));
+            return;
+          }
+          const byId = new Map((await listRegion(region)).map((item) => [idOf(item), item]));
+          for (const id of ids) found.set(cacheKeyFn({ region, id }), byId.get(id) ?? null);
+        } catch (error) {
+          const failure = DirectConnectGatewayError.fromAws(error);
+          for (const id of ids) found.set(cacheKeyFn({ region, id }), failure);
+        }
+      }),
+    );
+    return keys.map((key) => found.get(cacheKeyFn(key)) ?? null);
+  };
+}
+
+export function createLoaders(service: DirectConnectService): Loaders {
+  const lagById: Loaders['lagById'] = new DataLoader(
+    batchById(
+      (region, id) => service.describeLag(region, id),
+      (region) => lagsInRegion.load(region),
+      (lag) => lag.lagId,
+    ),
+    { cacheKeyFn },
+  );
+
+  const connectionById: Loaders['connectionById'] = new DataLoader(
+    batchById(
+      (region, id) => service.describeConnection(region, id),
+      (region) => connectionsInRegion.load(region),
+      (connection) => connection.connectionId,
+    ),
+    { cacheKeyFn },
+  );
+
+  const primeConnections = (connections: readonly Connection[], region: string) => {
+    for (const connection of connections) {
+      if (connection.connectionId) {
+        connectionById.prime({ region: connection.region ?? region, id: connection.connectionId }, connection);
+      }
+    }
+  };
+
+  const regionList = <T>(list: (region: string) => Promise<T[]>, prime: (items: T[], region: string) => void) =>
+    new DataLoader<string, T[]>((regions) =>
+      Promise.all(
+        regions.map(async (region) => {
+          try {
+            const items = await list(region);
+            prime(items, region);
+            return items;
+          } catch (error) {
+            return DirectConnectGatewayError.fromAws(error);
+          }
+        }),
+      ),
+    );
+
+  const lagsInRegion = regionList(
+    (region) => service.describeLags(region),
+    (lags, region) => {
+      for (const lag of lags) {
+        if (lag.lagId) lagById.prime({ region: lag.region ?? region, id: lag.lagId }, lag);
+      }
+    },
+  );
+
+  const connectionsInRegion = regionList((region) => service.describeConnections(region), primeConnections);
+
+  return { lagById, connectionById, lagsInRegion, connectionsInRegion, primeConnections };
+}

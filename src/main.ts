@@ -1,0 +1,54 @@
+import { pino } from 'pino';
+import { ConfigError, loadConfig } from './config.js';
+import { start } from './start.js';
+
+const logger = pino({ name: 'dxgraph' });
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+
+  const running = await start(config, logger);
+  logger.info(
+    { url: running.url, backend: config.backend, regions: running.regions, emulator: running.emulatorUrl },
+    `dxgraph ready at ${running.url}${config.introspection ? ' (open it in a browser for Apollo Sandbox)' : ''}`,
+  );
+  if (running.emulatorUrl) {
+    logger.info(
+      `embedded emulator at ${running.emulatorUrl}; try: aws directconnect describe-lags --endpoint-url ${running.emulatorUrl} --region ${config.defaultRegion}`,
+    );
+  }
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'draining in-flight requests, then stopping');
+    running.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'error while stopping');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+  } else {
+    logger.fatal({ err: error }, 'dxgraph failed to start');
+  }
+  process.exit(1);
+});

@@ -1,0 +1,15 @@
+import type { ConnectionResolvers } from '../__generated__/resolvers-types.js';
+import { knownEnumValue } from './enums.js';
+
+export const Connection: ConnectionResolvers = {
+  connectionState: (connection, _args, { logger }) => knownEnumValue('ConnectionState', connection.connectionState, logger),
+  hasLogicalRedundancy: (connection, _args, { logger }) =>
+    knownEnumValue('HasLogicalRedundancy', connection.hasLogicalRedundancy, logger),
+  encryptionMode: (connection, _args, { logger }) => knownEnumValue('EncryptionMode', connection.encryptionMode, logger),
+  portEncryptionStatus: (connection, _args, { logger }) =>
+    knownEnumValue('PortEncryptionStatus', connection.portEncryptionStatus, logger),
+  tags: (connection) => connection.tags ?? [],
+  macSecKeys: (connection) => connection.macSecKeys ?? [],
+  lag: (connection, _args, { loaders }) =>
+    connection.lagId && connection.region ? loaders.lagById.load({ region: connection.region, id: connection.lagId }) : null,
+};

@@ -1,0 +1,16 @@
+import type { LagResolvers } from '../__generated__/resolvers-types.js';
+import { knownEnumValue } from './enums.js';
+
+export const Lag: LagResolvers = {
+  lagState: (lag, _args, { logger }) => knownEnumValue('LagState', lag.lagState, logger),
+  hasLogicalRedundancy: (lag, _args, { logger }) => knownEnumValue('HasLogicalRedundancy', lag.hasLogicalRedundancy, logger),
+  encryptionMode: (lag, _args, { logger }) => knownEnumValue('EncryptionMode', lag.encryptionMode, logger),
+  tags: (lag) => lag.tags ?? [],
+  macSecKeys: (lag) => lag.macSecKeys ?? [],
+  // DescribeLags already lists the members in full; no further AWS call.
+  connections: (lag, _args, { loaders }) => {
+    const members = lag.connections ?? [];
+    if (lag.region) loaders.primeConnections(members, lag.region);
+    return members;
+  },
+};

@@ -1,0 +1,6 @@
+import type { MacSecKeyResolvers } from '../__generated__/resolvers-types.js';
+import { knownEnumValue } from './enums.js';
+
+export const MacSecKey: MacSecKeyResolvers = {
+  state: (key, _args, { logger }) => knownEnumValue('MacSecKeyState', key.state, logger),
+};

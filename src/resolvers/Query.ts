@@ -1,0 +1,37 @@
+import type { QueryResolvers } from '../__generated__/resolvers-types.js';
+import { DirectConnectGatewayError } from '../directconnect/errors.js';
+import { assertValid, checkConnectionId, checkLagId, resolveRegion } from '../directconnect/input.js';
+
+export const Query: QueryResolvers = {
+  connection: (_parent, { connectionId, region }, { loaders, regions }) => {
+    assertValid(checkConnectionId(connectionId));
+    const served = resolveRegion(region, regions);
+    assertValid(served);
+    return loaders.connectionById.load({ region: served.region, id: connectionId });
+  },
+
+  connections: async (_parent, { region, lagId }, { loaders, regions }) => {
+    const served = resolveRegion(region, regions);
+    assertValid(served);
+    if (lagId === null || lagId === undefined) return loaders.connectionsInRegion.load(served.region);
+    assertValid(checkLagId(lagId));
+    const lag = await loaders.lagById.load({ region: served.region, id: lagId });
+    if (!lag) {
+      throw new DirectConnectGatewayError({ code: 'LAG_NOT_FOUND', message: `No LAG ${lagId} exists in ${served.region}.` });
+    }
+    return lag.connections ?? [];
+  },
+
+  lag: (_parent, { lagId, region }, { loaders, regions }) => {
+    assertValid(checkLagId(lagId));
+    const served = resolveRegion(region, regions);
+    assertValid(served);
+    return loaders.lagById.load({ region: served.region, id: lagId });
+  },
+
+  lags: (_parent, { region }, { loaders, regions }) => {
+    const served = resolveRegion(region, regions);
+    assertValid(served);
+    return loaders.lagsInRegion.load(served.region);
+  },
+};

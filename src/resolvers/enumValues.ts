@@ -1,0 +1,60 @@
+// The one table from GraphQL enum values to the strings AWS sends. codegen.ts
+// points its `enumValues` here to type the resolvers, and enums.ts hands the same
+// objects to Apollo at run time.
+
+export enum ConnectionState {
+  ORDERING = 'ordering',
+  REQUESTED = 'requested',
+  PENDING = 'pending',
+  AVAILABLE = 'available',
+  DOWN = 'down',
+  DELETING = 'deleting',
+  DELETED = 'deleted',
+  REJECTED = 'rejected',
+  UNKNOWN = 'unknown',
+}
+
+export enum LagState {
+  REQUESTED = 'requested',
+  PENDING = 'pending',
+  AVAILABLE = 'available',
+  DOWN = 'down',
+  DELETING = 'deleting',
+  DELETED = 'deleted',
+  UNKNOWN = 'unknown',
+}
+
+export enum HasLogicalRedundancy {
+  UNKNOWN = 'unknown',
+  YES = 'yes',
+  NO = 'no',
+}
+
+export enum EncryptionMode {
+  NO_ENCRYPT = 'no_encrypt',
+  SHOULD_ENCRYPT = 'should_encrypt',
+  MUST_ENCRYPT = 'must_encrypt',
+}
+
+export enum PortEncryptionStatus {
+  ENCRYPTION_UP = 'Encryption Up',
+  ENCRYPTION_DOWN = 'Encryption Down',
+}
+
+export enum MacSecKeyState {
+  ASSOCIATING = 'associating',
+  ASSOCIATED = 'associated',
+  DISASSOCIATING = 'disassociating',
+  DISASSOCIATED = 'disassociated',
+}
+
+export const enumValues = {
+  ConnectionState,
+  LagState,
+  HasLogicalRedundancy,
+  EncryptionMode,
+  PortEncryptionStatus,
+  MacSecKeyState,
+};
+
+export type AwsEnumName = keyof typeof enumValues;

@@ -1,0 +1,33 @@
+import type { Logger } from 'pino';
+import { enumValues, type AwsEnumName } from './enumValues.js';
+
+type EnumOf<N extends AwsEnumName> = (typeof enumValues)[N][keyof (typeof enumValues)[N]];
+
+const known = Object.fromEntries(
+  Object.entries(enumValues).map(([name, values]) => [name, new Set<string>(Object.values(values))]),
+) as Record<AwsEnumName, Set<string>>;
+
+const reported = new Set<string>();
+
+/**
+ * AWS adds enum values without notice; an unknown one must not fail the whole
+ * response (graphql-js refuses to serialise it). It becomes UNKNOWN where the
+ * enum has that value, null otherwise, and is logged once per process.
+ */
+export function knownEnumValue<N extends AwsEnumName>(
+  name: N,
+  value: string | undefined | null,
+  logger: Logger,
+): EnumOf<N> | null {
+  if (value === undefined || value === null) return null;
+  if (known[name].has(value)) return value as EnumOf<N>;
+  if (!reported.has(`${name}:${value}`)) {
+    reported.add(`${name}:${value}`);
+    logger.warn({ enum: name, value }, 'AWS returned an enum value this gateway does not know; mapped to UNKNOWN or null');
+  }
+  const values = enumValues[name] as Record<string, string>;
+  return (values.UNKNOWN ?? null) as EnumOf<N> | null;
+}
+
+/** Apollo's enum resolvers: GraphQL value → the string AWS uses. */
+export const enumResolvers = enumValues;

@@ -1,0 +1,22 @@
+import { DateTimeResolver } from 'graphql-scalars';
+import type { Resolvers } from '../__generated__/resolvers-types.js';
+import { Connection } from './Connection.js';
+import { DisassociateConnectionFromLagSuccess } from './DisassociateConnectionFromLagSuccess.js';
+import { enumResolvers } from './enums.js';
+import { Lag } from './Lag.js';
+import { MacSecKey } from './MacSecKey.js';
+import { Mutation } from './Mutation.js';
+import { Query } from './Query.js';
+
+// Union and interface members carry `__typename`, which graphql-js's default
+// type resolver reads, so the result union needs no resolver of its own.
+export const resolvers: Resolvers = {
+  Query,
+  Mutation,
+  Connection,
+  Lag,
+  MacSecKey,
+  DisassociateConnectionFromLagSuccess,
+  DateTime: DateTimeResolver,
+  ...enumResolvers,
+};

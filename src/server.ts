@@ -1,0 +1,137 @@
+import http from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import cors from 'cors';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import {
+  ApolloServerPluginLandingPageLocalDefault,
+} from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { GraphQLFormattedError } from 'graphql';
+import type { Logger } from 'pino';
+import { createContextFactory, type GatewayContext } from './context.js';
+import type { DirectConnectService } from './directconnect/service.js';
+import type { ServedRegions } from './directconnect/input.js';
+import { resolvers } from './resolvers/index.js';
+import { loadTypeDefs } from './schema.js';
+
+export interface GatewayDeps {
+  directConnect: DirectConnectService;
+  regions: ServedRegions;
+  logger: Logger;
+  /** Introspection and the Sandbox landing page (DESIGN.md §3: on with the emulator). */
+  introspection: boolean;
+  /** No stack traces, internal errors masked. */
+  production: boolean;
+}
+
+export interface Gateway {
+  app: express.Express;
+  httpServer: http.Server;
+  /** Resolves to the GraphQL endpoint's URL. */
+  listen(port: number, host: string): Promise<string>;
+  /** Stops accepting, lets in-flight requests finish, then closes. */
+  stop(): Promise<void>;
+}
+
+// Codes a client can act on pass through as they are; anything else is a bug or
+// an unexpected failure and is masked in production.
+const PASS_THROUGH_CODES = new Set([
+  'BAD_USER_INPUT',
+  'CONNECTION_NOT_FOUND',
+  'LAG_NOT_FOUND',
+  'CONNECTION_NOT_IN_LAG',
+  'MINIMUM_LINKS_VIOLATION',
+  'RESOURCE_BUSY',
+  'THROTTLED',
+  'AWS_CLIENT_ERROR',
+  'AWS_SERVER_ERROR',
+  'AWS_UNAVAILABLE',
+  'AWS_ACCESS_DENIED',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  // Apollo's own request errors.
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+// Origins of Apollo's hosted and embedded Sandbox, which call the gateway from the browser.
+const SANDBOX_ORIGINS = ['https://studio.apollographql.com', 'https://sandbox.embed.apollographql.com'];
+const LOCAL_ORIGIN = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/;
+
+function maskUnexpected(logger: Logger, production: boolean) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const code = formatted.extensions?.code;
+    if (typeof code === 'string' && PASS_THROUGH_CODES.has(code)) {
+      return { ...formatted, extensions: { retryable: false, ...formatted.extensions } };
+    }
+    const correlationId = randomUUID();
+    logger.error({ err: error, correlationId, path: formatted.path }, 'unexpected error while resolving');
+    if (!production) {
+      return { ...formatted, extensions: { ...formatted.extensions, code: 'INTERNAL_SERVER_ERROR', retryable: false, correlationId } };
+    }
+    return {
+      message: `Internal server error. Quote correlation ID ${correlationId} when reporting it.`,
+      path: formatted.path,
+      locations: formatted.locations,
+      extensions: { code: 'INTERNAL_SERVER_ERROR', retryable: false, correlationId },
+    };
+  };
+}
+
+export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
+  const app = express();
+  const httpServer = http.createServer(app);
+  const landingPage: ApolloServerPlugin = deps.introspection
+    ? ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false })
+    : ApolloServerPluginLandingPageDisabled();
+
+  const apollo = new ApolloServer<GatewayContext>({
+    typeDefs: loadTypeDefs(),
+    resolvers,
+    introspection: deps.introspection,
+    includeStacktraceInErrorResponses: !deps.production,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    formatError: maskUnexpected(deps.logger, deps.production),
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), landingPage],
+    logger: deps.logger,
+  });
+  await apollo.start();
+
+  app.disable('x-powered-by');
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.use(
+    '/graphql',
+    cors<cors.CorsRequest>({
+      origin: (origin, callback) => callback(null, !origin || LOCAL_ORIGIN.test(origin) || SANDBOX_ORIGINS.includes(origin)),
+    }),
+    express.json({ limit: '100kb' }),
+    expressMiddleware(apollo, { context: createContextFactory(deps) }),
+  );
+
+  return {
+    app,
+    httpServer,
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => {
+          httpServer.off('error', reject);
+          const { port: bound } = httpServer.address() as AddressInfo;
+          const shownHost = host.includes(':') ? `[${host}]` : host;
+          resolve(`http://${shownHost}:${bound}/graphql`);
+        });
+      }),
+    stop: () => apollo.stop(),
+  };
+}

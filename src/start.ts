@@ -1,0 +1,78 @@
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import { ConfigError } from './config.js';
+import { createClientFactory } from './directconnect/clients.js';
+import { DirectConnectService } from './directconnect/service.js';
+import { createEmulator, type Emulator } from './emulator/index.js';
+import { createGateway } from './server.js';
+
+export interface Running {
+  /** The GraphQL endpoint. */
+  url: string;
+  /** The embedded emulator's base URL, when there is one. */
+  emulatorUrl?: string;
+  emulator?: Emulator;
+  regions: string[];
+  /** Drains the gateway, then closes the emulator. */
+  stop(): Promise<void>;
+}
+
+// Credentials the embedded emulator accepts; it checks no signature, so these are not secrets.
+const EMULATOR_CREDENTIALS = { accessKeyId: 'emulator', secretAccessKey: 'emulator' };
+
+/** The whole wiring `npm start` runs: config → emulator (if embedded) → gateway listening. */
+export async function start(config: Config, logger: Logger): Promise<Running> {
+  let emulator: Emulator | undefined;
+  let emulatorUrl: string | undefined;
+  if (config.backend === 'emulator') {
+    emulator = createEmulator({
+      seed: config.emulator.seed,
+      latencyMs: config.emulator.latencyMs,
+      transitionMs: config.emulator.transitionMs,
+    });
+    emulatorUrl = await emulator.listen(config.emulator.port, '127.0.0.1');
+  }
+
+  const regions = config.regions ?? emulator?.regions() ?? [config.defaultRegion];
+  if (!regions.includes(config.defaultRegion)) {
+    await emulator?.close();
+    throw new ConfigError([
+      `AWS_REGION: ${config.defaultRegion} is the default region, so it must be one the gateway serves (${regions.join(', ')})`,
+    ]);
+  }
+
+  const clients = createClientFactory({
+    endpoint: emulatorUrl ?? config.endpoint,
+    credentials: emulator ? EMULATOR_CREDENTIALS : undefined,
+    timeoutMs: config.aws.timeoutMs,
+    maxAttempts: config.aws.maxAttempts,
+  });
+  const gateway = await createGateway({
+    directConnect: new DirectConnectService(clients),
+    regions: { defaultRegion: config.defaultRegion, regions },
+    logger,
+    introspection: config.introspection,
+    production: config.production,
+  });
+
+  let url: string;
+  try {
+    url = await gateway.listen(config.port, config.host);
+  } catch (error) {
+    await gateway.stop();
+    await emulator?.close();
+    throw error;
+  }
+
+  return {
+    url,
+    emulatorUrl,
+    emulator,
+    regions,
+    async stop() {
+      await gateway.stop();
+      clients.destroyAll();
+      await emulator?.close();
+    },
+  };
+}
