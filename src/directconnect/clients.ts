@@ -22,8 +22,14 @@ export function createClientFactory(options: ClientOptions): ClientForRegion & {
         endpoint: options.endpoint,
         credentials: options.credentials,
         maxAttempts: options.maxAttempts,
-        // Per-attempt limits; the SDK's standard retry strategy retries throttling and 5xx.
-        requestHandler: { requestTimeout: options.timeoutMs, connectionTimeout: options.timeoutMs },
+        // Per-attempt limits; the SDK's standard retry strategy retries throttling, 5xx
+        // and timeouts. Without throwOnRequestTimeout the handler only logs a warning
+        // when requestTimeout passes and keeps waiting.
+        requestHandler: {
+          requestTimeout: options.timeoutMs,
+          connectionTimeout: options.timeoutMs,
+          throwOnRequestTimeout: true,
+        },
       });
       clients.set(region, client);
     }

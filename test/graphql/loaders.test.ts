@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+
+// DESIGN.md §6: any query costs at most one Describe call per resource kind per
+// region (a paged listing counts as one run). Proved on the large seed, with the
+// emulator's own request counts.
+
+let gw: TestGateway;
+beforeAll(async () => {
+  gw = await startTestGateway({ DX_EMULATOR_SEED: 'large' });
+});
+afterAll(async () => {
+  await gw.stop();
+});
+beforeEach(async () => {
+  await gw.reset();
+});
+
+const pages = (items: number) => Math.max(1, Math.ceil(items / 100));
+
+describe('loader batching on the large seed', () => {
+  it('connections → lag → connections → lag costs one DescribeLags and one paged DescribeConnections run', async () => {
+    const { body } = await gw.graphql(`{ connections { connectionId lag { lagId connections { connectionId lag { lagId } } } } }`);
+    expect(body.errors).toBeUndefined();
+    const connections = body.data.connections as Array<{ lag: { connections: unknown[] } | null }>;
+    expect(connections.length).toBeGreaterThan(300);
+    expect(connections.filter((c) => c.lag).length).toBeGreaterThan(100);
+    const calls = await gw.awsCalls();
+    expect(calls.DescribeLags).toBe(1);
+    expect(calls.DescribeConnections).toBe(pages(connections.length));
+    expect(Object.keys(calls).sort()).toEqual(['DescribeConnections', 'DescribeLags']);
+  });
+
+  it('lags → connections → lag costs a single DescribeLags and no DescribeConnections', async () => {
+    const { body } = await gw.graphql(`{ lags { lagId connections { connectionId lag { lagId } } } }`);
+    expect(body.errors).toBeUndefined();
+    expect(body.data.lags.length).toBeGreaterThan(10);
+    for (const lag of body.data.lags) {
+      for (const member of lag.connections) expect(member.lag.lagId).toBe(lag.lagId);
+    }
+    const calls = await gw.awsCalls();
+    expect(calls).toEqual({ DescribeLags: pages(body.data.lags.length) });
+  });
+
+  it('keeps to one run per kind per region when one query spans three regions', async () => {
+    const { body } = await gw.graphql(`{
+      a: connections(region: "us-east-1") { lag { lagId } }
+      b: connections(region: "us-west-2") { lag { lagId } }
+      c: connections(region: "eu-west-1") { lag { lagId } }
+    }`);
+    expect(body.errors).toBeUndefined();
+    const expectedPages = ['a', 'b', 'c'].reduce((sum, k) => sum + pages(body.data[k].length), 0);
+    const calls = await gw.awsCalls();
+    expect(calls.DescribeLags).toBe(3);
+    expect(calls.DescribeConnections).toBe(expectedPages);
+  });
+
+  it('asks for one LAG by ID when only one is needed', async () => {
+    const { body } = await gw.graphql(`{ connections(region: "us-west-2") { connectionId } }`);
+    const id = body.data.connections[0].connectionId;
+    await gw.reset();
+    const one = await gw.graphql(`{ connection(connectionId: "${id}", region: "us-west-2") { lag { lagId } } }`);
+    expect(one.body.errors).toBeUndefined();
+    const calls = await gw.awsCalls();
+    expect(calls.DescribeConnections).toBe(1);
+    expect(calls.DescribeLags ?? 0).toBeLessThanOrEqual(1);
+  });
+});

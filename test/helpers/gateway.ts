@@ -1,0 +1,68 @@
+import { pino } from 'pino';
+import { loadConfig } from '../../src/config.js';
+import { start, type Running } from '../../src/start.js';
+
+// End-to-end tests run the same wiring as `npm start` (src/start.ts), on ephemeral
+// ports and in production mode, and talk to it over real HTTP.
+
+export interface GraphQLResponse<T = any> {
+  status: number;
+  body: { data?: T; errors?: Array<{ message: string; path?: unknown[]; extensions?: Record<string, any> }> };
+}
+
+export interface TestGateway extends Running {
+  graphql<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  /** Emulator request counts since the last `resetStats()`, by AWS operation. */
+  awsCalls(): Promise<Record<string, number>>;
+  /** Reseeds the emulator and zeroes its counts. */
+  reset(): Promise<void>;
+  /** Adds an emulator fault rule through its HTTP control route. */
+  fault(spec: Record<string, unknown>): Promise<void>;
+  clearFaults(): Promise<void>;
+}
+
+export async function startTestGateway(env: Record<string, string> = {}): Promise<TestGateway> {
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    PORT: '0',
+    DX_EMULATOR_PORT: '0',
+    DX_EMULATOR_TRANSITION_MS: '300',
+    ...env,
+  });
+  const running = await start(config, pino({ level: 'silent' }));
+  const control = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${running.emulatorUrl}/_emulator/${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`emulator ${method} ${path}: ${response.status} ${await response.text()}`);
+    return response.json();
+  };
+  return {
+    ...running,
+    async graphql(query, variables) {
+      const response = await fetch(running.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query, variables }),
+      });
+      return { status: response.status, body: (await response.json()) as GraphQLResponse["body"] };
+    },
+    async awsCalls() {
+      return ((await control('GET', 'stats')) as { requests: Record<string, number> }).requests;
+    },
+    async reset() {
+      await control('POST', 'reset');
+    },
+    async fault(spec) {
+      await control('POST', 'faults', spec);
+    },
+    async clearFaults() {
+      await control('DELETE', 'faults');
+    },
+  };
+}
+
+/** Sum of all AWS calls in a stats snapshot. */
+export const totalCalls = (stats: Record<string, number>) => Object.values(stats).reduce((a, b) => a + b, 0);
