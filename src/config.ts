@@ -47,19 +47,30 @@ const envSchema = z
     DX_MAX_ATTEMPTS: positiveInt(3, 10),
     GRAPHQL_INTROSPECTION: booleanFlag.optional(),
     NODE_ENV: z.string().default('development'),
-  })
-  .superRefine((env, ctx) => {
-    if (env.DX_ENDPOINT && env.DX_BACKEND !== 'aws') {
-      ctx.addIssue({ code: 'custom', path: ['DX_ENDPOINT'], message: 'is only used with DX_BACKEND=aws' });
-    }
-    if (env.DX_REGIONS && !env.DX_REGIONS.includes(env.AWS_REGION)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['AWS_REGION'],
-        message: `${env.AWS_REGION} is the default region, so it must be one of DX_REGIONS (${env.DX_REGIONS.join(', ')})`,
-      });
-    }
   });
+
+type Env = z.infer<typeof envSchema>;
+
+/**
+ * Rules that span variables. They run even when other variables are invalid, so
+ * every problem is reported at once, and each reads only variables that parsed.
+ */
+function crossProblems(input: Record<string, string | undefined>): string[] {
+  const field = <K extends keyof Env>(name: K): Env[K] | undefined => {
+    const parsed = envSchema.shape[name].safeParse(input[name]);
+    return parsed.success ? (parsed.data as Env[K]) : undefined;
+  };
+  const problems: string[] = [];
+  if (input.DX_ENDPOINT !== undefined && field('DX_BACKEND') === 'emulator') {
+    problems.push('DX_ENDPOINT: is only used with DX_BACKEND=aws');
+  }
+  const regions = field('DX_REGIONS');
+  const defaultRegion = field('AWS_REGION');
+  if (regions && defaultRegion && !regions.includes(defaultRegion)) {
+    problems.push(`AWS_REGION: ${defaultRegion} is the default region, so it must be one of DX_REGIONS (${regions.join(', ')})`);
+  }
+  return problems;
+}
 
 export interface Config {
   port: number;
@@ -91,15 +102,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
   );
   const parsed = envSchema.safeParse(input);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => {
-        const name = issue.path.join('.') || 'environment';
-        const given = typeof issue.path[0] === 'string' ? input[issue.path[0]] : undefined;
-        return `${name}: ${issue.message}${given === undefined ? '' : ` (got "${given}")`}`;
-      }),
-    );
-  }
+  const problems = [
+    ...(parsed.error?.issues ?? []).map((issue) => {
+      const name = issue.path.join('.') || 'environment';
+      const given = typeof issue.path[0] === 'string' ? input[issue.path[0]] : undefined;
+      return `${name}: ${issue.message}${given === undefined ? '' : ` (got "${given}")`}`;
+    }),
+    ...crossProblems(input),
+  ];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   const regions = e.DX_REGIONS ?? (e.DX_BACKEND === 'aws' ? [e.AWS_REGION] : undefined);
   return {

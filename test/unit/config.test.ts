@@ -1,0 +1,228 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+// DESIGN.md §3: pinned names and defaults, every problem reported at once.
+
+function problemsOf(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error(`expected a ConfigError for ${JSON.stringify(env)}`);
+}
+
+describe('loadConfig defaults', () => {
+  const config = loadConfig({});
+
+  it('serves on 127.0.0.1:4000', () => {
+    expect(config.port).toBe(4000);
+    expect(config.host).toBe('127.0.0.1');
+  });
+
+  it('uses the embedded emulator with demo data on port 4566', () => {
+    expect(config.backend).toBe('emulator');
+    expect(config.emulator.port).toBe(4566);
+    expect(config.emulator.seed).toBe('demo');
+  });
+
+  it('defaults the region to us-east-1 and leaves the served regions to the emulator', () => {
+    expect(config.defaultRegion).toBe('us-east-1');
+    expect(config.regions).toBeUndefined();
+  });
+
+  it('has no custom endpoint', () => {
+    expect(config.endpoint).toBeUndefined();
+  });
+
+  it('turns introspection on with the emulator', () => {
+    expect(config.introspection).toBe(true);
+  });
+
+  it('does not read process.env when given an environment', () => {
+    const saved = process.env.PORT;
+    process.env.PORT = '5999';
+    try {
+      expect(loadConfig({}).port).toBe(4000);
+    } finally {
+      if (saved === undefined) delete process.env.PORT;
+      else process.env.PORT = saved;
+    }
+  });
+});
+
+describe('loadConfig with the aws backend', () => {
+  it('turns introspection off by default', () => {
+    expect(loadConfig({ DX_BACKEND: 'aws' }).introspection).toBe(false);
+  });
+
+  it('serves only the default region unless DX_REGIONS says otherwise', () => {
+    expect(loadConfig({ DX_BACKEND: 'aws' }).regions).toEqual(['us-east-1']);
+    expect(loadConfig({ DX_BACKEND: 'aws', AWS_REGION: 'eu-west-1' }).regions).toEqual(['eu-west-1']);
+  });
+
+  it('accepts a custom endpoint', () => {
+    expect(loadConfig({ DX_BACKEND: 'aws', DX_ENDPOINT: 'http://127.0.0.1:4566' }).endpoint).toBe('http://127.0.0.1:4566');
+  });
+});
+
+describe('GRAPHQL_INTROSPECTION', () => {
+  it.each([
+    ['aws', 'true', true],
+    ['aws', '1', true],
+    ['emulator', 'false', false],
+    ['emulator', '0', false],
+    ['emulator', 'true', true],
+    ['aws', 'false', false],
+  ])('with DX_BACKEND=%s and GRAPHQL_INTROSPECTION=%s is %s', (backend, flag, expected) => {
+    expect(loadConfig({ DX_BACKEND: backend, GRAPHQL_INTROSPECTION: flag }).introspection).toBe(expected);
+  });
+
+  it('rejects a value that is not a boolean', () => {
+    const problems = problemsOf({ GRAPHQL_INTROSPECTION: 'yes' });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^GRAPHQL_INTROSPECTION: /);
+    expect(problems[0]).toContain('"yes"');
+  });
+});
+
+describe('settings', () => {
+  it('reads every pinned variable', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      HOST: '0.0.0.0',
+      DX_BACKEND: 'emulator',
+      AWS_REGION: 'eu-west-1',
+      DX_REGIONS: 'eu-west-1,us-west-2',
+      DX_EMULATOR_PORT: '4567',
+      DX_EMULATOR_SEED: 'large',
+      NODE_ENV: 'production',
+    });
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '0.0.0.0',
+      backend: 'emulator',
+      defaultRegion: 'eu-west-1',
+      regions: ['eu-west-1', 'us-west-2'],
+      emulator: { port: 4567, seed: 'large' },
+      production: true,
+    });
+  });
+
+  it('is not in production mode unless NODE_ENV=production', () => {
+    expect(loadConfig({}).production).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'test' }).production).toBe(false);
+  });
+});
+
+describe('DX_REGIONS', () => {
+  it('splits on commas and trims spaces and empty entries', () => {
+    expect(loadConfig({ DX_REGIONS: ' us-east-1 , eu-west-1,,' }).regions).toEqual(['us-east-1', 'eu-west-1']);
+  });
+
+  it('requires AWS_REGION to be among them', () => {
+    const problems = problemsOf({ AWS_REGION: 'us-east-1', DX_REGIONS: 'eu-west-1,us-west-2' });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^AWS_REGION: /);
+    expect(problems[0]).toContain('DX_REGIONS');
+    expect(problems[0]).toContain('eu-west-1, us-west-2');
+  });
+
+  it('requires the default AWS_REGION to be among them when AWS_REGION is unset', () => {
+    expect(problemsOf({ DX_REGIONS: 'eu-west-1' })[0]).toMatch(/^AWS_REGION: .*us-east-1/);
+  });
+
+  it('rejects a name that is not a region', () => {
+    const problems = problemsOf({ DX_REGIONS: 'us-east-1,mars' });
+    expect(problems.length).toBeGreaterThanOrEqual(1);
+    expect(problems.every((p) => p.startsWith('DX_REGIONS'))).toBe(true);
+  });
+
+  it('rejects a list with no region in it', () => {
+    const problems = problemsOf({ DX_REGIONS: ' , ' });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^DX_REGIONS: .*at least one region/);
+  });
+});
+
+describe('validation', () => {
+  it('reports every bad value together, each naming its variable', () => {
+    const problems = problemsOf({ PORT: 'abc', DX_BACKEND: 'gcp', DX_EMULATOR_SEED: 'huge' });
+    expect(problems).toHaveLength(3);
+    expect(problems.find((p) => p.startsWith('PORT: '))).toContain('"abc"');
+    expect(problems.find((p) => p.startsWith('DX_BACKEND: '))).toContain('"gcp"');
+    expect(problems.find((p) => p.startsWith('DX_EMULATOR_SEED: '))).toContain('"huge"');
+  });
+
+  it('lists every problem in the error message', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'abc', DX_BACKEND: 'gcp', DX_EMULATOR_SEED: 'huge' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    for (const name of ['PORT', 'DX_BACKEND', 'DX_EMULATOR_SEED']) expect(message).toContain(name);
+    expect((error as ConfigError).name).toBe('ConfigError');
+  });
+
+  it.each([
+    ['PORT', '65536'],
+    ['PORT', '-1'],
+    ['PORT', '80.5'],
+    ['DX_EMULATOR_PORT', 'x'],
+    ['AWS_REGION', 'Virginia'],
+    ['DX_ENDPOINT', 'not a url'],
+    ['DX_TIMEOUT_MS', '0'],
+    ['DX_MAX_ATTEMPTS', '11'],
+  ])('rejects %s=%s naming the variable', (name, value) => {
+    const env: NodeJS.ProcessEnv = { [name]: value };
+    if (name === 'DX_ENDPOINT') env.DX_BACKEND = 'aws';
+    const problems = problemsOf(env);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(new RegExp(`^${name}: `));
+  });
+
+  it('accepts the edges of the port range', () => {
+    expect(loadConfig({ PORT: '0' }).port).toBe(0);
+    expect(loadConfig({ PORT: '65535' }).port).toBe(65535);
+  });
+
+  it('treats an empty string as unset', () => {
+    const config = loadConfig({
+      PORT: '',
+      HOST: '',
+      DX_BACKEND: '',
+      AWS_REGION: '',
+      DX_REGIONS: '',
+      DX_ENDPOINT: '',
+      DX_EMULATOR_SEED: '',
+      GRAPHQL_INTROSPECTION: '',
+    });
+    expect(config).toMatchObject({
+      port: 4000,
+      host: '127.0.0.1',
+      backend: 'emulator',
+      defaultRegion: 'us-east-1',
+      emulator: { seed: 'demo' },
+      introspection: true,
+    });
+    expect(config.regions).toBeUndefined();
+    expect(config.endpoint).toBeUndefined();
+  });
+
+  it('allows DX_ENDPOINT only with DX_BACKEND=aws', () => {
+    const problems = problemsOf({ DX_ENDPOINT: 'http://127.0.0.1:4566' });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^DX_ENDPOINT: .*DX_BACKEND=aws/);
+  });
+
+  it('reports a refinement together with a bad value elsewhere', () => {
+    // DX_ENDPOINT with the emulator and a bad PORT: both must be reported in one go.
+    const problems = problemsOf({ DX_ENDPOINT: 'http://127.0.0.1:4566', PORT: 'abc' });
+    expect(problems.some((p) => p.startsWith('PORT: '))).toBe(true);
+    expect(problems.some((p) => p.startsWith('DX_ENDPOINT: '))).toBe(true);
+  });
+});

@@ -1,0 +1,122 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import {
+  buildSchema,
+  isEnumType,
+  isInputObjectType,
+  isInterfaceType,
+  isIntrospectionType,
+  isObjectType,
+  isScalarType,
+  isSpecifiedScalarType,
+  isUnionType,
+  type GraphQLNamedType,
+} from 'graphql';
+import { Connection$, Lag$, MacSecKey$, Tag$ } from '@aws-sdk/client-direct-connect';
+
+// DESIGN.md §4: every field the installed SDK model has is in the SDL, under AWS's
+// own name; an SDK upgrade that adds a field fails here until the schema has it.
+
+const schemaDir = fileURLToPath(new URL('../../schema/', import.meta.url));
+const sdl = readdirSync(schemaDir)
+  .filter((file) => file.endsWith('.graphql'))
+  .sort()
+  .map((file) => readFileSync(schemaDir + file, 'utf8'))
+  .join('\n');
+const schema = buildSchema(sdl);
+
+// A StaticStructureSchema is [3, namespace, name, traits, memberNames, memberSchemas, …].
+const MEMBER_NAMES = 4;
+
+function sdkMembers(structure: readonly unknown[]): string[] {
+  const names = structure[MEMBER_NAMES];
+  if (!Array.isArray(names) || names.some((n) => typeof n !== 'string')) {
+    throw new Error(`the SDK schema layout changed: index ${MEMBER_NAMES} is not a member-name array (${JSON.stringify(structure)})`);
+  }
+  return names as string[];
+}
+
+const SDK_SHAPES = [
+  ['Connection', Connection$],
+  ['Lag', Lag$],
+  ['Tag', Tag$],
+  ['MacSecKey', MacSecKey$],
+] as const;
+
+describe('the SDL against the installed AWS SDK model', () => {
+  it.each(SDK_SHAPES)('reads the SDK structure for %s', (name, structure) => {
+    expect(structure[0]).toBe(3); // a structure schema
+    expect(structure[2]).toBe(name);
+    expect(sdkMembers(structure).length).toBeGreaterThan(1);
+  });
+
+  it('sees fields the DESIGN names in the SDK model (so the comparison is real)', () => {
+    expect(sdkMembers(Connection$)).toEqual(expect.arrayContaining(['awsDeviceV2', 'loaIssueTime', 'partnerInterconnectMacSecCapable']));
+    expect(sdkMembers(MacSecKey$)).toEqual(expect.arrayContaining(['secretARN', 'ckn', 'state', 'startOn']));
+  });
+
+  it.each(SDK_SHAPES)('type %s has every member of the SDK model', (name, structure) => {
+    const type = schema.getType(name);
+    expect(isObjectType(type), `schema/*.graphql has no object type ${name}`).toBe(true);
+    const fields = Object.keys((type as Extract<GraphQLNamedType, { getFields: unknown }>).getFields());
+    const missing = sdkMembers(structure).filter((member) => !fields.includes(member));
+    expect(missing, `type ${name} lacks the SDK member(s): ${missing.join(', ')}`).toEqual([]);
+  });
+
+  it('adds only the relations DESIGN names beyond the SDK model', () => {
+    const extra = (name: string, structure: readonly unknown[]) => {
+      const type = schema.getType(name);
+      if (!isObjectType(type)) return [];
+      return Object.keys(type.getFields()).filter((field) => !sdkMembers(structure).includes(field));
+    };
+    expect(extra('Connection', Connection$)).toEqual(['lag']);
+    expect(extra('Lag', Lag$)).toEqual([]);
+    expect(extra('Tag', Tag$)).toEqual([]);
+    expect(extra('MacSecKey', MacSecKey$)).toEqual([]);
+  });
+});
+
+describe('descriptions in the SDL', () => {
+  const types = Object.values(schema.getTypeMap()).filter(
+    (type) => !isIntrospectionType(type) && !(isScalarType(type) && isSpecifiedScalarType(type)),
+  );
+
+  /** Every schema element without a non-empty description, as Type, Type.field, Type.field(arg), Enum.VALUE. */
+  function undescribed(): string[] {
+    const missing: string[] = [];
+    const check = (where: string, description: string | null | undefined) => {
+      if (!description?.trim()) missing.push(where);
+    };
+    for (const type of types) {
+      check(type.name, type.description);
+      if (isObjectType(type) || isInterfaceType(type)) {
+        for (const field of Object.values(type.getFields())) {
+          check(`${type.name}.${field.name}`, field.description);
+          for (const arg of field.args) check(`${type.name}.${field.name}(${arg.name})`, arg.description);
+        }
+      } else if (isInputObjectType(type)) {
+        for (const field of Object.values(type.getFields())) check(`${type.name}.${field.name}`, field.description);
+      } else if (isEnumType(type)) {
+        for (const value of type.getValues()) check(`${type.name}.${value.name}`, value.description);
+      } else if (isUnionType(type) || isScalarType(type)) {
+        // The type's own description, checked above.
+      }
+    }
+    return missing;
+  }
+
+  it('covers the whole schema (types of every kind are checked)', () => {
+    expect(types.some(isObjectType)).toBe(true);
+    expect(types.some(isInterfaceType)).toBe(true);
+    expect(types.some(isInputObjectType)).toBe(true);
+    expect(types.some(isEnumType)).toBe(true);
+    expect(types.some(isUnionType)).toBe(true);
+    expect(types.some(isScalarType)).toBe(true);
+  });
+
+  it('gives every type, field, argument, enum value and input field a non-empty description', () => {
+    const missing = undescribed();
+    expect(missing, `described nowhere in schema/*.graphql: ${missing.join(', ')}`).toEqual([]);
+  });
+});
