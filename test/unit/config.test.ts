@@ -97,6 +97,8 @@ describe('settings', () => {
       DX_REGIONS: 'eu-west-1,us-west-2',
       DX_EMULATOR_PORT: '4567',
       DX_EMULATOR_SEED: 'large',
+      DX_EMULATOR_LATENCY_MS: '25',
+      DX_EMULATOR_TRANSITION_MS: '100',
       NODE_ENV: 'production',
     });
     expect(config).toMatchObject({
@@ -105,7 +107,7 @@ describe('settings', () => {
       backend: 'emulator',
       defaultRegion: 'eu-west-1',
       regions: ['eu-west-1', 'us-west-2'],
-      emulator: { port: 4567, seed: 'large' },
+      emulator: { port: 4567, seed: 'large', latencyMs: 25, transitionMs: 100 },
       production: true,
     });
   });

@@ -1,0 +1,68 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { FaultRule, FaultSpec } from './faults.js';
+import { createRequestListener } from './router.js';
+import { seedRegions, type EmulatorSeed } from './seed.js';
+import { EmulatorState } from './state.js';
+
+export { DEMO_ACCOUNT_ID, type EmulatorSeed } from './seed.js';
+export type { FaultRule, FaultSpec, FaultType } from './faults.js';
+
+export interface EmulatorOptions {
+  /** Default 'demo'. */
+  seed?: EmulatorSeed;
+  /** How long a just-disassociated/associated connection stays "transitioning"; default 5000. */
+  transitionMs?: number;
+  /** Fixed delay added to every AWS call (not to /_emulator/); default 0. */
+  latencyMs?: number;
+}
+
+export interface Emulator {
+  readonly server: Server;
+  /** Resolves to the base URL, e.g. http://127.0.0.1:4566; port 0 picks a free port. */
+  listen(port: number, host?: string): Promise<string>;
+  /** Closes the server and every open socket, so tests never hang on keep-alive. */
+  close(): Promise<void>;
+  /** Reseeds the stores, zeroes the stats and clears the faults. */
+  reset(): void;
+  /** Requests per operation name since start or reset. */
+  stats(): Record<string, number>;
+  /** The seeded regions, e.g. ['us-east-1', 'eu-west-1']. */
+  regions(): string[];
+  /** The same fault rules as /_emulator/faults. */
+  readonly faults: {
+    add(spec: FaultSpec): FaultRule;
+    list(): FaultRule[];
+    clear(): void;
+  };
+}
+
+/** A Direct Connect emulator speaking AWS JSON 1.1, in the kinesalite style: a plain http.Server. */
+export function createEmulator(options: EmulatorOptions = {}): Emulator {
+  const state = new EmulatorState(options.seed ?? 'demo', options.transitionMs ?? 5000, options.latencyMs ?? 0);
+  const server = createServer(createRequestListener(state));
+
+  return {
+    server,
+    faults: state.faults,
+    listen: (port, host = '127.0.0.1') =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          const address = server.address() as AddressInfo;
+          const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+          resolve(`http://${urlHost}:${address.port}`);
+        });
+      }),
+    close: () =>
+      new Promise((resolve, reject) => {
+        if (!server.listening) return resolve();
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+    reset: () => state.reset(),
+    stats: () => Object.fromEntries(state.stats),
+    regions: () => seedRegions(state.seed),
+  };
+}

@@ -1,0 +1,15 @@
+import type { JsonObject } from './protocol.js';
+import type { Wire } from './shapes.js';
+import type { RegionStore } from './store.js';
+
+export interface OperationContext {
+  /** The store of the region named by the request's credential scope. */
+  store: RegionStore;
+  /** Epoch milliseconds of this request. */
+  now: number;
+  /** How long a connection stays "transitioning" after joining or leaving a LAG. */
+  transitionMs: number;
+}
+
+/** One AWS operation: validates its input, then reads or changes the store. */
+export type Operation = (input: JsonObject, context: OperationContext) => Wire;

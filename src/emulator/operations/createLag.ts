@@ -1,0 +1,82 @@
+import { clientError } from '../protocol.js';
+import type { Operation } from '../operation.js';
+import { assertDedicatedBandwidth, assertNotDeleted, findConnection, maxMembers } from '../rules.js';
+import { lagShape } from '../shapes.js';
+import {
+  optionalBoolean,
+  optionalConnectionId,
+  optionalInteger,
+  optionalString,
+  requiredString,
+  tagList,
+} from '../validate.js';
+import { newConnection } from './createConnection.js';
+
+/**
+ * As AWS answers (AWS-NOTES): `lagState: pending`, `minimumLinks: 0`, child
+ * connections named "Requested Connection {n} for Lag {lagId}". An existing
+ * `connectionId` joins the LAG and counts towards `numberOfConnections`.
+ */
+export const createLag: Operation = (input, { store }) => {
+  const numberOfConnections = optionalInteger(input, 'numberOfConnections');
+  const location = requiredString(input, 'location');
+  const bandwidth = requiredString(input, 'connectionsBandwidth');
+  const lagName = requiredString(input, 'lagName');
+  const existingId = optionalConnectionId(input);
+  const tags = tagList(input, 'tags', false) ?? [];
+  const childTags = tagList(input, 'childConnectionTags', false);
+  const providerName = optionalString(input, 'providerName');
+  const macSec = optionalBoolean(input, 'requestMACSec');
+  assertDedicatedBandwidth('connectionsBandwidth', bandwidth);
+  const limit = maxMembers(bandwidth);
+  // Emulator's own wording for the checks below.
+  if (numberOfConnections === undefined) throw clientError('The parameter numberOfConnections is required.');
+  if (numberOfConnections < 1 || numberOfConnections > limit) {
+    throw clientError(`numberOfConnections must be between 1 and ${limit} for ${bandwidth} connections.`);
+  }
+  const existing = existingId === undefined ? undefined : findConnection(store, existingId);
+  if (existing) {
+    assertNotDeleted('CreateLag', existing.connectionId, existing.connectionState);
+    if (existing.lagId !== undefined) {
+      throw clientError(`Connection ${existing.connectionId} is already a member of Lag ${existing.lagId}.`);
+    }
+    if (existing.location !== location || existing.bandwidth !== bandwidth) {
+      throw clientError(`Connection ${existing.connectionId} is not at ${location} with ${bandwidth}.`);
+    }
+  }
+
+  const lagId = store.newId('dxlag');
+  const lag = store.addLag({
+    lagId,
+    lagName,
+    lagState: 'pending',
+    ownerAccount: store.accountId,
+    location,
+    connectionsBandwidth: bandwidth,
+    minimumLinks: 0,
+    awsDevice: `${location}-${lagId.slice(6, 10)}`,
+    awsDeviceV2: `${location}-${lagId.slice(6, 10)}`,
+    awsLogicalDeviceId: `${location}-${lagId.slice(6, 10)}-L`,
+    allowsHostedConnections: false,
+    jumboFrameCapable: false,
+    hasLogicalRedundancy: 'unknown',
+    tags,
+    providerName,
+    macSecCapable: macSec ?? false,
+    encryptionMode: macSec ? 'no_encrypt' : undefined,
+  });
+  if (existing) existing.lagId = lagId;
+  const children = numberOfConnections - (existing ? 1 : 0);
+  for (let n = 1; n <= children; n++) {
+    newConnection(store, {
+      connectionName: `Requested Connection ${n} for Lag ${lagId}`,
+      location,
+      bandwidth,
+      lagId,
+      tags: childTags,
+      providerName,
+      macSec,
+    });
+  }
+  return lagShape(store, lag);
+};

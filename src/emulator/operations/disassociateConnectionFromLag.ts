@@ -1,0 +1,32 @@
+import type { Operation } from '../operation.js';
+import {
+  assertMayLeave,
+  assertMemberOf,
+  assertNotTransitioning,
+  connectionForAssociation,
+  lagForAssociation,
+  startTransition,
+} from '../rules.js';
+import { connectionShape } from '../shapes.js';
+import { connectionId, lagId } from '../validate.js';
+
+/**
+ * AWS documentation: the connection leaves the LAG and stays as a standalone
+ * connection (state unchanged, returned without lagId); hosted connections and
+ * virtual interfaces stay with the LAG; a partner's connection becomes an
+ * interconnect; the LAG's last member may always leave. Checks run in the order
+ * format, existence, transitioning, membership, minimum links.
+ */
+export const disassociateConnectionFromLag: Operation = (input, { store, now, transitionMs }) => {
+  const ids = { connectionId: connectionId(input), lagId: lagId(input) };
+  const connection = connectionForAssociation(store, ids.connectionId);
+  const lag = lagForAssociation(store, ids.lagId);
+  assertNotTransitioning(connection, now);
+  assertMemberOf(connection, lag);
+  assertMayLeave(store, connection, lag);
+
+  delete connection.lagId;
+  if (connection.partnerOwned) connection.kind = 'interconnect';
+  startTransition(connection, now, transitionMs);
+  return connectionShape(store, connection);
+};

@@ -1,0 +1,52 @@
+import { clientError } from './protocol.js';
+import type { PageRequest } from './validate.js';
+
+/**
+ * AWS-style paging: items in ID order, a page of at most `maxResults` (all of
+ * them when it is absent, as AWS answers), and an opaque token that remembers
+ * the last ID handed out and the listing it belongs to. Keying on the last ID
+ * rather than an offset keeps pages exact while resources change between calls.
+ */
+
+interface TokenBody {
+  s: string;
+  a: string;
+}
+
+const encode = (body: TokenBody): string => Buffer.from(JSON.stringify(body)).toString('base64');
+
+function decode(token: string, scope: string): string {
+  // Emulator's own wording: AWS's message for a bad token is not recorded.
+  const invalid = clientError('The nextToken provided is not valid for this request.');
+  let body: unknown;
+  try {
+    body = JSON.parse(Buffer.from(token, 'base64').toString('utf8'));
+  } catch {
+    throw invalid;
+  }
+  const { s, a } = (body ?? {}) as Partial<TokenBody>;
+  if (s !== scope || typeof a !== 'string') throw invalid;
+  return a;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextToken?: string;
+}
+
+export function paginate<T>(
+  items: T[],
+  idOf: (item: T) => string,
+  request: PageRequest,
+  scope: string,
+): Page<T> {
+  const sorted = [...items].sort((x, y) => (idOf(x) < idOf(y) ? -1 : idOf(x) > idOf(y) ? 1 : 0));
+  const after = request.nextToken === undefined ? undefined : decode(request.nextToken, scope);
+  const remaining = after === undefined ? sorted : sorted.filter((item) => idOf(item) > after);
+  const size = request.maxResults ?? remaining.length;
+  const page = remaining.slice(0, size);
+  const last = page.at(-1);
+  return remaining.length > size && last !== undefined
+    ? { items: page, nextToken: encode({ s: scope, a: idOf(last) }) }
+    : { items: page };
+}

@@ -1,0 +1,128 @@
+import { clientError } from './protocol.js';
+import type { ConnectionRecord, LagRecord, RegionStore } from './store.js';
+
+/**
+ * The Direct Connect rules the operations share, with AWS's messages where they
+ * are known (AWS-NOTES.md) and the emulator's own, marked, where they are not.
+ * The emulator's own wordings deliberately avoid the known fragments ("does not
+ * exist", "Could not find", "invalid format", "transitioning") so that clients
+ * matching on those are not misled.
+ */
+
+/** A connection of this account as Describe/Delete/Tag see it. Hosted connections belong to other accounts. */
+export function findConnection(store: RegionStore, id: string): ConnectionRecord {
+  const record = store.connections.get(id);
+  if (!record || record.kind !== 'connection') throw clientError(`Could not find Connection with ID ${id}`);
+  return record;
+}
+
+export function findLag(store: RegionStore, id: string): LagRecord {
+  const record = store.lags.get(id);
+  if (!record) throw clientError(`Could not find Lag with ID ${id}`);
+  return record;
+}
+
+export function findInterconnect(store: RegionStore, id: string): ConnectionRecord {
+  const record = store.connections.get(id);
+  if (!record || record.kind !== 'interconnect') throw clientError(`Could not find Interconnect with ID ${id}`);
+  return record;
+}
+
+/** Associate/Disassociate say "Connection does not exist" / "Lag does not exist" (Terraform's connection_association.go). */
+export function connectionForAssociation(store: RegionStore, id: string): ConnectionRecord {
+  const record = store.connections.get(id);
+  if (!record || record.kind === 'hosted') throw clientError('Connection does not exist');
+  return record;
+}
+
+export function lagForAssociation(store: RegionStore, id: string): LagRecord {
+  const record = store.lags.get(id);
+  if (!record) throw clientError('Lag does not exist');
+  return record;
+}
+
+/** AWS's wording (Terraform PR 3212); Terraform retries it, so it must stay verbatim. */
+export function assertNotTransitioning(record: ConnectionRecord, now: number): void {
+  if (record.transitioningUntil !== undefined && now < record.transitioningUntil) {
+    throw clientError(`Connection ${record.connectionId} is in a transitioning state.`);
+  }
+}
+
+export function startTransition(record: ConnectionRecord, now: number, transitionMs: number): void {
+  record.transitioningUntil = now + transitionMs;
+}
+
+/** Modelled on AWS's "ConfirmConnection failed. dxcon-ffv0l30a is in state requested". */
+export function assertNotDeleted(
+  operation: string,
+  id: string,
+  state: string,
+): void {
+  if (state === 'deleted' || state === 'deleting') {
+    throw clientError(`${operation} failed. ${id} is in state ${state}`);
+  }
+}
+
+export function assertMemberOf(record: ConnectionRecord, lag: LagRecord): void {
+  if (record.lagId !== lag.lagId) {
+    // Emulator's own wording: AWS's text for this case is unknown.
+    throw clientError(`Connection ${record.connectionId} is not a member of Lag ${lag.lagId}.`);
+  }
+}
+
+export const isOperational = (record: ConnectionRecord): boolean => record.connectionState === 'available';
+
+/**
+ * A member may leave unless the LAG would keep fewer operational (`available`)
+ * members than its minimumLinks — except its last member, which may always
+ * leave (AWS documentation). That only `available` members count is our reading;
+ * AWS does not say.
+ */
+export function assertMayLeave(store: RegionStore, record: ConnectionRecord, lag: LagRecord): void {
+  const members = store.members(lag.lagId);
+  if (members.length <= 1) return;
+  const operational = members.filter(isOperational).length;
+  const remaining = operational - (isOperational(record) ? 1 : 0);
+  if (remaining < lag.minimumLinks) {
+    // Emulator's own wording: AWS's text for a minimum-links refusal is unknown.
+    throw clientError(
+      `Removing connection ${record.connectionId} would leave Lag ${lag.lagId} with ${remaining} ` +
+        `operational connection(s), below its minimumLinks of ${lag.minimumLinks}.`,
+    );
+  }
+}
+
+/** Service quota: 4 connections per LAG below 100G, 2 at 100G and above (AWS-NOTES). */
+export function maxMembers(bandwidth: string): number {
+  return bandwidth === '100Gbps' || bandwidth === '400Gbps' ? 2 : 4;
+}
+
+export const DEDICATED_BANDWIDTHS = ['1Gbps', '10Gbps', '100Gbps', '400Gbps'];
+
+export function assertDedicatedBandwidth(name: string, bandwidth: string): void {
+  if (!DEDICATED_BANDWIDTHS.includes(bandwidth)) {
+    // Emulator's own wording.
+    throw clientError(`${name} ${bandwidth} is not supported; use one of ${DEDICATED_BANDWIDTHS.join(', ')}.`);
+  }
+}
+
+const RESOURCE_ARN = /^arn:aws[a-z-]*:directconnect:([a-z0-9-]+):(\d{12}):(dxcon|dxlag)\/(.+)$/;
+
+export const resourceArn = (store: RegionStore, id: string): string =>
+  `arn:aws:directconnect:${store.region}:${store.accountId}:${id.slice(0, 5)}/${id}`;
+
+/** The tagged record an ARN names. A resource of another region or account is not in this store. */
+export function findTaggable(store: RegionStore, arn: string): { tags: ConnectionRecord['tags'] } {
+  const match = RESOURCE_ARN.exec(arn);
+  // Emulator's own wording for an ARN it cannot read.
+  if (!match) throw clientError(`Resource ARN ${arn} is not a Direct Connect connection or LAG ARN.`);
+  const [, region, account, kind, id = ''] = match;
+  const here = region === store.region && account === store.accountId;
+  if (kind === 'dxlag') {
+    if (!here) throw clientError(`Could not find Lag with ID ${id}`);
+    return findLag(store, id);
+  }
+  const record = here ? store.connections.get(id) : undefined;
+  if (!record || record.kind === 'hosted') throw clientError(`Could not find Connection with ID ${id}`);
+  return record;
+}

@@ -1,0 +1,147 @@
+import { randomInt } from 'node:crypto';
+
+/**
+ * The emulator's state, one RegionStore per region, apart from the wire protocol.
+ * Records hold the AWS member names so shapes.ts can pick them; the fields marked
+ * internal never reach the wire.
+ */
+
+export interface Tag {
+  key: string;
+  value?: string;
+}
+
+export interface MacSecKey {
+  secretARN: string;
+  ckn: string;
+  state: string;
+  startOn: string;
+}
+
+/**
+ * `connection`: a dedicated connection (standalone or a LAG member);
+ * `hosted`: a hosted connection of another account, riding on `parentId`;
+ * `interconnect`: a partner's interconnect.
+ */
+export type ConnectionKind = 'connection' | 'hosted' | 'interconnect';
+
+export interface ConnectionRecord {
+  kind: ConnectionKind;
+  /** Internal: owned by a Direct Connect partner, so it becomes an interconnect when it leaves its LAG. */
+  partnerOwned?: boolean;
+  /** Internal: for hosted connections, the interconnect or LAG they ride on. */
+  parentId?: string;
+  /** Internal: epoch milliseconds until which Associate/Disassociate on it are refused. */
+  transitioningUntil?: number;
+
+  connectionId: string;
+  connectionName: string;
+  connectionState: string;
+  ownerAccount: string;
+  location: string;
+  bandwidth: string;
+  vlan?: number;
+  partnerName?: string;
+  /** Epoch seconds, as on the wire. */
+  loaIssueTime?: number;
+  lagId?: string;
+  awsDevice?: string;
+  jumboFrameCapable?: boolean;
+  awsDeviceV2?: string;
+  awsLogicalDeviceId?: string;
+  hasLogicalRedundancy?: string;
+  tags: Tag[];
+  providerName?: string;
+  macSecCapable?: boolean;
+  portEncryptionStatus?: string;
+  encryptionMode?: string;
+  macSecKeys?: MacSecKey[];
+  partnerInterconnectMacSecCapable?: boolean;
+}
+
+export interface LagRecord {
+  lagId: string;
+  lagName: string;
+  lagState: string;
+  ownerAccount: string;
+  location: string;
+  connectionsBandwidth: string;
+  minimumLinks: number;
+  awsDevice?: string;
+  awsDeviceV2?: string;
+  awsLogicalDeviceId?: string;
+  allowsHostedConnections?: boolean;
+  jumboFrameCapable?: boolean;
+  hasLogicalRedundancy?: string;
+  tags: Tag[];
+  providerName?: string;
+  macSecCapable?: boolean;
+  encryptionMode?: string;
+  macSecKeys?: MacSecKey[];
+}
+
+const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
+export class RegionStore {
+  readonly connections = new Map<string, ConnectionRecord>();
+  readonly lags = new Map<string, LagRecord>();
+
+  constructor(
+    readonly region: string,
+    readonly accountId: string,
+  ) {}
+
+  addConnection(record: ConnectionRecord): ConnectionRecord {
+    this.connections.set(record.connectionId, record);
+    return record;
+  }
+
+  addLag(record: LagRecord): LagRecord {
+    this.lags.set(record.lagId, record);
+    return record;
+  }
+
+  /** The physical members of a LAG; hosted connections ride on it but are not members. */
+  members(lagId: string): ConnectionRecord[] {
+    return [...this.connections.values()].filter((c) => c.kind !== 'hosted' && c.lagId === lagId);
+  }
+
+  hostedOn(parentId: string): ConnectionRecord[] {
+    return [...this.connections.values()].filter((c) => c.kind === 'hosted' && c.parentId === parentId);
+  }
+
+  ofKind(kind: ConnectionKind): ConnectionRecord[] {
+    return [...this.connections.values()].filter((c) => c.kind === kind);
+  }
+
+  /** A fresh ID like AWS's examples (`dxcon-fg9607vm`): the prefix and 8 lowercase letters or digits. */
+  newId(prefix: 'dxcon' | 'dxlag'): string {
+    for (;;) {
+      let suffix = '';
+      for (let i = 0; i < 8; i++) suffix += ID_ALPHABET[randomInt(ID_ALPHABET.length)];
+      const id = `${prefix}-${suffix}`;
+      if (!this.connections.has(id) && !this.lags.has(id)) return id;
+    }
+  }
+}
+
+/** Every region's store; a region nobody seeded is simply an empty store. */
+export class RegionStores {
+  private readonly stores = new Map<string, RegionStore>();
+
+  constructor(
+    readonly accountId: string,
+    seeded: RegionStore[] = [],
+  ) {
+    for (const store of seeded) this.stores.set(store.region, store);
+  }
+
+  get(region: string): RegionStore {
+    let store = this.stores.get(region);
+    if (!store) {
+      store = new RegionStore(region, this.accountId);
+      this.stores.set(region, store);
+    }
+    return store;
+  }
+}

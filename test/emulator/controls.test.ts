@@ -1,0 +1,175 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DescribeConnectionsCommand, DescribeLagsCommand, DisassociateConnectionFromLagCommand } from '@aws-sdk/client-direct-connect';
+import { describe, expect, it } from 'vitest';
+import { createRequestListener } from '../../src/emulator/router.js';
+import { EmulatorState } from '../../src/emulator/state.js';
+import { caught, useEmulator, UUID } from './harness.js';
+
+const h = useEmulator();
+const json = async (response: Response) => (await response.json()) as Record<string, unknown>;
+
+describe('GET /_emulator/stats', () => {
+  it('counts AWS calls per operation in the pinned shape, errors included', async () => {
+    const client = h.client();
+    await client.send(new DescribeLagsCommand({}));
+    await client.send(new DescribeLagsCommand({ lagId: 'dxlag-allow001' }));
+    await caught(client.send(new DescribeConnectionsCommand({ connectionId: 'foobar' })));
+    const response = await h.control('stats');
+    expect(response.headers.get('content-type')).toBe('application/json');
+    expect(await response.json()).toEqual({ requests: { DescribeLags: 2, DescribeConnections: 1 } });
+    expect(h.emulator.stats()).toEqual({ DescribeLags: 2, DescribeConnections: 1 });
+  });
+
+  it('does not count the controls themselves', async () => {
+    await h.control('stats');
+    await h.control('faults');
+    expect(await json(await h.control('stats'))).toEqual({ requests: {} });
+  });
+
+  it('answers 405 to other methods', async () => {
+    const response = await h.control('stats', { method: 'POST' });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('x-amzn-requestid')).toMatch(UUID);
+  });
+});
+
+describe('POST /_emulator/reset', () => {
+  it('reseeds the stores and zeroes the stats', async () => {
+    await h.client().send(new DisassociateConnectionFromLagCommand({ connectionId: 'dxcon-allow01a', lagId: 'dxlag-allow001' }));
+    expect(h.emulator.stats()).toEqual({ DisassociateConnectionFromLag: 1 });
+    const response = await h.control('reset', { method: 'POST' });
+    expect(response.status).toBe(200);
+    expect(h.emulator.stats()).toEqual({});
+    const { lags } = await h.client().send(new DescribeLagsCommand({ lagId: 'dxlag-allow001' }));
+    expect(lags?.[0]?.numberOfConnections).toBe(3);
+  });
+
+  it('clears the fault rules', async () => {
+    await h.control('faults', { method: 'POST', body: { type: 'throttle' } });
+    await h.control('reset', { method: 'POST' });
+    expect(await json(await h.control('faults'))).toEqual({ faults: [] });
+  });
+});
+
+describe('/_emulator/faults', () => {
+  const fault = (body: unknown) => h.control('faults', { method: 'POST', body });
+
+  it('adds, lists and clears fault rules', async () => {
+    const added = await fault({ type: 'throttle', operation: 'DescribeLags', count: 2 });
+    expect(added.status).toBe(200);
+    const expected = { faults: [{ id: 'fault-1', type: 'throttle', operation: 'DescribeLags', rate: 1, count: 2 }] };
+    expect(await added.json()).toEqual(expected);
+    expect(await json(await h.control('faults'))).toEqual(expected);
+    expect(await json(await h.control('faults', { method: 'DELETE' }))).toEqual({ faults: [] });
+    expect(await json(await h.control('faults'))).toEqual({ faults: [] });
+  });
+
+  it('rejects an invalid body with every problem named', async () => {
+    const response = await fault({ type: 'explode', operation: 'Nope', rate: 2, count: 0, extra: 1 });
+    expect(response.status).toBe(400);
+    const { message } = (await response.json()) as { message: string };
+    for (const part of ['unknown member "extra"', 'type must be one of', 'operation must be one of', 'rate must be', 'count must be']) {
+      expect(message).toContain(part);
+    }
+    expect((await fault('{not json')).status).toBe(400);
+    expect((await fault({ type: 'latency' })).status).toBe(400);
+  });
+
+  it('throttles with ThrottlingException "Rate exceeded"', async () => {
+    await fault({ type: 'throttle' });
+    const error = await caught(h.client('us-east-1', { maxAttempts: 1 }).send(new DescribeLagsCommand({})));
+    expect(error.name).toBe('ThrottlingException');
+    expect(error.message).toBe('Rate exceeded');
+    expect((error.$metadata as { httpStatusCode: number }).httpStatusCode).toBe(400);
+  });
+
+  it('answers a server error with DirectConnectServerException and HTTP 500', async () => {
+    await fault({ type: 'server-error' });
+    const error = await caught(h.client('us-east-1', { maxAttempts: 1 }).send(new DescribeLagsCommand({})));
+    expect(error.name).toBe('DirectConnectServerException');
+    expect((error.$metadata as { httpStatusCode: number }).httpStatusCode).toBe(500);
+  });
+
+  it('drops the connection without answering, which the SDK sees as a network error', async () => {
+    await fault({ type: 'drop', count: 1 });
+    const error = await caught(h.client('us-east-1', { maxAttempts: 1 }).send(new DescribeLagsCommand({})));
+    expect((error.$metadata as { httpStatusCode?: number }).httpStatusCode).toBeUndefined();
+    expect(String(error.code ?? error.message)).toMatch(/ECONNRESET|socket hang up/);
+    expect((await h.client().send(new DescribeLagsCommand({}))).lags).toHaveLength(5);
+  });
+
+  it('answers garbage or truncated JSON with HTTP 200, which the SDK cannot deserialize, and keeps serving', async () => {
+    for (const type of ['garbage', 'malformed-json']) {
+      await fault({ type, count: 1 });
+      const error = await caught(h.client('us-east-1', { maxAttempts: 1 }).send(new DescribeLagsCommand({})));
+      expect(error.name, type).toBe('SyntaxError');
+      expect(error.message, type).toContain('Deserialization error');
+      expect((error.$metadata as { httpStatusCode?: number } | undefined)?.httpStatusCode, type).toBe(200);
+      expect((await h.client().send(new DescribeLagsCommand({}))).lags).toHaveLength(5);
+    }
+  });
+
+  it('delays calls by latencyMs and then answers normally', async () => {
+    await fault({ type: 'latency', latencyMs: 150 });
+    const start = Date.now();
+    const { lags } = await h.client().send(new DescribeLagsCommand({}));
+    expect(Date.now() - start).toBeGreaterThanOrEqual(140);
+    expect(lags).toHaveLength(5);
+  });
+
+  it('applies to the next count matching calls, then expires', async () => {
+    await fault({ type: 'throttle', count: 2 });
+    const client = h.client('us-east-1', { maxAttempts: 1 });
+    expect((await caught(client.send(new DescribeLagsCommand({})))).name).toBe('ThrottlingException');
+    expect((await caught(client.send(new DescribeConnectionsCommand({})))).name).toBe('ThrottlingException');
+    await client.send(new DescribeLagsCommand({}));
+    expect(await json(await h.control('faults'))).toEqual({ faults: [] });
+    expect(h.emulator.stats()).toEqual({ DescribeLags: 2, DescribeConnections: 1 });
+  });
+
+  it('applies only to the named operation', async () => {
+    await fault({ type: 'server-error', operation: 'DescribeConnections' });
+    const client = h.client('us-east-1', { maxAttempts: 1 });
+    await client.send(new DescribeLagsCommand({}));
+    expect((await caught(client.send(new DescribeConnectionsCommand({})))).name).toBe('DirectConnectServerException');
+  });
+
+  it('never fires at rate 0', async () => {
+    await fault({ type: 'throttle', rate: 0 });
+    await h.client('us-east-1', { maxAttempts: 1 }).send(new DescribeLagsCommand({}));
+  });
+
+  it('lets the SDK\'s retries ride out a short fault', async () => {
+    await fault({ type: 'throttle', count: 1 });
+    const { lags } = await h.client('us-east-1', { maxAttempts: 3 }).send(new DescribeLagsCommand({}));
+    expect(lags).toHaveLength(5);
+    expect(h.emulator.stats()).toEqual({ DescribeLags: 2 });
+  });
+
+  it('is also available programmatically', async () => {
+    h.emulator.faults.add({ type: 'throttle', operation: 'DescribeLags', count: 1 });
+    expect(h.emulator.faults.list()).toHaveLength(1);
+    h.emulator.faults.clear();
+    await h.client('us-east-1', { maxAttempts: 1 }).send(new DescribeLagsCommand({}));
+  });
+});
+
+describe('a bug in a handler', () => {
+  it('is answered with HTTP 500 DirectConnectServerException, not a crash', async () => {
+    const state = new EmulatorState('demo', 0, 0);
+    state.stores = { get: () => { throw new Error('boom'); } } as unknown as EmulatorState['stores'];
+    const server = createServer(createRequestListener(state));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const response = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', headers: { 'X-Amz-Target': 'OvertureService.DescribeLags' }, body: '{}' });
+      expect(response.status).toBe(500);
+      expect(response.headers.get('x-amzn-requestid')).toMatch(UUID);
+      expect(await response.json()).toMatchObject({ __type: 'DirectConnectServerException' });
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});

@@ -1,0 +1,87 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+
+// The AWS CLI and the gateway share the embedded emulator's state, as they do
+// under `npm start` (DX_EMULATOR_PORT). .ci/run installs the CLI where it is missing.
+
+const run = promisify(execFile);
+const cliAvailable = await run('aws', ['--version']).then(
+  () => true,
+  () => false,
+);
+
+let gw: TestGateway;
+
+// Async on purpose: the emulator answers from this same process.
+async function aws<T = any>(...args: string[]): Promise<T> {
+  const { stdout } = await run(
+    'aws',
+    ['directconnect', ...args, '--endpoint-url', gw.emulatorUrl!, '--region', 'us-east-1', '--output', 'json'],
+    { env: { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_PAGER: '', AWS_CONFIG_FILE: '/dev/null' } },
+  );
+  return JSON.parse(stdout) as T;
+}
+
+describe.skipIf(!cliAvailable)('the AWS CLI against the embedded emulator', () => {
+  beforeAll(async () => {
+    gw = await startTestGateway({ DX_EMULATOR_TRANSITION_MS: '0' });
+  });
+  afterAll(async () => {
+    await gw.stop();
+  });
+  beforeEach(async () => {
+    await gw.reset();
+  });
+
+  it('lists the same LAGs the gateway shows', async () => {
+    const cli = await aws<{ lags: Array<{ lagId: string; numberOfConnections: number }> }>('describe-lags');
+    const { body } = await gw.graphql(`{ lags { lagId numberOfConnections } }`);
+    const sort = (lags: Array<{ lagId: string; numberOfConnections: number }>) =>
+      lags.map((l) => `${l.lagId}:${l.numberOfConnections}`).sort();
+    expect(sort(cli.lags)).toEqual(sort(body.data.lags));
+  });
+
+  it('pages through the connections with --max-results and --next-token, seeing each one the gateway lists', async () => {
+    const seen: string[] = [];
+    let token: string | undefined;
+    let pages = 0;
+    do {
+      const page = await aws<{ connections: Array<{ connectionId: string }>; nextToken?: string }>(
+        'describe-connections',
+        '--max-results',
+        '3',
+        ...(token ? ['--next-token', token] : []),
+      );
+      expect(page.connections.length).toBeLessThanOrEqual(3);
+      seen.push(...page.connections.map((c) => c.connectionId));
+      token = page.nextToken;
+      pages++;
+    } while (token && pages < 20);
+    expect(pages).toBeGreaterThan(1);
+    const { body } = await gw.graphql(`{ connections { connectionId } }`);
+    expect(seen.sort()).toEqual(body.data.connections.map((c: { connectionId: string }) => c.connectionId).sort());
+  });
+
+  it('disassociates through the CLI, and the gateway sees it', async () => {
+    const out = await aws<{ connectionId: string; lagId?: string }>(
+      'disassociate-connection-from-lag',
+      '--connection-id',
+      'dxcon-allow01b',
+      '--lag-id',
+      'dxlag-allow001',
+    );
+    expect(out.connectionId).toBe('dxcon-allow01b');
+    expect(out.lagId).toBeUndefined();
+    const { body } = await gw.graphql(`{ connection(connectionId: "dxcon-allow01b") { lagId } lag(lagId: "dxlag-allow001") { numberOfConnections } }`);
+    expect(body.data).toEqual({ connection: { lagId: null }, lag: { numberOfConnections: 2 } });
+  });
+
+  it('sees a disassociation made through the gateway', async () => {
+    await gw.graphql(`mutation { disassociateConnectionFromLag(input: { connectionId: "dxcon-lastmem1a", lagId: "dxlag-lastmem01" }) { __typename } }`);
+    const cli = await aws<{ lags: Array<{ numberOfConnections: number; connections?: unknown[] }> }>('describe-lags', '--lag-id', 'dxlag-lastmem01');
+    expect(cli.lags[0]?.numberOfConnections).toBe(0);
+    expect(cli.lags[0]?.connections ?? []).toEqual([]);
+  });
+});
