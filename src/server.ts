@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import cors from 'cors';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import {
@@ -14,6 +15,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import { createContextFactory, type GatewayContext } from './context.js';
 import type { DirectConnectService } from './directconnect/service.js';
+import { DirectConnectGatewayError } from './directconnect/errors.js';
 import type { ServedRegions } from './directconnect/input.js';
 import { resolvers } from './resolvers/index.js';
 import { loadTypeDefs } from './schema.js';
@@ -37,30 +39,11 @@ export interface Gateway {
   stop(): Promise<void>;
 }
 
-// Codes a client can act on pass through as they are; anything else is a bug or
-// an unexpected failure and is masked in production.
-const PASS_THROUGH_CODES = new Set([
-  'BAD_USER_INPUT',
-  'CONNECTION_NOT_FOUND',
-  'LAG_NOT_FOUND',
-  'CONNECTION_NOT_IN_LAG',
-  'MINIMUM_LINKS_VIOLATION',
-  'RESOURCE_BUSY',
-  'THROTTLED',
-  'AWS_CLIENT_ERROR',
-  'AWS_SERVER_ERROR',
-  'AWS_UNAVAILABLE',
-  'AWS_ACCESS_DENIED',
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-  // Apollo's own request errors.
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_REQUEST',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-  'OPERATION_RESOLUTION_FAILURE',
-]);
+// Apollo's own request errors (parse, validation, variables) pass through; so do
+// ours, which carry a stable code. Anything else is a bug or an unexpected failure.
+const APOLLO_REQUEST_CODES = new Set<string>(
+  Object.values(ApolloServerErrorCode).filter((code) => code !== ApolloServerErrorCode.INTERNAL_SERVER_ERROR),
+);
 
 // Origins of Apollo's hosted and embedded Sandbox, which call the gateway from the browser.
 const SANDBOX_ORIGINS = ['https://studio.apollographql.com', 'https://sandbox.embed.apollographql.com'];
@@ -69,7 +52,8 @@ const LOCAL_ORIGIN = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/;
 function maskUnexpected(logger: Logger, production: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
-    if (typeof code === 'string' && PASS_THROUGH_CODES.has(code)) {
+    const typed = unwrapResolverError(error) instanceof DirectConnectGatewayError;
+    if (typed || (typeof code === 'string' && APOLLO_REQUEST_CODES.has(code))) {
       return { ...formatted, extensions: { retryable: false, ...formatted.extensions } };
     }
     const correlationId = randomUUID();
@@ -100,6 +84,8 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     includeStacktraceInErrorResponses: !deps.production,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    // main.ts owns the signals: it drains the gateway, then closes the emulator.
+    stopOnTerminationSignals: false,
     formatError: maskUnexpected(deps.logger, deps.production),
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), landingPage],
     logger: deps.logger,

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { describe, expect, it } from 'vitest';
+import { useTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 // The AWS CLI and the gateway share the embedded emulator's state, as they do
 // under `npm start` (DX_EMULATOR_PORT). .ci/run installs the CLI where it is missing.
@@ -25,15 +25,7 @@ async function aws<T = any>(...args: string[]): Promise<T> {
 }
 
 describe.skipIf(!cliAvailable)('the AWS CLI against the embedded emulator', () => {
-  beforeAll(async () => {
-    gw = await startTestGateway({ DX_EMULATOR_TRANSITION_MS: '0' });
-  });
-  afterAll(async () => {
-    await gw.stop();
-  });
-  beforeEach(async () => {
-    await gw.reset();
-  });
+  gw = useTestGateway({ DX_EMULATOR_TRANSITION_MS: '0' });
 
   it('lists the same LAGs the gateway shows', async () => {
     const cli = await aws<{ lags: Array<{ lagId: string; numberOfConnections: number }> }>('describe-lags');

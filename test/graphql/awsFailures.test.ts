@@ -1,21 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { describe, expect, it } from 'vitest';
+import { startTestGateway, useTestGateway } from '../helpers/gateway.js';
 
 // AWS failing in each way DESIGN.md §5 names, driven through the emulator's fault
 // controls. Queries answer typed entries in `errors[]`; the mutation answers typed
 // union members. The process keeps serving afterwards.
 
-let gw: TestGateway;
-beforeAll(async () => {
-  // One attempt, so each fault reaches the gateway unretried; a short timeout for latency faults.
-  gw = await startTestGateway({ DX_MAX_ATTEMPTS: '1', DX_TIMEOUT_MS: '300' });
-});
-afterAll(async () => {
-  await gw.stop();
-});
-beforeEach(async () => {
-  await gw.reset();
-});
+// One attempt, so each fault reaches the gateway unretried; a short timeout for latency faults.
+const gw = useTestGateway({ DX_MAX_ATTEMPTS: '1', DX_TIMEOUT_MS: '300' });
 
 const LAGS = `{ lags { lagId } }`;
 const MUTATION = `mutation { disassociateConnectionFromLag(input: { connectionId: "dxcon-allow01a", lagId: "dxlag-allow001" }) {

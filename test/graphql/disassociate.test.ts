@@ -1,19 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestGateway, totalCalls, type TestGateway } from '../helpers/gateway.js';
+import { describe, expect, it } from 'vitest';
+import { totalCalls, useTestGateway } from '../helpers/gateway.js';
 
 // Every disassociation rule of the AWS documentation, seen through GraphQL alone
 // against the demo seed (src/emulator/seed.ts).
 
-let gw: TestGateway;
-beforeAll(async () => {
-  gw = await startTestGateway();
-});
-afterAll(async () => {
-  await gw.stop();
-});
-beforeEach(async () => {
-  await gw.reset();
-});
+const gw = useTestGateway();
 
 const DISASSOCIATE = `
   mutation Disassociate($input: DisassociateConnectionFromLagInput!) {

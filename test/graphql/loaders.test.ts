@@ -1,20 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { describe, expect, it } from 'vitest';
+import { useTestGateway } from '../helpers/gateway.js';
 
 // DESIGN.md §6: any query costs at most one Describe call per resource kind per
 // region (a paged listing counts as one run). Proved on the large seed, with the
 // emulator's own request counts.
 
-let gw: TestGateway;
-beforeAll(async () => {
-  gw = await startTestGateway({ DX_EMULATOR_SEED: 'large' });
-});
-afterAll(async () => {
-  await gw.stop();
-});
-beforeEach(async () => {
-  await gw.reset();
-});
+const gw = useTestGateway({ DX_EMULATOR_SEED: 'large' });
 
 const pages = (items: number) => Math.max(1, Math.ceil(items / 100));
 

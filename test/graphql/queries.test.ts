@@ -1,16 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestGateway, totalCalls, type TestGateway } from '../helpers/gateway.js';
+import { describe, expect, it } from 'vitest';
+import { totalCalls, useTestGateway } from '../helpers/gateway.js';
 
-let gw: TestGateway;
-beforeAll(async () => {
-  gw = await startTestGateway();
-});
-afterAll(async () => {
-  await gw.stop();
-});
-beforeEach(async () => {
-  await gw.reset();
-});
+const gw = useTestGateway();
 
 const CONNECTION_FIELDS = `
   connectionId connectionName connectionState ownerAccount region location bandwidth vlan partnerName

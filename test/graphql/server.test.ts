@@ -1,13 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { describe, expect, it } from 'vitest';
+import { useTestGateway } from '../helpers/gateway.js';
 
-let gw: TestGateway;
-beforeAll(async () => {
-  gw = await startTestGateway();
-});
-afterAll(async () => {
-  await gw.stop();
-});
+const gw = useTestGateway({}, { resetEachTest: false });
 
 describe('the HTTP server as npm start runs it (NODE_ENV=production, embedded emulator)', () => {
   it('serves the Apollo Sandbox landing page to a browser at /graphql', async () => {

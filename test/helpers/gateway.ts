@@ -1,3 +1,4 @@
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { pino } from 'pino';
 import { loadConfig } from '../../src/config.js';
 import { start, type Running } from '../../src/start.js';
@@ -66,3 +67,23 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
 
 /** Sum of all AWS calls in a stats snapshot. */
 export const totalCalls = (stats: Record<string, number>) => Object.values(stats).reduce((a, b) => a + b, 0);
+
+/**
+ * One gateway for a test file: started before its tests, stopped after them and,
+ * unless told otherwise, reseeded before each test so tests do not see each other's changes.
+ */
+export function useTestGateway(env: Record<string, string> = {}, { resetEachTest = true } = {}): TestGateway {
+  const handle = {} as TestGateway;
+  beforeAll(async () => {
+    Object.assign(handle, await startTestGateway(env));
+  });
+  afterAll(async () => {
+    await handle.stop();
+  });
+  if (resetEachTest) {
+    beforeEach(async () => {
+      await handle.reset();
+    });
+  }
+  return handle;
+}

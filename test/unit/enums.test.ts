@@ -1,5 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { loadTypeDefs } from '../../src/schema.js';
 import { describe, expect, it, vi } from 'vitest';
 import { pino, type Logger } from 'pino';
 import { buildSchema, GraphQLEnumType, Kind, type GraphQLEnumValueConfigMap } from 'graphql';
@@ -14,13 +13,7 @@ import { enumResolvers, knownEnumValue } from '../../src/resolvers/enums.js';
 // DESIGN.md §4: GraphQL-style enum values mapped to AWS strings; a value AWS adds
 // later becomes UNKNOWN (where the enum has it) or null, and is logged.
 
-const schemaDir = fileURLToPath(new URL('../../schema/', import.meta.url));
-const sdl = readdirSync(schemaDir)
-  .filter((file) => file.endsWith('.graphql'))
-  .sort()
-  .map((file) => readFileSync(schemaDir + file, 'utf8'))
-  .join('\n');
-const schema = buildSchema(sdl);
+const schema = buildSchema(loadTypeDefs().join('\n'));
 
 const ENUM_NAMES = Object.keys(enumValues) as AwsEnumName[];
 const WITH_UNKNOWN: AwsEnumName[] = ['ConnectionState', 'LagState', 'HasLogicalRedundancy'];

@@ -1,5 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { loadTypeDefs } from '../../src/schema.js';
 import { describe, expect, it } from 'vitest';
 import {
   buildSchema,
@@ -18,13 +17,7 @@ import { Connection$, Lag$, MacSecKey$, Tag$ } from '@aws-sdk/client-direct-conn
 // DESIGN.md §4: every field the installed SDK model has is in the SDL, under AWS's
 // own name; an SDK upgrade that adds a field fails here until the schema has it.
 
-const schemaDir = fileURLToPath(new URL('../../schema/', import.meta.url));
-const sdl = readdirSync(schemaDir)
-  .filter((file) => file.endsWith('.graphql'))
-  .sort()
-  .map((file) => readFileSync(schemaDir + file, 'utf8'))
-  .join('\n');
-const schema = buildSchema(sdl);
+const schema = buildSchema(loadTypeDefs().join('\n'));
 
 // A StaticStructureSchema is [3, namespace, name, traits, memberNames, memberSchemas, …].
 const MEMBER_NAMES = 4;
