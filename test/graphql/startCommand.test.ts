@@ -65,7 +65,8 @@ describe('node dist/main.js (what npm start runs)', () => {
 
   it('shares the emulator with other AWS clients on its own port', async () => {
     const stats = await fetch(`${emulatorUrl}/_emulator/stats`);
-    expect((await stats.json()).requests.DescribeLags).toBeGreaterThanOrEqual(1);
+    const { requests } = (await stats.json()) as { requests: Record<string, number> };
+    expect(requests.DescribeLags).toBeGreaterThanOrEqual(1);
   });
 
   it('exits 0 on SIGTERM after draining', async () => {
