@@ -47,6 +47,22 @@ const envSchema = z
     DX_MAX_ATTEMPTS: positiveInt(3, 10),
     GRAPHQL_INTROSPECTION: booleanFlag.optional(),
     NODE_ENV: z.string().default('development'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be a pino level such as info' }).default('info'),
+    AUTH_MODE: z.enum(['none', 'jwt', 'apikey'], { error: 'must be none, jwt or apikey' }).optional(),
+    JWT_JWKS_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL of a JWKS document' }).optional(),
+    JWT_PUBLIC_KEY_FILE: z.string().optional(),
+    JWT_ISSUER: z.string().optional(),
+    JWT_AUDIENCE: z.string().optional(),
+    JWT_ROLES_CLAIM: z.string().regex(/^[\w:/-]+(\.[\w:/-]+)*$/, 'must be a claim name or a dotted path such as realm_access.roles').default('roles'),
+    JWT_JWKS_COOLDOWN_MS: z.coerce.number({ error: 'must be a number' }).int().min(0).max(3_600_000).default(30_000),
+    API_KEYS_FILE: z.string().optional(),
+    AUDIT_LOG_FILE: z.string().optional(),
+    CORS_ORIGINS: z
+      .string()
+      .transform((value) => value.split(',').map((o) => o.trim()).filter(Boolean))
+      .pipe(z.array(z.url({ error: 'must list origins such as https://console.example.com' })))
+      .optional(),
+    BODY_LIMIT_BYTES: positiveInt(102_400, 10_485_760),
   });
 
 type Env = z.infer<typeof envSchema>;
@@ -69,6 +85,21 @@ function crossProblems(input: Record<string, string | undefined>): string[] {
   if (regions && defaultRegion && !regions.includes(defaultRegion)) {
     problems.push(`AWS_REGION: ${defaultRegion} is the default region, so it must be one of DX_REGIONS (${regions.join(', ')})`);
   }
+  const backend = field('DX_BACKEND');
+  const authMode = field('AUTH_MODE');
+  if (backend === 'aws' && input.AUTH_MODE === undefined) {
+    problems.push('AUTH_MODE: must be set with DX_BACKEND=aws (jwt, apikey, or none to run without authentication)');
+  }
+  if (authMode === 'jwt') {
+    if ((input.JWT_JWKS_URL === undefined) === (input.JWT_PUBLIC_KEY_FILE === undefined)) {
+      problems.push('JWT_JWKS_URL: with AUTH_MODE=jwt set exactly one of JWT_JWKS_URL and JWT_PUBLIC_KEY_FILE');
+    }
+    if (input.JWT_ISSUER === undefined) problems.push('JWT_ISSUER: must be set with AUTH_MODE=jwt');
+    if (input.JWT_AUDIENCE === undefined) problems.push('JWT_AUDIENCE: must be set with AUTH_MODE=jwt');
+  }
+  if (authMode === 'apikey' && input.API_KEYS_FILE === undefined) {
+    problems.push('API_KEYS_FILE: must be set with AUTH_MODE=apikey');
+  }
   return problems;
 }
 
@@ -86,13 +117,45 @@ export interface Config {
   /** Introspection and the Sandbox landing page: on with the emulator, off with aws, unless set. */
   introspection: boolean;
   production: boolean;
+  logLevel: string;
+  auth:
+    | { mode: 'none' }
+    | { mode: 'jwt'; jwksUrl?: string; publicKeyFile?: string; issuer: string; audience: string; rolesClaim: string; jwksCooldownMs: number }
+    | { mode: 'apikey'; keysFile: string };
+  /** Append-only JSON-lines file of mutation attempts, beside the log. */
+  auditLogFile?: string;
+  /** Browser origins allowed to call the gateway (CORS). */
+  corsOrigins: Array<string | RegExp>;
+  bodyLimitBytes: number;
 }
+
+/** Where Apollo's Sandbox runs in a browser: the hosted one and the one the landing page embeds. */
+export const SANDBOX_ORIGINS = ['https://studio.apollographql.com', 'https://sandbox.embed.apollographql.com'];
+/** Any port on this machine: local frontends under development. */
+const LOCAL_ORIGIN = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';
   }
+}
+
+function authSettings(e: Env): Config['auth'] {
+  const mode = e.AUTH_MODE ?? 'none';
+  if (mode === 'jwt') {
+    return {
+      mode,
+      jwksUrl: e.JWT_JWKS_URL,
+      publicKeyFile: e.JWT_PUBLIC_KEY_FILE,
+      issuer: e.JWT_ISSUER!,
+      audience: e.JWT_AUDIENCE!,
+      rolesClaim: e.JWT_ROLES_CLAIM,
+      jwksCooldownMs: e.JWT_JWKS_COOLDOWN_MS,
+    };
+  }
+  if (mode === 'apikey') return { mode, keysFile: e.API_KEYS_FILE! };
+  return { mode: 'none' };
 }
 
 /** Parses the environment; throws a ConfigError listing every problem at once. */
@@ -129,5 +192,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     aws: { timeoutMs: e.DX_TIMEOUT_MS, maxAttempts: e.DX_MAX_ATTEMPTS },
     introspection: e.GRAPHQL_INTROSPECTION ?? e.DX_BACKEND === 'emulator',
     production: e.NODE_ENV === 'production',
+    logLevel: e.LOG_LEVEL,
+    auth: authSettings(e),
+    auditLogFile: e.AUDIT_LOG_FILE,
+    // Developer defaults follow the backend, like introspection: a gateway over real AWS
+    // allows no browser origin until CORS_ORIGINS names one.
+    corsOrigins: e.CORS_ORIGINS ?? (e.DX_BACKEND === 'emulator' ? [LOCAL_ORIGIN, ...SANDBOX_ORIGINS] : []),
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
   };
 }

@@ -1,4 +1,7 @@
+import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
+import type { AuditTrail } from './audit.js';
+import type { Caller } from './auth/roles.js';
 import type { DirectConnectService } from './directconnect/service.js';
 import type { ServedRegions } from './directconnect/input.js';
 import { createLoaders, type Loaders } from './loaders/index.js';
@@ -9,20 +12,37 @@ export interface GatewayContext {
   /** Per-request DataLoaders: nothing is cached across requests. */
   loaders: Loaders;
   regions: ServedRegions;
+  /** The request's logger, carrying its request ID. */
   logger: Logger;
+  /** Who is calling; set by the authentication middleware. */
+  caller: Caller;
+  requestId: string;
+  audit: AuditTrail;
 }
 
 export interface ContextDeps {
   directConnect: DirectConnectService;
   regions: ServedRegions;
   logger: Logger;
+  audit: AuditTrail;
 }
 
-export function createContextFactory(deps: ContextDeps): () => Promise<GatewayContext> {
-  return async () => ({
-    directConnect: deps.directConnect,
-    loaders: createLoaders(deps.directConnect),
-    regions: deps.regions,
-    logger: deps.logger,
-  });
+export function createContextFactory(deps: ContextDeps) {
+  return async ({ req, res }: { req: Request; res: Response }): Promise<GatewayContext> => {
+    // Reads stop waiting for AWS once the client has gone away.
+    const abandoned = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) abandoned.abort();
+    });
+    return {
+      directConnect: deps.directConnect,
+      loaders: createLoaders(deps.directConnect, { abortSignal: abandoned.signal }),
+      regions: deps.regions,
+      logger: req.log ?? deps.logger,
+      // Fail closed: without the authentication middleware's verdict, no roles.
+      caller: (res.locals.caller as Caller | undefined) ?? { id: 'unauthenticated', roles: [], via: 'none' },
+      requestId: String(req.id),
+      audit: deps.audit,
+    };
+  };
 }

@@ -2,7 +2,7 @@ import { pino } from 'pino';
 import { ConfigError, loadConfig } from './config.js';
 import { start } from './start.js';
 
-const logger = pino({ name: 'dxgraph' });
+let logger = pino({ name: 'dxgraph' });
 
 async function main(): Promise<void> {
   let config;
@@ -15,6 +15,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  logger = pino({ name: 'dxgraph', level: config.logLevel });
 
   const running = await start(config, logger);
   logger.info(
@@ -48,7 +49,8 @@ main().catch((error: unknown) => {
   if (error instanceof ConfigError) {
     console.error(error.message);
   } else {
-    logger.fatal({ err: error }, 'dxgraph failed to start');
+    // Start-up problems (an unreadable key file, say) are the operator's to fix: say what, without a stack.
+    logger.fatal({ error: error instanceof Error ? error.message : String(error) }, 'dxgraph failed to start');
   }
   process.exit(1);
 });

@@ -7,16 +7,21 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import {
-  ApolloServerPluginLandingPageLocalDefault,
-} from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
+import type { AuditTrail } from './audit.js';
+import type { Authenticate } from './auth/authenticate.js';
+import { READ, requireRole } from './auth/roles.js';
 import { createContextFactory, type GatewayContext } from './context.js';
 import type { DirectConnectService } from './directconnect/service.js';
 import { DirectConnectGatewayError } from './directconnect/errors.js';
 import type { ServedRegions } from './directconnect/input.js';
+import { authenticateRequests } from './http/authenticate.js';
+import { httpErrors } from './http/errors.js';
+import { requestLog } from './http/requestLog.js';
+import { queryLimits } from './limits.js';
 import { resolvers } from './resolvers/index.js';
 import { loadTypeDefs } from './schema.js';
 
@@ -24,10 +29,14 @@ export interface GatewayDeps {
   directConnect: DirectConnectService;
   regions: ServedRegions;
   logger: Logger;
+  authenticate: Authenticate;
+  audit: AuditTrail;
   /** Introspection and the Sandbox landing page (DESIGN.md §3: on with the emulator). */
   introspection: boolean;
   /** No stack traces, internal errors masked. */
   production: boolean;
+  corsOrigins: Array<string | RegExp>;
+  bodyLimitBytes: number;
 }
 
 export interface Gateway {
@@ -35,7 +44,7 @@ export interface Gateway {
   httpServer: http.Server;
   /** Resolves to the GraphQL endpoint's URL. */
   listen(port: number, host: string): Promise<string>;
-  /** Stops accepting, lets in-flight requests finish, then closes. */
+  /** Reports not-ready, stops accepting, lets in-flight requests finish, then closes. */
   stop(): Promise<void>;
 }
 
@@ -44,16 +53,13 @@ export interface Gateway {
 const APOLLO_REQUEST_CODES = new Set<string>(
   Object.values(ApolloServerErrorCode).filter((code) => code !== ApolloServerErrorCode.INTERNAL_SERVER_ERROR),
 );
-
-// Origins of Apollo's hosted and embedded Sandbox, which call the gateway from the browser.
-const SANDBOX_ORIGINS = ['https://studio.apollographql.com', 'https://sandbox.embed.apollographql.com'];
-const LOCAL_ORIGIN = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/;
+const AUTH_CODES = new Set(['UNAUTHENTICATED', 'FORBIDDEN']);
 
 function maskUnexpected(logger: Logger, production: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
     const typed = unwrapResolverError(error) instanceof DirectConnectGatewayError;
-    if (typed || (typeof code === 'string' && APOLLO_REQUEST_CODES.has(code))) {
+    if (typed || (typeof code === 'string' && (APOLLO_REQUEST_CODES.has(code) || AUTH_CODES.has(code)))) {
       return { ...formatted, extensions: { retryable: false, ...formatted.extensions } };
     }
     const correlationId = randomUUID();
@@ -70,12 +76,24 @@ function maskUnexpected(logger: Logger, production: boolean) {
   };
 }
 
+/** Every query needs dx:read; the mutation checks its own role, as a dry run needs less. */
+const queriesNeedReadRole: ApolloServerPlugin<GatewayContext> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ operation, contextValue }) {
+        if (operation?.operation === 'query') requireRole(contextValue.caller, READ, 'run queries');
+      },
+    };
+  },
+};
+
 export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   const app = express();
   const httpServer = http.createServer(app);
   const landingPage: ApolloServerPlugin = deps.introspection
     ? ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false })
     : ApolloServerPluginLandingPageDisabled();
+  const limits = queryLimits({ hideSuggestions: !deps.introspection });
 
   const apollo = new ApolloServer<GatewayContext>({
     typeDefs: loadTypeDefs(),
@@ -87,23 +105,30 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     // main.ts owns the signals: it drains the gateway, then closes the emulator.
     stopOnTerminationSignals: false,
     formatError: maskUnexpected(deps.logger, deps.production),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), landingPage],
+    validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), landingPage, queriesNeedReadRole, ...limits.plugins],
     logger: deps.logger,
   });
   await apollo.start();
 
+  let draining = false;
   app.disable('x-powered-by');
+  app.use(requestLog(deps.logger));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  app.get('/readyz', (_req, res) => {
+    res.status(draining ? 503 : 200).json({ status: draining ? 'draining' : 'ready' });
+  });
   app.use(
     '/graphql',
-    cors<cors.CorsRequest>({
-      origin: (origin, callback) => callback(null, !origin || LOCAL_ORIGIN.test(origin) || SANDBOX_ORIGINS.includes(origin)),
-    }),
-    express.json({ limit: '100kb' }),
+    cors<cors.CorsRequest>({ origin: deps.corsOrigins, exposedHeaders: ['x-request-id'] }),
+    express.json({ limit: deps.bodyLimitBytes }),
+    authenticateRequests(deps.authenticate, deps.audit),
     expressMiddleware(apollo, { context: createContextFactory(deps) }),
   );
+  app.use(httpErrors(deps.logger));
 
   return {
     app,
@@ -118,6 +143,9 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
           resolve(`http://${shownHost}:${bound}/graphql`);
         });
       }),
-    stop: () => apollo.stop(),
+    stop: () => {
+      draining = true;
+      return apollo.stop();
+    },
   };
 }

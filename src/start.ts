@@ -4,6 +4,8 @@ import { ConfigError } from './config.js';
 import { createClientFactory } from './directconnect/clients.js';
 import { DirectConnectService } from './directconnect/service.js';
 import { createEmulator, type Emulator } from './emulator/index.js';
+import { createAuditTrail } from './audit.js';
+import { createAuthenticator } from './auth/authenticate.js';
 import { createGateway } from './server.js';
 
 export interface Running {
@@ -22,6 +24,16 @@ const EMULATOR_CREDENTIALS = { accessKeyId: 'emulator', secretAccessKey: 'emulat
 
 /** The whole wiring `npm start` runs: config → emulator (if embedded) → gateway listening. */
 export async function start(config: Config, logger: Logger): Promise<Running> {
+  // Key files and the audit file are checked before anything listens.
+  const authenticate = await createAuthenticator(config.auth);
+  const audit = await createAuditTrail(logger, config.auditLogFile);
+  if (config.backend === 'aws' && config.auth.mode === 'none') {
+    logger.warn(
+      'AUTH_MODE=none with DX_BACKEND=aws: ANYONE WHO CAN REACH THIS PORT CAN DISASSOCIATE LIVE CONNECTIONS. ' +
+        'Set AUTH_MODE=jwt or AUTH_MODE=apikey unless something in front of the gateway authenticates callers.',
+    );
+  }
+
   let emulator: Emulator | undefined;
   let emulatorUrl: string | undefined;
   if (config.backend === 'emulator') {
@@ -51,8 +63,12 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
     directConnect: new DirectConnectService(clients),
     regions: { defaultRegion: config.defaultRegion, regions },
     logger,
+    authenticate,
+    audit,
     introspection: config.introspection,
     production: config.production,
+    corsOrigins: config.corsOrigins,
+    bodyLimitBytes: config.bodyLimitBytes,
   });
 
   let url: string;

@@ -15,6 +15,7 @@ export interface DisassociationSuccess {
   region: string;
   lagId: string;
   dryRun: boolean;
+  awsRequestId: string | null;
 }
 
 export interface DisassociationInput {
@@ -74,15 +75,16 @@ export async function disassociateConnectionFromLag(input: DisassociationInput, 
 async function disassociate(target: Target, ctx: GatewayContext): Promise<Result> {
   const { connectionId, lagId, region } = target;
   let connection: Connection;
+  let awsRequestId: string | undefined;
   try {
-    ({ connection } = await ctx.directConnect.disassociateConnectionFromLag(region, connectionId, lagId));
+    ({ connection, awsRequestId } = await ctx.directConnect.disassociateConnectionFromLag(region, connectionId, lagId));
   } catch (error) {
     return explainRefusal(target, classifyAwsError(error), ctx);
   } finally {
     forgetTouched(target, ctx);
   }
   ctx.loaders.primeConnections([connection], region);
-  return { __typename: 'DisassociateConnectionFromLagSuccess', connection, region, lagId, dryRun: false };
+  return { __typename: 'DisassociateConnectionFromLagSuccess', connection, region, lagId, dryRun: false, awsRequestId: awsRequestId ?? null };
 }
 
 /** The membership and minimum-links checks against the current state; changes nothing. */
@@ -93,7 +95,7 @@ async function dryRun(target: Target, ctx: GatewayContext): Promise<Result> {
     const refusal = await checkAgainst(lag, target, ctx, undefined);
     if (refusal) return refusal;
     const member = lag!.connections!.find((c) => c.connectionId === connectionId)!;
-    return { __typename: 'DisassociateConnectionFromLagSuccess', connection: member, region, lagId, dryRun: true };
+    return { __typename: 'DisassociateConnectionFromLagSuccess', connection: member, region, lagId, dryRun: true, awsRequestId: null };
   } catch (error) {
     return fromAwsError(target, classifyAwsError(error));
   }

@@ -45,39 +45,48 @@ function withoutMetadata<T extends object>(output: T & { $metadata?: unknown }):
   return rest as T;
 }
 
+/** Reads stop waiting when the GraphQL request's client has gone away. */
+export interface ReadOptions {
+  abortSignal?: AbortSignal;
+}
+
 export class DirectConnectService {
   constructor(private readonly clientFor: ClientForRegion) {}
 
-  describeConnections(region: string): Promise<Connection[]> {
+  describeConnections(region: string, options: ReadOptions = {}): Promise<Connection[]> {
     const client = this.clientFor(region);
     return collectPages(async (nextToken) => {
-      const out = await client.send(new DescribeConnectionsCommand({ maxResults: PAGE_SIZE, nextToken }));
+      const out = await client.send(new DescribeConnectionsCommand({ maxResults: PAGE_SIZE, nextToken }), options);
       return { items: out.connections, nextToken: out.nextToken };
     });
   }
 
-  async describeConnection(region: string, connectionId: string): Promise<Connection | null> {
+  async describeConnection(region: string, connectionId: string, options: ReadOptions = {}): Promise<Connection | null> {
     const out = await nullIfNotFound(
-      this.clientFor(region).send(new DescribeConnectionsCommand({ connectionId })),
+      this.clientFor(region).send(new DescribeConnectionsCommand({ connectionId }), options),
       'CONNECTION_NOT_FOUND',
     );
     return out?.connections?.find((c) => c.connectionId === connectionId) ?? null;
   }
 
-  describeLags(region: string): Promise<Lag[]> {
+  describeLags(region: string, options: ReadOptions = {}): Promise<Lag[]> {
     const client = this.clientFor(region);
     return collectPages(async (nextToken) => {
-      const out = await client.send(new DescribeLagsCommand({ maxResults: PAGE_SIZE, nextToken }));
+      const out = await client.send(new DescribeLagsCommand({ maxResults: PAGE_SIZE, nextToken }), options);
       return { items: out.lags, nextToken: out.nextToken };
     });
   }
 
-  async describeLag(region: string, lagId: string): Promise<Lag | null> {
-    const out = await nullIfNotFound(this.clientFor(region).send(new DescribeLagsCommand({ lagId })), 'LAG_NOT_FOUND');
+  async describeLag(region: string, lagId: string, options: ReadOptions = {}): Promise<Lag | null> {
+    const out = await nullIfNotFound(this.clientFor(region).send(new DescribeLagsCommand({ lagId }), options), 'LAG_NOT_FOUND');
     return out?.lags?.find((l) => l.lagId === lagId) ?? null;
   }
 
-  /** Cuts the live link: AWS interrupts the connection and re-establishes it standalone. */
+  /**
+   * Cuts the live link: AWS interrupts the connection and re-establishes it
+   * standalone. Deliberately not abortable: once sent, the change happens, and
+   * the gateway waits for AWS's answer so that the attempt is audited truly.
+   */
   async disassociateConnectionFromLag(
     region: string,
     connectionId: string,

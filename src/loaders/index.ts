@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Connection, Lag } from '@aws-sdk/client-direct-connect';
-import type { DirectConnectService } from '../directconnect/service.js';
+import type { DirectConnectService, ReadOptions } from '../directconnect/service.js';
 import { DirectConnectGatewayError } from '../directconnect/errors.js';
 
 // Per-request batching (DESIGN.md §6). Keys are region + ID. A batch with one key
@@ -65,10 +65,10 @@ function batchById<T>(
   };
 }
 
-export function createLoaders(service: DirectConnectService): Loaders {
+export function createLoaders(service: DirectConnectService, options: ReadOptions = {}): Loaders {
   const lagById: Loaders['lagById'] = new DataLoader(
     batchById(
-      (region, id) => service.describeLag(region, id),
+      (region, id) => service.describeLag(region, id, options),
       (region) => lagsInRegion.load(region),
       (lag) => lag.lagId,
     ),
@@ -77,7 +77,7 @@ export function createLoaders(service: DirectConnectService): Loaders {
 
   const connectionById: Loaders['connectionById'] = new DataLoader(
     batchById(
-      (region, id) => service.describeConnection(region, id),
+      (region, id) => service.describeConnection(region, id, options),
       (region) => connectionsInRegion.load(region),
       (connection) => connection.connectionId,
     ),
@@ -108,7 +108,7 @@ export function createLoaders(service: DirectConnectService): Loaders {
     );
 
   const lagsInRegion = regionList(
-    (region) => service.describeLags(region),
+    (region) => service.describeLags(region, options),
     (lags, region) => {
       for (const lag of lags) {
         if (lag.lagId) lagById.prime({ region: lag.region ?? region, id: lag.lagId }, lag);
@@ -116,7 +116,7 @@ export function createLoaders(service: DirectConnectService): Loaders {
     },
   );
 
-  const connectionsInRegion = regionList((region) => service.describeConnections(region), primeConnections);
+  const connectionsInRegion = regionList((region) => service.describeConnections(region, options), primeConnections);
 
   return { lagById, connectionById, lagsInRegion, connectionsInRegion, primeConnections };
 }

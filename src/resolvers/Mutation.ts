@@ -1,6 +1,13 @@
 import type { MutationResolvers } from '../__generated__/resolvers-types.js';
+import { audited } from '../audit.js';
+import { OPERATE, READ, requireRole } from '../auth/roles.js';
 import { disassociateConnectionFromLag } from '../directconnect/disassociation.js';
 
 export const Mutation: MutationResolvers = {
-  disassociateConnectionFromLag: (_parent, { input }, ctx) => disassociateConnectionFromLag(input, ctx),
+  // Cuts a live link, so every attempt is audited, refusals included; a dry run needs only dx:read.
+  disassociateConnectionFromLag: (_parent, { input }, ctx) =>
+    audited(ctx.audit, ctx, 'disassociateConnectionFromLag', input, async () => {
+      requireRole(ctx.caller, input.dryRun ? READ : OPERATE, input.dryRun ? 'run a dry-run disassociation' : 'disassociate a connection from a LAG');
+      return disassociateConnectionFromLag(input, ctx);
+    }),
 };

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { createGateway, type Gateway } from '../../src/server.js';
 import type { DirectConnectService } from '../../src/directconnect/service.js';
+import { ANONYMOUS } from '../../src/auth/roles.js';
 
 // An unexpected failure inside the gateway (here: a backend answer of the wrong
 // shape) must not leak internals in production, and must be traceable in the log.
@@ -29,8 +30,12 @@ async function serve(production: boolean) {
     directConnect: broken,
     regions: { defaultRegion: 'us-east-1', regions: ['us-east-1'] },
     logger: pino(sink),
+    authenticate: async () => ANONYMOUS,
+    audit: { record: async () => {} },
     introspection: false,
     production,
+    corsOrigins: [],
+    bodyLimitBytes: 10_000,
   });
   const url = await gateway.listen(0, '127.0.0.1');
   const response = await fetch(url, {

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 
+/** The aws backend needs AUTH_MODE; these tests are about other settings. */
+const AWS_BACKEND = { DX_BACKEND: 'aws', AUTH_MODE: 'jwt', JWT_JWKS_URL: 'https://idp.example/jwks', JWT_ISSUER: 'https://idp.example', JWT_AUDIENCE: 'dxgraph' };
+
 // DESIGN.md §3: pinned names and defaults, every problem reported at once.
 
 function problemsOf(env: NodeJS.ProcessEnv): string[] {
@@ -54,16 +57,16 @@ describe('loadConfig defaults', () => {
 
 describe('loadConfig with the aws backend', () => {
   it('turns introspection off by default', () => {
-    expect(loadConfig({ DX_BACKEND: 'aws' }).introspection).toBe(false);
+    expect(loadConfig({ ...AWS_BACKEND }).introspection).toBe(false);
   });
 
   it('serves only the default region unless DX_REGIONS says otherwise', () => {
-    expect(loadConfig({ DX_BACKEND: 'aws' }).regions).toEqual(['us-east-1']);
-    expect(loadConfig({ DX_BACKEND: 'aws', AWS_REGION: 'eu-west-1' }).regions).toEqual(['eu-west-1']);
+    expect(loadConfig({ ...AWS_BACKEND }).regions).toEqual(['us-east-1']);
+    expect(loadConfig({ ...AWS_BACKEND, AWS_REGION: 'eu-west-1' }).regions).toEqual(['eu-west-1']);
   });
 
   it('accepts a custom endpoint', () => {
-    expect(loadConfig({ DX_BACKEND: 'aws', DX_ENDPOINT: 'http://127.0.0.1:4566' }).endpoint).toBe('http://127.0.0.1:4566');
+    expect(loadConfig({ ...AWS_BACKEND, DX_ENDPOINT: 'http://127.0.0.1:4566' }).endpoint).toBe('http://127.0.0.1:4566');
   });
 });
 
@@ -76,7 +79,8 @@ describe('GRAPHQL_INTROSPECTION', () => {
     ['emulator', 'true', true],
     ['aws', 'false', false],
   ])('with DX_BACKEND=%s and GRAPHQL_INTROSPECTION=%s is %s', (backend, flag, expected) => {
-    expect(loadConfig({ DX_BACKEND: backend, GRAPHQL_INTROSPECTION: flag }).introspection).toBe(expected);
+    const base = backend === 'aws' ? AWS_BACKEND : { DX_BACKEND: backend };
+    expect(loadConfig({ ...base, GRAPHQL_INTROSPECTION: flag }).introspection).toBe(expected);
   });
 
   it('rejects a value that is not a boolean', () => {
@@ -180,8 +184,7 @@ describe('validation', () => {
     ['DX_TIMEOUT_MS', '0'],
     ['DX_MAX_ATTEMPTS', '11'],
   ])('rejects %s=%s naming the variable', (name, value) => {
-    const env: NodeJS.ProcessEnv = { [name]: value };
-    if (name === 'DX_ENDPOINT') env.DX_BACKEND = 'aws';
+    const env: NodeJS.ProcessEnv = { ...(name === 'DX_ENDPOINT' ? AWS_BACKEND : {}), [name]: value };
     const problems = problemsOf(env);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(new RegExp(`^${name}: `));

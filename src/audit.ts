@@ -1,0 +1,84 @@
+import { appendFile } from 'node:fs/promises';
+import type { Logger } from 'pino';
+import type { Caller } from './auth/roles.js';
+
+// One record per mutation attempt, allowed or refused, dry or real (issue 3). It
+// goes to the log and, with AUDIT_LOG_FILE, is appended to that file before the
+// response is sent. Records hold the caller's name and roles, never a credential.
+
+export interface AuditRecord {
+  time: string;
+  requestId: string;
+  caller: string | null;
+  roles: readonly string[];
+  operation: string;
+  input: unknown;
+  /** SUCCESS, or the DirectConnectErrorCode the attempt ended with. */
+  outcome: string;
+  awsRequestId: string | null;
+  durationMs: number;
+}
+
+export interface AuditTrail {
+  record(record: AuditRecord): Promise<void>;
+}
+
+export async function createAuditTrail(logger: Logger, file?: string): Promise<AuditTrail> {
+  if (file) {
+    // Fail at start-up, not at the first mutation, if the file cannot be written.
+    await appendFile(file, '').catch((error: NodeJS.ErrnoException) => {
+      throw new Error(`AUDIT_LOG_FILE ${file} cannot be written: ${error.code ?? error}`);
+    });
+  }
+  // Appends are chained so records land whole and in order.
+  let tail: Promise<void> = Promise.resolve();
+  return {
+    record(record) {
+      logger.info({ audit: record }, 'audit');
+      if (!file) return Promise.resolve();
+      const line = `${JSON.stringify(record)}\n`;
+      tail = tail.then(() =>
+        appendFile(file, line).catch((error: unknown) => {
+          logger.fatal({ err: error, audit: record }, 'could not append to AUDIT_LOG_FILE');
+        }),
+      );
+      return tail;
+    },
+  };
+}
+
+/** Runs one mutation attempt and audits how it ended, whether it returned or threw. */
+export async function audited<T extends object>(
+  trail: AuditTrail,
+  who: { caller: Caller | null; requestId: string },
+  operation: string,
+  input: unknown,
+  attempt: () => Promise<T>,
+): Promise<T> {
+  const started = performance.now();
+  let outcome = 'INTERNAL_SERVER_ERROR';
+  let awsRequestId: string | null = null;
+  try {
+    const result = await attempt();
+    const fields = result as { code?: string; awsRequestId?: string | null; __typename?: string };
+    outcome = fields.code ?? 'SUCCESS';
+    awsRequestId = fields.awsRequestId ?? null;
+    return result;
+  } catch (error) {
+    const code = (error as { extensions?: { code?: unknown } }).extensions?.code;
+    if (typeof code === 'string') outcome = code;
+    throw error;
+  } finally {
+    await trail.record({
+      time: new Date().toISOString(),
+      requestId: who.requestId,
+      caller: who.caller?.id ?? null,
+      roles: who.caller?.roles ?? [],
+      operation,
+      input,
+      outcome,
+      awsRequestId,
+      durationMs: Math.round(performance.now() - started),
+    });
+  }
+}

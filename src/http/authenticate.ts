@@ -1,0 +1,62 @@
+import type { NextFunction, Request, Response } from 'express';
+import { Kind, parse, valueFromASTUntyped, type OperationDefinitionNode } from 'graphql';
+import type { AuditTrail } from '../audit.js';
+import { AuthenticationFailed, type Authenticate } from '../auth/authenticate.js';
+
+// Every GraphQL request is authenticated before Apollo sees it; only the Sandbox
+// landing page (a GET without a query) is served to anyone. A refused request
+// never reaches a resolver, so a refused mutation is audited here.
+
+const isLandingPage = (req: Request) => req.method === 'GET' && req.query.query === undefined;
+
+/** The disassociations a request body asks for, read as well as a hostile body allows. */
+function mutationAttempts(body: unknown): Array<{ operation: string; input: unknown }> {
+  if (!body || typeof body !== 'object') return [];
+  const { query, variables, operationName } = body as { query?: unknown; variables?: unknown; operationName?: unknown };
+  if (typeof query !== 'string') return [];
+  try {
+    const operations = parse(query, { maxTokens: 2000 }).definitions.filter(
+      (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+    );
+    const chosen = operations.length === 1 ? operations[0] : operations.find((o) => o.name?.value === operationName);
+    if (chosen?.operation !== 'mutation') return [];
+    const vars = variables && typeof variables === 'object' ? (variables as Record<string, unknown>) : {};
+    return chosen.selectionSet.selections.flatMap((selection) => {
+      if (selection.kind !== Kind.FIELD) return [];
+      const input = selection.arguments?.find((a) => a.name.value === 'input');
+      return [{ operation: selection.name.value, input: input ? valueFromASTUntyped(input.value, vars) : null }];
+    });
+  } catch {
+    return [];
+  }
+}
+
+export function authenticateRequests(authenticate: Authenticate, audit: AuditTrail) {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    if (isLandingPage(req)) return next();
+    const started = performance.now();
+    try {
+      res.locals.caller = await authenticate(req.headers);
+      return next();
+    } catch (error) {
+      if (!(error instanceof AuthenticationFailed)) return next(error);
+      for (const attempt of mutationAttempts(req.body)) {
+        await audit.record({
+          time: new Date().toISOString(),
+          requestId: String(req.id),
+          caller: null,
+          roles: [],
+          operation: attempt.operation,
+          input: attempt.input,
+          outcome: 'UNAUTHENTICATED',
+          awsRequestId: null,
+          durationMs: Math.round(performance.now() - started),
+        });
+      }
+      res
+        .status(401)
+        .set('www-authenticate', req.headers['x-api-key'] !== undefined ? 'ApiKey' : 'Bearer')
+        .json({ errors: [{ message: `Not authenticated: ${error.message}.`, extensions: { code: 'UNAUTHENTICATED', retryable: false } }] });
+    }
+  };
+}
