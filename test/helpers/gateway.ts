@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { pino } from 'pino';
+import { Writable } from 'node:stream';
+import { pino, type Logger } from 'pino';
 import { loadConfig } from '../../src/config.js';
 import { start, type Running } from '../../src/start.js';
 
@@ -12,7 +13,7 @@ export interface GraphQLResponse<T = any> {
 }
 
 export interface TestGateway extends Running {
-  graphql<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  graphql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
   /** Emulator request counts since the last `resetStats()`, by AWS operation. */
   awsCalls(): Promise<Record<string, number>>;
   /** Reseeds the emulator and zeroes its counts. */
@@ -22,7 +23,21 @@ export interface TestGateway extends Running {
   clearFaults(): Promise<void>;
 }
 
-export async function startTestGateway(env: Record<string, string> = {}): Promise<TestGateway> {
+/** A real pino logger that keeps its JSON lines in memory, for tests that read the log. */
+export function capturedLogger(): { logger: Logger; lines: Array<Record<string, any>>; text: () => string } {
+  const raw: string[] = [];
+  const lines: Array<Record<string, any>> = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      raw.push(chunk.toString());
+      lines.push(JSON.parse(chunk.toString()));
+      done();
+    },
+  });
+  return { logger: pino({ level: 'debug' }, sink), lines, text: () => raw.join('') };
+}
+
+export async function startTestGateway(env: Record<string, string> = {}, options: { logger?: Logger } = {}): Promise<TestGateway> {
   const config = loadConfig({
     NODE_ENV: 'production',
     PORT: '0',
@@ -30,7 +45,7 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
     DX_EMULATOR_TRANSITION_MS: '300',
     ...env,
   });
-  const running = await start(config, pino({ level: 'silent' }));
+  const running = await start(config, options.logger ?? pino({ level: 'silent' }));
   const control = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${running.emulatorUrl}/_emulator/${path}`, {
       method,
@@ -42,10 +57,10 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
   };
   return {
     ...running,
-    async graphql(query, variables) {
+    async graphql(query, variables, headers = {}) {
       const response = await fetch(running.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...headers },
         body: JSON.stringify({ query, variables }),
       });
       return { status: response.status, body: (await response.json()) as GraphQLResponse["body"] };
@@ -72,10 +87,10 @@ export const totalCalls = (stats: Record<string, number>) => Object.values(stats
  * One gateway for a test file: started before its tests, stopped after them and,
  * unless told otherwise, reseeded before each test so tests do not see each other's changes.
  */
-export function useTestGateway(env: Record<string, string> = {}, { resetEachTest = true } = {}): TestGateway {
+export function useTestGateway(env: Record<string, string> = {}, { resetEachTest = true, logger }: { resetEachTest?: boolean; logger?: Logger } = {}): TestGateway {
   const handle = {} as TestGateway;
   beforeAll(async () => {
-    Object.assign(handle, await startTestGateway(env));
+    Object.assign(handle, await startTestGateway(env, { logger }));
   });
   afterAll(async () => {
     await handle.stop();
