@@ -6,5 +6,7 @@ export default defineConfig({
     environment: 'node',
     testTimeout: 20_000,
     hookTimeout: 30_000,
+    // The fault suite measures memory after forced garbage collection.
+    execArgv: ['--expose-gc'],
   },
 });
