@@ -60,7 +60,7 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
     maxAttempts: config.aws.maxAttempts,
   });
   const gateway = await createGateway({
-    directConnect: new DirectConnectService(clients),
+    directConnect: new DirectConnectService(clients, logger),
     regions: { defaultRegion: config.defaultRegion, regions },
     logger,
     authenticate,

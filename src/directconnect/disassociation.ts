@@ -1,7 +1,7 @@
 import type { Connection, Lag } from '@aws-sdk/client-direct-connect';
 import type { ResolversTypes, ResolversUnionTypes } from '../__generated__/resolvers-types.js';
 import type { GatewayContext } from '../context.js';
-import { classifyAwsError, type ClassifiedAwsError } from './errors.js';
+import { classifyAwsError, isAwsFailure, type ClassifiedAwsError } from './errors.js';
 import { checkConnectionId, checkLagId, resolveRegion, type InputProblem } from './input.js';
 
 // DisassociateConnectionFromLag, the one call here that cuts a live link. The
@@ -61,6 +61,10 @@ const invalidInput = (problem: InputProblem): Refusal => ({
 function validate(input: DisassociationInput, ctx: GatewayContext): Target | Refusal {
   const problem = checkConnectionId(input.connectionId) ?? checkLagId(input.lagId);
   if (problem) return invalidInput(problem);
+  // An explicit null (an unset form variable, say) must not be read as "not a dry run".
+  if (input.dryRun === null) {
+    return invalidInput({ field: 'dryRun', message: 'dryRun must be true or false, or left out (false); null is ambiguous for an operation that cuts a live link.' });
+  }
   const region = resolveRegion(input.region, ctx.regions);
   if ('message' in region) return invalidInput(region);
   return { connectionId: input.connectionId, lagId: input.lagId, region: region.region };
@@ -79,10 +83,11 @@ async function disassociate(target: Target, ctx: GatewayContext): Promise<Result
   try {
     ({ connection, awsRequestId } = await ctx.directConnect.disassociateConnectionFromLag(region, connectionId, lagId));
   } catch (error) {
-    return explainRefusal(target, classifyAwsError(error), ctx);
-  } finally {
+    if (!isAwsFailure(error)) throw error;
     forgetTouched(target, ctx);
+    return explainRefusal(target, classifyAwsError(error), ctx);
   }
+  forgetTouched(target, ctx);
   ctx.loaders.primeConnections([connection], region);
   return { __typename: 'DisassociateConnectionFromLagSuccess', connection, region, lagId, dryRun: false, awsRequestId: awsRequestId ?? null };
 }
@@ -97,6 +102,7 @@ async function dryRun(target: Target, ctx: GatewayContext): Promise<Result> {
     const member = lag!.connections!.find((c) => c.connectionId === connectionId)!;
     return { __typename: 'DisassociateConnectionFromLagSuccess', connection: member, region, lagId, dryRun: true, awsRequestId: null };
   } catch (error) {
+    if (!isAwsFailure(error)) throw error;
     return fromAwsError(target, classifyAwsError(error));
   }
 }
@@ -109,11 +115,12 @@ async function checkAgainst(
   awsRequestId: string | undefined,
 ): Promise<Refusal | undefined> {
   const { connectionId, lagId, region } = target;
-  if (!lag) return lagNotFound(target, awsRequestId);
-  const isMember = (lag.connections ?? []).some((c) => c.connectionId === connectionId);
-  if (!isMember) {
+  const isMember = (lag?.connections ?? []).some((c) => c.connectionId === connectionId);
+  if (!lag || !isMember) {
+    // Which is missing first: the connection, as the emulator checks (AWS's own order is unpublished).
     const connection = await ctx.loaders.connectionById.load({ region, id: connectionId });
     if (!connection) return connectionNotFound(target, awsRequestId);
+    if (!lag) return lagNotFound(target, awsRequestId);
     const actualLagId = connection.lagId ?? null;
     return {
       __typename: 'ConnectionNotInLag',
@@ -159,7 +166,8 @@ async function explainRefusal(target: Target, refusal: ClassifiedAwsError, ctx: 
     if (explained) {
       return { ...explained, message: `${explained.message} AWS said: ${refusal.message}` };
     }
-  } catch {
+  } catch (error) {
+    if (!isAwsFailure(error)) throw error;
     // The state could not be read; AWS's own answer below is still true.
   }
   return fromAwsError(target, refusal);

@@ -12,8 +12,6 @@ export interface ClassifiedAwsError {
   retryable: boolean;
   awsRequestId?: string;
   awsErrorName?: string;
-  /** AWS's message verbatim, for callers that enrich the classification. */
-  awsMessage?: string;
 }
 
 const RETRYABLE = new Set<DirectConnectErrorCode>(['THROTTLED', 'RESOURCE_BUSY', 'AWS_SERVER_ERROR', 'AWS_UNAVAILABLE']);
@@ -85,7 +83,7 @@ interface SdkErrorShape {
   cause?: unknown;
 }
 
-function describe(error: SdkErrorShape): { name: string; message: string } {
+function nameAndMessage(error: SdkErrorShape): { name: string; message: string } {
   return {
     name: typeof error.name === 'string' ? error.name : 'Error',
     message: typeof error.message === 'string' ? error.message : '',
@@ -103,7 +101,7 @@ export function classifyAwsError(thrown: unknown): ClassifiedAwsError {
   // Loaders hand on failures they already classified.
   if (thrown instanceof DirectConnectGatewayError) return thrown.classified;
   const error: SdkErrorShape = typeof thrown === 'object' && thrown !== null ? (thrown as SdkErrorShape) : {};
-  const { name, message } = describe(error);
+  const { name, message } = nameAndMessage(error);
   const status = error.$metadata?.httpStatusCode ?? error.$response?.statusCode;
   const awsRequestId = error.$metadata?.requestId || undefined;
   const attempts = error.$metadata?.attempts;
@@ -115,16 +113,27 @@ export function classifyAwsError(thrown: unknown): ClassifiedAwsError {
     retryable: isRetryable(code),
     awsRequestId,
     awsErrorName: answered ? name : undefined,
-    awsMessage: answered ? message : undefined,
   });
+  const readable = status === undefined ? '' : ` (HTTP ${status})`;
+
+  // An answer the SDK could not parse (HTML from a proxy, truncated JSON, an empty
+  // error body) says nothing AWS meant, whatever its status: treat it as no answer.
+  if (isUnreadableAnswer(error, name, message)) {
+    return {
+      ...make('AWS_UNAVAILABLE', `AWS Direct Connect answered something the gateway could not read${readable}${afterRetries}. Retry later.`),
+      awsErrorName: undefined,
+    };
+  }
 
   if (THROTTLING_NAMES.has(name) || status === 429) {
     return make('THROTTLED', `AWS Direct Connect throttled the request${afterRetries} (${name}: ${message || 'Rate exceeded'}). Retry with backoff.`);
   }
   if (ACCESS_DENIED_NAMES.has(name) || status === 401 || status === 403) {
+    // AWS's text names the gateway's IAM principal and account: it goes to the log
+    // (DirectConnectService logs every failed call), not to every frontend user.
     return make(
       'AWS_ACCESS_DENIED',
-      `AWS refused the gateway's credentials or permissions (${name}${message ? `: ${message}` : ''}). An operator must fix the gateway's AWS credentials or IAM policy.`,
+      `AWS refused the gateway's credentials or permissions (${name}). An operator must fix the gateway's AWS credentials or IAM policy; AWS's own message is in the gateway's log.`,
     );
   }
   if (name === 'DirectConnectClientException') {
@@ -144,11 +153,31 @@ export function classifyAwsError(thrown: unknown): ClassifiedAwsError {
   if (network) {
     return make('AWS_UNAVAILABLE', `AWS Direct Connect could not be reached${afterRetries} (${network}). Retry later.`);
   }
-  // What is left: a 2xx answer the SDK could not read (non-JSON, truncated JSON),
-  // or a failure before any answer. Either way AWS gave us nothing usable.
-  return make(
-    'AWS_UNAVAILABLE',
-    `AWS Direct Connect answered something the gateway could not read${afterRetries} (${name}). Retry later.`,
+  // What is left: a failure before any answer. AWS gave us nothing usable.
+  return make('AWS_UNAVAILABLE', `AWS Direct Connect gave no usable answer${afterRetries} (${name}). Retry later.`);
+}
+
+function isUnreadableAnswer(error: SdkErrorShape, name: string, message: string): boolean {
+  return name === 'SyntaxError' || /Deserialization error/i.test(message) || name === 'UnknownError' || name === 'Unknown';
+}
+
+/**
+ * Whether something thrown came from an AWS call (an SDK service exception, a
+ * timeout, a network failure, an unreadable answer) rather than from a bug of
+ * ours; a bug must surface as INTERNAL_SERVER_ERROR, not as "AWS unavailable".
+ */
+export function isAwsFailure(thrown: unknown): boolean {
+  if (thrown instanceof DirectConnectGatewayError) return true;
+  if (typeof thrown !== 'object' || thrown === null) return false;
+  const error = thrown as SdkErrorShape;
+  const { name, message } = nameAndMessage(error);
+  return (
+    error.$metadata !== undefined ||
+    error.$fault !== undefined ||
+    error.$response !== undefined ||
+    TIMEOUT_NAMES.has(name) ||
+    networkCode(error) !== undefined ||
+    isUnreadableAnswer(error, name, message)
   );
 }
 
@@ -170,8 +199,11 @@ export class DirectConnectGatewayError extends GraphQLError {
     this.classified = { ...classified, retryable };
   }
 
-  static fromAws(error: unknown): DirectConnectGatewayError {
-    return error instanceof DirectConnectGatewayError ? error : new DirectConnectGatewayError(classifyAwsError(error), error);
+  /** An AWS failure as a typed error; anything else (a bug) is passed on untouched, to be masked. */
+  static fromAws(error: unknown): Error {
+    if (error instanceof DirectConnectGatewayError) return error;
+    if (isAwsFailure(error)) return new DirectConnectGatewayError(classifyAwsError(error), error);
+    return error instanceof Error ? error : new Error(String(error));
   }
 
   static badUserInput(message: string): DirectConnectGatewayError {

@@ -3,29 +3,48 @@ import {
   DescribeLagsCommand,
   DisassociateConnectionFromLagCommand,
   type Connection,
+  type DirectConnectClient,
   type Lag,
 } from '@aws-sdk/client-direct-connect';
-import { classifyAwsError } from './errors.js';
+import type { Logger } from 'pino';
+import { classifyAwsError, DirectConnectGatewayError } from './errors.js';
 import type { ClientForRegion } from './clients.js';
 
 // The typed face of the Direct Connect API for the rest of the gateway. Every AWS
-// call goes through here, so paging and "not found means null" live in one place.
+// call goes through `call` here, so paging, "not found means null", checking what
+// AWS answered and logging failures each live in one place.
 
 /** AWS caps a Describe page at 100 items. */
 const PAGE_SIZE = 100;
+/** A backend that keeps handing out tokens is broken; 1,000 pages is 100,000 items. */
+const MAX_PAGES = 1000;
+
+/** Reads stop waiting when the GraphQL request's client has gone away. */
+export interface ReadOptions {
+  abortSignal?: AbortSignal;
+}
 
 interface Page<T> {
   items: T[] | undefined;
   nextToken: string | undefined;
 }
 
+const unreadable = (what: string) =>
+  new DirectConnectGatewayError({ code: 'AWS_UNAVAILABLE', message: `AWS Direct Connect gave an unusable answer: ${what}. Retry later.` });
+
 async function collectPages<T>(fetchPage: (nextToken: string | undefined) => Promise<Page<T>>): Promise<T[]> {
   const all: T[] = [];
+  const seen = new Set<string>();
   let nextToken: string | undefined;
   do {
     const page = await fetchPage(nextToken);
     all.push(...(page.items ?? []));
     nextToken = page.nextToken || undefined;
+    if (nextToken !== undefined) {
+      if (seen.has(nextToken)) throw unreadable('it repeated a paging token');
+      if (seen.size >= MAX_PAGES) throw unreadable(`it kept paging past ${MAX_PAGES} pages`);
+      seen.add(nextToken);
+    }
   } while (nextToken);
   return all;
 }
@@ -40,45 +59,70 @@ async function nullIfNotFound<T>(call: Promise<T>, notFound: 'CONNECTION_NOT_FOU
   }
 }
 
-function withoutMetadata<T extends object>(output: T & { $metadata?: unknown }): T {
-  const { $metadata: _ignored, ...rest } = output;
-  return rest as T;
-}
-
-/** Reads stop waiting when the GraphQL request's client has gone away. */
-export interface ReadOptions {
-  abortSignal?: AbortSignal;
-}
-
 export class DirectConnectService {
-  constructor(private readonly clientFor: ClientForRegion) {}
+  constructor(
+    private readonly clientFor: ClientForRegion,
+    private readonly logger: Logger,
+  ) {}
+
+  private async call<Output>(
+    region: string,
+    operation: string,
+    send: (client: DirectConnectClient) => Promise<Output>,
+  ): Promise<Output> {
+    try {
+      return await send(this.clientFor(region));
+    } catch (error) {
+      const { code, awsRequestId, awsErrorName } = classifyAwsError(error);
+      // The full AWS message is for operators; what callers see is classified.
+      this.logger.warn(
+        { operation, region, code, awsErrorName, awsRequestId, awsMessage: (error as Error | undefined)?.message },
+        'AWS Direct Connect call failed',
+      );
+      throw error;
+    }
+  }
+
+  /** Items AWS listed without an ID cannot be shown or linked; they are dropped and logged. */
+  private withIds<T>(items: T[] | undefined, id: (item: T) => string | undefined, kind: string): T[] {
+    const usable = (items ?? []).filter((item) => typeof id(item) === 'string');
+    if (usable.length !== (items ?? []).length) {
+      this.logger.warn({ kind, dropped: (items ?? []).length - usable.length }, 'AWS listed items without an ID; dropped');
+    }
+    return usable;
+  }
 
   describeConnections(region: string, options: ReadOptions = {}): Promise<Connection[]> {
-    const client = this.clientFor(region);
     return collectPages(async (nextToken) => {
-      const out = await client.send(new DescribeConnectionsCommand({ maxResults: PAGE_SIZE, nextToken }), options);
-      return { items: out.connections, nextToken: out.nextToken };
+      const out = await this.call(region, 'DescribeConnections', (c) =>
+        c.send(new DescribeConnectionsCommand({ maxResults: PAGE_SIZE, nextToken }), options),
+      );
+      return { items: this.withIds(out.connections, (c) => c.connectionId, 'connection'), nextToken: out.nextToken };
     });
   }
 
   async describeConnection(region: string, connectionId: string, options: ReadOptions = {}): Promise<Connection | null> {
     const out = await nullIfNotFound(
-      this.clientFor(region).send(new DescribeConnectionsCommand({ connectionId }), options),
+      this.call(region, 'DescribeConnections', (c) => c.send(new DescribeConnectionsCommand({ connectionId }), options)),
       'CONNECTION_NOT_FOUND',
     );
     return out?.connections?.find((c) => c.connectionId === connectionId) ?? null;
   }
 
   describeLags(region: string, options: ReadOptions = {}): Promise<Lag[]> {
-    const client = this.clientFor(region);
     return collectPages(async (nextToken) => {
-      const out = await client.send(new DescribeLagsCommand({ maxResults: PAGE_SIZE, nextToken }), options);
-      return { items: out.lags, nextToken: out.nextToken };
+      const out = await this.call(region, 'DescribeLags', (c) =>
+        c.send(new DescribeLagsCommand({ maxResults: PAGE_SIZE, nextToken }), options),
+      );
+      return { items: this.withIds(out.lags, (l) => l.lagId, 'lag'), nextToken: out.nextToken };
     });
   }
 
   async describeLag(region: string, lagId: string, options: ReadOptions = {}): Promise<Lag | null> {
-    const out = await nullIfNotFound(this.clientFor(region).send(new DescribeLagsCommand({ lagId }), options), 'LAG_NOT_FOUND');
+    const out = await nullIfNotFound(
+      this.call(region, 'DescribeLags', (c) => c.send(new DescribeLagsCommand({ lagId }), options)),
+      'LAG_NOT_FOUND',
+    );
     return out?.lags?.find((l) => l.lagId === lagId) ?? null;
   }
 
@@ -92,7 +136,19 @@ export class DirectConnectService {
     connectionId: string,
     lagId: string,
   ): Promise<{ connection: Connection; awsRequestId?: string }> {
-    const out = await this.clientFor(region).send(new DisassociateConnectionFromLagCommand({ connectionId, lagId }));
-    return { connection: withoutMetadata(out), awsRequestId: out.$metadata.requestId };
+    const { $metadata, ...connection } = await this.call(region, 'DisassociateConnectionFromLag', (c) =>
+      c.send(new DisassociateConnectionFromLagCommand({ connectionId, lagId })),
+    );
+    if (connection.connectionId !== connectionId) {
+      // AWS accepted the call, so the link may well be cut: say so, with the request ID.
+      throw new DirectConnectGatewayError({
+        code: 'AWS_UNAVAILABLE',
+        message:
+          `AWS accepted the disassociation of ${connectionId} (request ID ${$metadata.requestId ?? 'unknown'}) but its answer ` +
+          `did not describe the connection. Check the connection's state before trying again.`,
+        awsRequestId: $metadata.requestId,
+      });
+    }
+    return { connection, awsRequestId: $metadata.requestId };
   }
 }

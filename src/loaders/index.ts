@@ -16,13 +16,28 @@ export interface RegionalId {
 export interface Loaders {
   lagById: DataLoader<RegionalId, Lag | null, string>;
   connectionById: DataLoader<RegionalId, Connection | null, string>;
-  lagsInRegion: DataLoader<string, Lag[]>;
-  connectionsInRegion: DataLoader<string, Connection[]>;
+  lagsInRegion: RegionListLoader<Lag>;
+  connectionsInRegion: RegionListLoader<Connection>;
   /** Remembers connections AWS returned (a LAG's members, a mutation's result). */
   primeConnections(connections: readonly Connection[], region: string): void;
 }
 
 const cacheKeyFn = (key: RegionalId) => `${key.region}/${key.id}`;
+
+/** A region's full listing, remembering which regions this request asked to list. */
+export class RegionListLoader<T> extends DataLoader<string, T[]> {
+  readonly requested = new Set<string>();
+
+  override load(region: string): Promise<T[]> {
+    this.requested.add(region);
+    return super.load(region);
+  }
+
+  override clear(region: string): this {
+    this.requested.delete(region);
+    return super.clear(region);
+  }
+}
 
 function groupByRegion(keys: readonly RegionalId[]): Map<string, string[]> {
   const groups = new Map<string, string[]>();
@@ -40,7 +55,7 @@ function groupByRegion(keys: readonly RegionalId[]): Map<string, string[]> {
  */
 function batchById<T>(
   describeOne: (region: string, id: string) => Promise<T | null>,
-  listRegion: (region: string) => Promise<T[]>,
+  regionList: RegionListLoader<T>,
   idOf: (item: T) => string | undefined,
 ) {
   return async (keys: readonly RegionalId[]): Promise<Array<T | null | Error>> => {
@@ -48,12 +63,13 @@ function batchById<T>(
     await Promise.all(
       [...groupByRegion(keys)].map(async ([region, ids]) => {
         try {
-          if (ids.length === 1) {
+          // One ID costs one Describe by ID, unless the region is being listed anyway.
+          if (ids.length === 1 && !regionList.requested.has(region)) {
             const id = ids[0]!;
             found.set(cacheKeyFn({ region, id }), await describeOne(region, id));
             return;
           }
-          const byId = new Map((await listRegion(region)).map((item) => [idOf(item), item]));
+          const byId = new Map((await regionList.load(region)).map((item) => [idOf(item), item]));
           for (const id of ids) found.set(cacheKeyFn({ region, id }), byId.get(id) ?? null);
         } catch (error) {
           const failure = DirectConnectGatewayError.fromAws(error);
@@ -66,34 +82,8 @@ function batchById<T>(
 }
 
 export function createLoaders(service: DirectConnectService, options: ReadOptions = {}): Loaders {
-  const lagById: Loaders['lagById'] = new DataLoader(
-    batchById(
-      (region, id) => service.describeLag(region, id, options),
-      (region) => lagsInRegion.load(region),
-      (lag) => lag.lagId,
-    ),
-    { cacheKeyFn },
-  );
-
-  const connectionById: Loaders['connectionById'] = new DataLoader(
-    batchById(
-      (region, id) => service.describeConnection(region, id, options),
-      (region) => connectionsInRegion.load(region),
-      (connection) => connection.connectionId,
-    ),
-    { cacheKeyFn },
-  );
-
-  const primeConnections = (connections: readonly Connection[], region: string) => {
-    for (const connection of connections) {
-      if (connection.connectionId) {
-        connectionById.prime({ region: connection.region ?? region, id: connection.connectionId }, connection);
-      }
-    }
-  };
-
   const regionList = <T>(list: (region: string) => Promise<T[]>, prime: (items: T[], region: string) => void) =>
-    new DataLoader<string, T[]>((regions) =>
+    new RegionListLoader<T>((regions) =>
       Promise.all(
         regions.map(async (region) => {
           try {
@@ -107,6 +97,14 @@ export function createLoaders(service: DirectConnectService, options: ReadOption
       ),
     );
 
+  const primeConnections = (connections: readonly Connection[], region: string) => {
+    for (const connection of connections) {
+      if (connection.connectionId) {
+        connectionById.prime({ region: connection.region ?? region, id: connection.connectionId }, connection);
+      }
+    }
+  };
+
   const lagsInRegion = regionList(
     (region) => service.describeLags(region, options),
     (lags, region) => {
@@ -115,8 +113,16 @@ export function createLoaders(service: DirectConnectService, options: ReadOption
       }
     },
   );
-
   const connectionsInRegion = regionList((region) => service.describeConnections(region, options), primeConnections);
+
+  const lagById: Loaders['lagById'] = new DataLoader(
+    batchById((region, id) => service.describeLag(region, id, options), lagsInRegion, (lag) => lag.lagId),
+    { cacheKeyFn },
+  );
+  const connectionById: Loaders['connectionById'] = new DataLoader(
+    batchById((region, id) => service.describeConnection(region, id, options), connectionsInRegion, (c) => c.connectionId),
+    { cacheKeyFn },
+  );
 
   return { lagById, connectionById, lagsInRegion, connectionsInRegion, primeConnections };
 }

@@ -119,6 +119,34 @@ describe('disassociateConnectionFromLag', () => {
   });
 });
 
+describe('disassociateConnectionFromLag input that must not be guessed at', () => {
+  it('refuses dryRun: null (an unset form variable) instead of cutting the link', async () => {
+    const { body } = await gw.graphql(
+      `mutation ($dry: Boolean) { disassociateConnectionFromLag(input: { connectionId: "dxcon-allow01a", lagId: "dxlag-allow001", dryRun: $dry }) {
+        __typename ... on InvalidInput { field message } } }`,
+      { dry: null },
+    );
+    expect(body.data.disassociateConnectionFromLag).toMatchObject({ __typename: 'InvalidInput', field: 'dryRun' });
+    expect((await gw.awsCalls()).DisassociateConnectionFromLag ?? 0).toBe(0);
+  });
+});
+
+describe('disassociateConnectionFromLag AWS calls', () => {
+  it('explains a refusal with one DescribeLags, however deep the payload reads the LAG', async () => {
+    const { body } = await gw.graphql(`mutation { disassociateConnectionFromLag(input: { connectionId: "dxcon-minlnk1a", lagId: "dxlag-minlink01" }) {
+      ... on MinimumLinksViolation { lag { lagId connections { connectionId lag { lagId connections { lag { lagId } } } } } } } }`);
+    expect(body.data.disassociateConnectionFromLag.lag.connections).toHaveLength(2);
+    expect(await gw.awsCalls()).toEqual({ DisassociateConnectionFromLag: 1, DescribeLags: 1 });
+  });
+
+  it('reads the LAG afresh after a success, once', async () => {
+    const { body } = await gw.graphql(`mutation { disassociateConnectionFromLag(input: { connectionId: "dxcon-allow01a", lagId: "dxlag-allow001" }) {
+      ... on DisassociateConnectionFromLagSuccess { lag { numberOfConnections connections { lag { numberOfConnections } } } } } }`);
+    expect(body.data.disassociateConnectionFromLag.lag.numberOfConnections).toBe(2);
+    expect(await gw.awsCalls()).toEqual({ DisassociateConnectionFromLag: 1, DescribeLags: 1 });
+  });
+});
+
 describe('disassociateConnectionFromLag with dryRun', () => {
   it('reports success with the current state and changes nothing', async () => {
     const result = await disassociate({ connectionId: 'dxcon-allow01a', lagId: 'dxlag-allow001', dryRun: true });
@@ -139,6 +167,7 @@ describe('disassociateConnectionFromLag with dryRun', () => {
       [{ connectionId: 'dxcon-standal1', lagId: 'dxlag-allow001' }, 'ConnectionNotInLag'],
       [{ connectionId: 'dxcon-zzzzzzzz', lagId: 'dxlag-allow001' }, 'ConnectionNotFound'],
       [{ connectionId: 'dxcon-allow01a', lagId: 'dxlag-zzzzzzzz' }, 'LagNotFound'],
+      [{ connectionId: 'dxcon-zzzzzzzz', lagId: 'dxlag-zzzzzzzz' }, 'ConnectionNotFound'],
     ];
     for (const [input, typename] of cases) {
       const dry = await disassociate({ ...input, dryRun: true });
@@ -150,7 +179,7 @@ describe('disassociateConnectionFromLag with dryRun', () => {
     const lastMember = await disassociate({ connectionId: 'dxcon-lastmem1a', lagId: 'dxlag-lastmem01', dryRun: true });
     expect(lastMember.__typename).toBe('DisassociateConnectionFromLagSuccess');
     const calls = await gw.awsCalls();
-    // Only the four real calls above reached the mutating API.
-    expect(calls.DisassociateConnectionFromLag).toBe(4);
+    // Only the five real calls above reached the mutating API.
+    expect(calls.DisassociateConnectionFromLag).toBe(5);
   });
 });

@@ -46,6 +46,24 @@ describe('loader batching on the large seed', () => {
     expect(calls.DescribeConnections).toBe(expectedPages);
   });
 
+  it('lists a region once when one query asks for a LAG by ID and for all LAGs', async () => {
+    const { body } = await gw.graphql(`{ lags(region: "us-west-2") { lagId } }`);
+    const id = body.data.lags[0].lagId;
+    await gw.reset();
+    const mixed = await gw.graphql(`{
+      one: lag(lagId: "${id}", region: "us-west-2") { lagId connections { lag { lagId } } }
+      all: lags(region: "us-west-2") { lagId }
+      members: connections(region: "us-west-2") { lag { lagId } }
+      missing: connection(connectionId: "dxcon-zzzzzzzz", region: "us-west-2") { connectionId }
+    }`);
+    expect(mixed.body.errors).toBeUndefined();
+    expect(mixed.body.data.one.lagId).toBe(id);
+    expect(mixed.body.data.missing).toBeNull();
+    const calls = await gw.awsCalls();
+    expect(calls.DescribeLags).toBe(1);
+    expect(calls.DescribeConnections).toBe(pages(mixed.body.data.members.length));
+  });
+
   it('asks for one LAG by ID when only one is needed', async () => {
     const { body } = await gw.graphql(`{ connections(region: "us-west-2") { connectionId } }`);
     const id = body.data.connections[0].connectionId;

@@ -11,9 +11,12 @@ import {
   type DescribeLagsCommandInput,
   type Lag,
 } from '@aws-sdk/client-direct-connect';
+import { pino } from 'pino';
 import { DirectConnectService } from '../../src/directconnect/service.js';
 import { DirectConnectGatewayError } from '../../src/directconnect/errors.js';
 import { createLoaders, type Loaders } from '../../src/loaders/index.js';
+
+const silent = pino({ level: 'silent' });
 
 // DESIGN.md §6: per region, one key → Describe with that ID; several → one paged
 // listing of the region; lists prime the by-ID loaders.
@@ -81,7 +84,7 @@ describe('loaders in one region', () => {
   beforeEach(() => {
     mock = mockClient(DirectConnectClient);
     const client = new DirectConnectClient({ region: US });
-    loaders = createLoaders(new DirectConnectService(() => client));
+    loaders = createLoaders(new DirectConnectService(() => client, silent));
   });
 
   afterEach(() => {
@@ -323,7 +326,7 @@ describe('loaders across regions', () => {
         if (region === US) return usClient;
         if (region === EU) return euClient;
         throw new Error(`no client for ${region}`);
-      }),
+      }, silent),
     );
   });
 

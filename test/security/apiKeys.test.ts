@@ -1,0 +1,275 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { hashApiKey, newApiKey } from '../../src/auth/apiKeys.js';
+import { capturedLogger, startTestGateway, totalCalls, type TestGateway } from '../helpers/gateway.js';
+
+// AUTH_MODE=apikey over real HTTP against npm start's wiring. API_KEYS_FILE holds
+// names, roles and SHA-256 hashes only; the keys themselves exist in this test alone.
+
+const LAGS = `{ lags { lagId } }`;
+const DISASSOCIATE = `
+  mutation Disassociate($input: DisassociateConnectionFromLagInput!) {
+    disassociateConnectionFromLag(input: $input) {
+      __typename
+      ... on DirectConnectError { code message }
+      ... on DisassociateConnectionFromLagSuccess { dryRun connection { connectionId lagId } }
+    }
+  }
+`;
+const ALLOWED = { connectionId: 'dxcon-allow01a', lagId: 'dxlag-allow001' };
+const MIN_LINKS = { connectionId: 'dxcon-minlnk1a', lagId: 'dxlag-minlink01' };
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+interface Answer {
+  status: number;
+  requestId: string | null;
+  wwwAuthenticate: string | null;
+  text: string;
+  body: { data?: any; errors?: Array<{ message: string; extensions?: Record<string, any> }> };
+}
+
+/** A GraphQL POST that keeps the response headers and raw text the helper's `graphql` drops. */
+async function post(gw: TestGateway, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<Answer> {
+  const response = await fetch(gw.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    requestId: response.headers.get('x-request-id'),
+    wwwAuthenticate: response.headers.get('www-authenticate'),
+    text,
+    body: JSON.parse(text),
+  };
+}
+
+const apiKey = (key: string) => ({ 'x-api-key': key });
+const sha256 = (key: string) => hashApiKey(key).toString('hex');
+
+async function auditLines(file: string): Promise<Array<Record<string, any>>> {
+  const text = await readFile(file, 'utf8');
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
+}
+
+const readerKey = newApiKey();
+const operatorKey = newApiKey();
+const log = capturedLogger();
+let dir: string;
+let keysFile: string;
+let auditFile: string;
+let gw: TestGateway;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'dxgraph-apikeys-'));
+  keysFile = join(dir, 'api-keys.json');
+  auditFile = join(dir, 'audit.jsonl');
+  await writeFile(
+    keysFile,
+    JSON.stringify({
+      keys: [
+        { name: 'reader', sha256: sha256(readerKey), roles: ['dx:read'] },
+        { name: 'operator', sha256: sha256(operatorKey), roles: ['dx:operate'] },
+      ],
+    }),
+  );
+  gw = await startTestGateway({ AUTH_MODE: 'apikey', API_KEYS_FILE: keysFile, AUDIT_LOG_FILE: auditFile }, { logger: log.logger });
+});
+afterAll(async () => {
+  await gw?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+beforeEach(async () => {
+  await gw.reset();
+});
+
+describe('AUTH_MODE=apikey', () => {
+  it('makes keys that are long, random and recognisable', () => {
+    expect(readerKey).toMatch(/^dxg_[\w-]{43}$/);
+    expect(readerKey).not.toBe(operatorKey);
+  });
+
+  it('keeps only hashes in API_KEYS_FILE, never a key', async () => {
+    const text = await readFile(keysFile, 'utf8');
+    expect(text).not.toContain(readerKey);
+    expect(text).not.toContain(operatorKey);
+    expect(text).not.toContain(readerKey.slice(4));
+    expect(text).toContain(sha256(readerKey));
+  });
+
+  it('lets the reader key run queries and a dry run', async () => {
+    const query = await post(gw, LAGS, undefined, apiKey(readerKey));
+    expect(query.status).toBe(200);
+    expect(query.body.data.lags.map((l: { lagId: string }) => l.lagId)).toContain('dxlag-allow001');
+    const dry = await post(gw, DISASSOCIATE, { input: { ...ALLOWED, dryRun: true } }, apiKey(readerKey));
+    expect(dry.status).toBe(200);
+    expect(dry.body.data.disassociateConnectionFromLag).toMatchObject({ __typename: 'DisassociateConnectionFromLagSuccess', dryRun: true });
+    expect((await gw.awsCalls()).DisassociateConnectionFromLag ?? 0).toBe(0);
+  });
+
+  it('refuses the reader key a real disassociation with FORBIDDEN (403) before any AWS call', async () => {
+    const real = await post(gw, DISASSOCIATE, { input: ALLOWED }, apiKey(readerKey));
+    expect(real.status).toBe(403);
+    expect(real.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(real.body.errors?.[0]?.message).toContain('reader');
+    expect(totalCalls(await gw.awsCalls())).toBe(0);
+  });
+
+  it('lets the operator key run the real disassociation', async () => {
+    const real = await post(gw, DISASSOCIATE, { input: ALLOWED }, apiKey(operatorKey));
+    expect(real.status).toBe(200);
+    expect(real.body.data.disassociateConnectionFromLag).toMatchObject({
+      __typename: 'DisassociateConnectionFromLagSuccess',
+      dryRun: false,
+      connection: { connectionId: 'dxcon-allow01a', lagId: null },
+    });
+    expect((await gw.awsCalls()).DisassociateConnectionFromLag).toBe(1);
+    expect((await post(gw, LAGS, undefined, apiKey(operatorKey))).status).toBe(200);
+  });
+
+  const refusals: Array<[string, Record<string, string>]> = [
+    ['no x-api-key header', {}],
+    ['an empty x-api-key', apiKey('')],
+    ['a wrong key', apiKey(newApiKey())],
+    ['the operator key with one character changed', apiKey(`${operatorKey.slice(0, -1)}${operatorKey.endsWith('A') ? 'B' : 'A'}`)],
+    ['the operator key with a character added', apiKey(`${operatorKey}x`)],
+    ['the operator key without its prefix', apiKey(operatorKey.slice(4))],
+    ['the stored hash presented as the key', apiKey(sha256(operatorKey))],
+    ['the key as a bearer token', { authorization: `Bearer ${operatorKey}` }],
+  ];
+
+  it.each(refusals)('refuses %s with 401 UNAUTHENTICATED and no AWS call at all', async (_name, headers) => {
+    const query = await post(gw, LAGS, undefined, headers);
+    expect(query.status).toBe(401);
+    expect(query.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(query.body.data).toBeUndefined();
+    const real = await post(gw, DISASSOCIATE, { input: ALLOWED }, headers);
+    expect(real.status).toBe(401);
+    expect(real.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(real.text).not.toContain(operatorKey);
+    expect(totalCalls(await gw.awsCalls())).toBe(0);
+  });
+});
+
+describe('the audit trail with API keys (AUDIT_LOG_FILE)', () => {
+  const FIELDS = ['awsRequestId', 'caller', 'durationMs', 'input', 'operation', 'outcome', 'requestId', 'roles', 'time'];
+
+  async function recordsOf(send: () => Promise<Answer>): Promise<{ answer: Answer; records: Array<Record<string, any>> }> {
+    const before = (await auditLines(auditFile)).length;
+    const answer = await send();
+    return { answer, records: (await auditLines(auditFile)).slice(before) };
+  }
+
+  function expectOneRecord({ answer, records }: { answer: Answer; records: Array<Record<string, any>> }): Record<string, any> {
+    expect(records).toHaveLength(1);
+    const record = records[0]!;
+    expect(Object.keys(record).sort()).toEqual(FIELDS);
+    expect(record.operation).toBe('disassociateConnectionFromLag');
+    expect(record.requestId).toBe(answer.requestId);
+    expect(Number.isNaN(Date.parse(record.time))).toBe(false);
+    expect(typeof record.durationMs).toBe('number');
+    return record;
+  }
+
+  it('records an attempt with a wrong key as UNAUTHENTICATED', async () => {
+    const sent = await recordsOf(() => post(gw, DISASSOCIATE, { input: ALLOWED }, apiKey(newApiKey())));
+    expect(sent.answer.status).toBe(401);
+    expect(expectOneRecord(sent)).toMatchObject({ caller: null, roles: [], outcome: 'UNAUTHENTICATED', awsRequestId: null, input: ALLOWED });
+  });
+
+  it('records an attempt with no key as UNAUTHENTICATED', async () => {
+    const sent = await recordsOf(() => post(gw, DISASSOCIATE, { input: ALLOWED }));
+    expect(sent.answer.status).toBe(401);
+    expect(expectOneRecord(sent)).toMatchObject({ caller: null, outcome: 'UNAUTHENTICATED', awsRequestId: null });
+  });
+
+  it('records a forbidden attempt under the key’s name', async () => {
+    const sent = await recordsOf(() => post(gw, DISASSOCIATE, { input: ALLOWED }, apiKey(readerKey)));
+    expect(sent.answer.status).toBe(403);
+    expect(expectOneRecord(sent)).toMatchObject({ caller: 'reader', roles: ['dx:read'], outcome: 'FORBIDDEN', awsRequestId: null });
+  });
+
+  it('records a dry run as SUCCESS with no AWS request ID', async () => {
+    const sent = await recordsOf(() => post(gw, DISASSOCIATE, { input: { ...ALLOWED, dryRun: true } }, apiKey(readerKey)));
+    expect(expectOneRecord(sent)).toMatchObject({ caller: 'reader', outcome: 'SUCCESS', awsRequestId: null, input: { ...ALLOWED, dryRun: true } });
+  });
+
+  it('records a real disassociation as SUCCESS with the AWS request ID', async () => {
+    const sent = await recordsOf(() => post(gw, DISASSOCIATE, { input: ALLOWED }, apiKey(operatorKey)));
+    expect(sent.answer.body.data.disassociateConnectionFromLag.__typename).toBe('DisassociateConnectionFromLagSuccess');
+    const record = expectOneRecord(sent);
+    expect(record).toMatchObject({ caller: 'operator', roles: ['dx:operate'], outcome: 'SUCCESS' });
+    expect(record.awsRequestId).toMatch(UUID);
+  });
+
+  it('records a typed failure with its code and the AWS request ID', async () => {
+    const sent = await recordsOf(() => post(gw, DISASSOCIATE, { input: MIN_LINKS }, apiKey(operatorKey)));
+    expect(sent.answer.body.data.disassociateConnectionFromLag.__typename).toBe('MinimumLinksViolation');
+    const record = expectOneRecord(sent);
+    expect(record).toMatchObject({ caller: 'operator', outcome: 'MINIMUM_LINKS_VIOLATION', input: MIN_LINKS });
+    expect(record.awsRequestId).toMatch(UUID);
+  });
+
+  it('honours a caller-supplied x-request-id', async () => {
+    const sent = await recordsOf(() => post(gw, DISASSOCIATE, { input: { ...ALLOWED, dryRun: true } }, { ...apiKey(operatorKey), 'x-request-id': 'chg-0042' }));
+    expect(sent.answer.requestId).toBe('chg-0042');
+    expect(expectOneRecord(sent).requestId).toBe('chg-0042');
+  });
+
+  it('writes no record for queries', async () => {
+    const sent = await recordsOf(async () => {
+      await post(gw, LAGS, undefined, apiKey(readerKey));
+      return post(gw, LAGS, undefined, apiKey('wrong'));
+    });
+    expect(sent.records).toEqual([]);
+  });
+
+  // Runs after every key above has been presented.
+  it('never writes a key to the log or the audit file', async () => {
+    expect(log.lines.length).toBeGreaterThan(20);
+    const logText = log.text();
+    const auditText = await readFile(auditFile, 'utf8');
+    for (const key of [readerKey, operatorKey]) {
+      expect(logText).not.toContain(key);
+      expect(auditText).not.toContain(key);
+      expect(logText).not.toContain(key.slice(4));
+      // Nor its hash: a leaked hash would let an attacker test guesses offline.
+      expect(logText).not.toContain(sha256(key));
+      expect(auditText).not.toContain(sha256(key));
+    }
+  });
+});
+
+describe('API_KEYS_FILE problems stop the gateway at start-up', () => {
+  const startWith = async (contents: string | undefined) => {
+    const file = join(dir, `keys-${Math.random().toString(36).slice(2)}.json`);
+    if (contents !== undefined) await writeFile(file, contents);
+    return startTestGateway({ AUTH_MODE: 'apikey', API_KEYS_FILE: file });
+  };
+  const key = newApiKey();
+
+  it.each([
+    ['a missing file', undefined],
+    ['a file that is not JSON', '{"keys": ['],
+    ['an empty key list', JSON.stringify({ keys: [] })],
+    ['an entry with no roles', JSON.stringify({ keys: [{ name: 'x', sha256: sha256(key), roles: [] }] })],
+    ['a hash in upper case', JSON.stringify({ keys: [{ name: 'x', sha256: sha256(key).toUpperCase(), roles: ['dx:read'] }] })],
+    ['a plaintext key in place of the hash', JSON.stringify({ keys: [{ name: 'x', sha256: key, roles: ['dx:read'] }] })],
+    ['a plaintext key field and no hash', JSON.stringify({ keys: [{ name: 'x', key, roles: ['dx:read'] }] })],
+  ])('refuses %s, naming API_KEYS_FILE', async (_name, contents) => {
+    const failure = startWith(contents);
+    await expect(failure).rejects.toThrow(/API_KEYS_FILE/);
+    // The reason never echoes a key the file wrongly holds.
+    await expect(failure.catch((error: Error) => error.message)).resolves.not.toContain(key);
+  });
+
+  it('refuses AUTH_MODE=apikey without API_KEYS_FILE', async () => {
+    await expect(startTestGateway({ AUTH_MODE: 'apikey' })).rejects.toThrow(/API_KEYS_FILE/);
+  });
+});

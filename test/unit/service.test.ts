@@ -1,0 +1,86 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
+import {
+  DescribeLagsCommand,
+  DirectConnectClient,
+  DirectConnectServiceException,
+  DisassociateConnectionFromLagCommand,
+} from '@aws-sdk/client-direct-connect';
+import { capturedLogger } from '../helpers/gateway.js';
+import { DirectConnectService } from '../../src/directconnect/service.js';
+import { classifyAwsError } from '../../src/directconnect/errors.js';
+
+// What the service does with answers AWS (or something posing as AWS) should not give.
+
+let mock: AwsClientStub<DirectConnectClient>;
+let service: DirectConnectService;
+let log: ReturnType<typeof capturedLogger>;
+
+beforeEach(() => {
+  mock = mockClient(DirectConnectClient);
+  log = capturedLogger();
+  const client = new DirectConnectClient({ region: 'us-east-1' });
+  service = new DirectConnectService(() => client, log.logger);
+});
+afterEach(() => mock.restore());
+
+describe('paging', () => {
+  it('stops with AWS_UNAVAILABLE when the backend repeats a paging token', async () => {
+    mock.on(DescribeLagsCommand).resolves({ lags: [{ lagId: 'dxlag-abcdefgh' }], nextToken: 'again' });
+    const failure = await service.describeLags('us-east-1').catch((error: unknown) => error);
+    expect(classifyAwsError(failure)).toMatchObject({ code: 'AWS_UNAVAILABLE', retryable: true });
+    expect(mock.commandCalls(DescribeLagsCommand)).toHaveLength(2);
+  });
+
+  it('stops after 1,000 pages of ever-new tokens', async () => {
+    let page = 0;
+    mock.on(DescribeLagsCommand).callsFake(async () => ({ lags: [], nextToken: `t${page++}` }));
+    const failure = await service.describeLags('us-east-1').catch((error: unknown) => error);
+    expect(classifyAwsError(failure).message).toContain('1000 pages');
+    expect(mock.commandCalls(DescribeLagsCommand).length).toBeLessThanOrEqual(1001);
+  });
+
+  it('drops listed items that have no ID, and logs it', async () => {
+    mock.on(DescribeLagsCommand).resolves({ lags: [{ lagId: 'dxlag-abcdefgh' }, { lagName: 'no id' }] });
+    expect(await service.describeLags('us-east-1')).toEqual([{ lagId: 'dxlag-abcdefgh' }]);
+    expect(log.lines.some((l) => l.msg.includes('without an ID') && l.dropped === 1)).toBe(true);
+  });
+});
+
+describe('disassociateConnectionFromLag', () => {
+  it('says the link may be cut when AWS accepted the call but answered without the connection', async () => {
+    mock.on(DisassociateConnectionFromLagCommand).resolves({ $metadata: { requestId: 'req-9' } });
+    const failure = await service.disassociateConnectionFromLag('us-east-1', 'dxcon-abcdefgh', 'dxlag-abcdefgh').catch((e: unknown) => e);
+    const classified = classifyAwsError(failure);
+    expect(classified.code).toBe('AWS_UNAVAILABLE');
+    expect(classified.message).toContain('req-9');
+    expect(classified.message).toMatch(/Check the connection's state/);
+  });
+});
+
+describe('failed calls', () => {
+  it('log AWS’s own message for operators, while callers get a message without it', async () => {
+    const awsText = 'User: arn:aws:iam::123456789012:assumed-role/dxgraph/i-0abc is not authorized to perform: directconnect:DescribeLags';
+    mock.on(DescribeLagsCommand).rejects(
+      new DirectConnectServiceException({ name: 'AccessDeniedException', $fault: 'client', message: awsText, $metadata: { httpStatusCode: 403, requestId: 'req-1' } }),
+    );
+    const failure = await service.describeLag('us-east-1', 'dxlag-abcdefgh').catch((e: unknown) => e);
+    const classified = classifyAwsError(failure);
+    expect(classified.code).toBe('AWS_ACCESS_DENIED');
+    expect(classified.message).not.toContain('arn:aws:iam');
+    const logged = log.lines.find((l) => l.msg === 'AWS Direct Connect call failed');
+    expect(logged).toMatchObject({ operation: 'DescribeLags', region: 'us-east-1', code: 'AWS_ACCESS_DENIED', awsRequestId: 'req-1', awsMessage: awsText });
+  });
+
+  it('treat an error answer with a body the SDK could not read as AWS_UNAVAILABLE, whatever its status', async () => {
+    const unreadable = Object.assign(new SyntaxError('Unexpected token < in JSON'), {
+      $response: { statusCode: 400 },
+      $metadata: { httpStatusCode: 400 },
+    });
+    mock.on(DescribeLagsCommand).rejects(unreadable);
+    const failure = await service.describeLags('us-east-1').catch((e: unknown) => e);
+    expect(classifyAwsError(failure)).toMatchObject({ code: 'AWS_UNAVAILABLE', retryable: true });
+    const empty = new DirectConnectServiceException({ name: 'UnknownError', $fault: 'client', message: 'UnknownError', $metadata: { httpStatusCode: 400 } });
+    expect(classifyAwsError(empty).code).toBe('AWS_UNAVAILABLE');
+  });
+});
