@@ -4,7 +4,7 @@ import type { PageRequest } from './validate.js';
 /**
  * AWS-style paging: items in ID order, a page of at most `maxResults` (all of
  * them when it is absent, as AWS answers), and an opaque token that remembers
- * the last ID handed out and the listing it belongs to. Keying on the last ID
+ * the last ID handed out and the listing (region and operation) it belongs to. Keying on the last ID
  * rather than an offset keeps pages exact while resources change between calls.
  */
 

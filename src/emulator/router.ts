@@ -46,14 +46,15 @@ async function handleAwsCall(req: IncomingMessage, res: ServerResponse, state: E
   if (name === undefined) {
     throw new AwsError('UnknownOperationException', 'X-Amz-Target must name an OvertureService operation.');
   }
+  // Only real operations are counted in the stats and can trip a fault.
+  const operation = findOperation(name);
+  if (!operation) throw new AwsError('UnknownOperationException', `Unknown operation ${name}.`);
   state.count(name);
   const injected = state.faults.fire(name);
   const delay = state.latencyMs + injected.latencyMs;
   if (delay > 0) await sleep(delay, undefined, { ref: false });
   if (injected.fault !== undefined) return answerFault(req, res, injected.fault);
 
-  const operation = findOperation(name);
-  if (!operation) throw new AwsError('UnknownOperationException', `Unknown operation ${name}.`);
   const input = parseRequestJson(body);
   const store = state.stores.get(regionFromAuthorization(req));
   sendJson(res, operation(input, { store, now: Date.now(), transitionMs: state.transitionMs }));

@@ -28,6 +28,3 @@ export function knownEnumValue<N extends AwsEnumName>(
   const values = enumValues[name] as Record<string, string>;
   return (values.UNKNOWN ?? null) as EnumOf<N> | null;
 }
-
-/** Apollo's enum resolvers: GraphQL value → the string AWS uses. */
-export const enumResolvers = enumValues;

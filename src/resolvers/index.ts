@@ -2,7 +2,7 @@ import { DateTimeResolver } from 'graphql-scalars';
 import type { Resolvers } from '../__generated__/resolvers-types.js';
 import { Connection } from './Connection.js';
 import { DisassociateConnectionFromLagSuccess } from './DisassociateConnectionFromLagSuccess.js';
-import { enumResolvers } from './enums.js';
+import { enumValues } from './enumValues.js';
 import { Lag } from './Lag.js';
 import { MacSecKey } from './MacSecKey.js';
 import { Mutation } from './Mutation.js';
@@ -18,5 +18,6 @@ export const resolvers: Resolvers = {
   MacSecKey,
   DisassociateConnectionFromLagSuccess,
   DateTime: DateTimeResolver,
-  ...enumResolvers,
+  // Enum resolvers: GraphQL value → the string AWS uses.
+  ...enumValues,
 };

@@ -80,6 +80,14 @@ describe('paging on the large seed', () => {
     await expectClientError(client.send(new DescribeConnectionsCommand({ maxResults: 10, nextToken })), invalid);
   });
 
+  it('refuses a token issued in another region', async () => {
+    const { nextToken } = await h.client('us-east-1').send(new DescribeConnectionsCommand({ maxResults: 10 }));
+    await expectClientError(
+      h.client('us-west-2').send(new DescribeConnectionsCommand({ maxResults: 10, nextToken })),
+      'The nextToken provided is not valid for this request.',
+    );
+  });
+
   it('is the same data on every start (deterministic seed)', async () => {
     const before = await h.client().send(new DescribeLagsCommand({ maxResults: 5 }));
     h.emulator.reset();

@@ -71,6 +71,7 @@ describe('the AWS JSON 1.1 wire', () => {
     expect(((await unknown.json()) as { __type: string }).__type).toBe('UnknownOperationException');
     const missing = await fetch(`${h.url}/`, { method: 'POST', body: '{}' });
     expect(((await missing.json()) as { __type: string }).__type).toBe('UnknownOperationException');
+    expect(h.emulator.stats(), 'unknown operations are not counted').toEqual({});
   });
 
   it('answers SerializationException for a body that is not a JSON object or a member of the wrong type', async () => {

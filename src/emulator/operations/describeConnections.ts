@@ -9,6 +9,6 @@ export const describeConnections: Operation = (input, { store }) => {
   const page = pageRequest(input);
   const id = optionalConnectionId(input);
   const records = id === undefined ? store.ofKind('connection') : [findConnection(store, id)];
-  const { items, nextToken } = paginate(records, (c) => c.connectionId, page, 'DescribeConnections');
+  const { items, nextToken } = paginate(records, (c) => c.connectionId, page, `${store.region}:DescribeConnections`);
   return { connections: items.map((c) => connectionShape(store, c)), nextToken };
 };

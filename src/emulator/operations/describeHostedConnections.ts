@@ -16,7 +16,7 @@ export const describeHostedConnections: Operation = (input, { store }) => {
     store.hostedOn(parentId),
     (c) => c.connectionId,
     page,
-    `DescribeHostedConnections:${parentId}`,
+    `${store.region}:DescribeHostedConnections:${parentId}`,
   );
   return { connections: items.map((c) => connectionShape(store, c)), nextToken };
 };

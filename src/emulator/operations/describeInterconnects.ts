@@ -11,6 +11,6 @@ export const describeInterconnects: Operation = (input, { store }) => {
   const id = optionalString(input, 'interconnectId');
   if (id !== undefined && !isConnectionId(id)) throw clientError(`Interconnect ID ${id} has an invalid format.`);
   const records = id === undefined ? store.ofKind('interconnect') : [findInterconnect(store, id)];
-  const { items, nextToken } = paginate(records, (c) => c.connectionId, page, 'DescribeInterconnects');
+  const { items, nextToken } = paginate(records, (c) => c.connectionId, page, `${store.region}:DescribeInterconnects`);
   return { interconnects: items.map((c) => interconnectShape(store, c)), nextToken };
 };

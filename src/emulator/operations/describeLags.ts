@@ -9,6 +9,6 @@ export const describeLags: Operation = (input, { store }) => {
   const page = pageRequest(input);
   const id = optionalLagId(input);
   const records = id === undefined ? [...store.lags.values()] : [findLag(store, id)];
-  const { items, nextToken } = paginate(records, (l) => l.lagId, page, 'DescribeLags');
+  const { items, nextToken } = paginate(records, (l) => l.lagId, page, `${store.region}:DescribeLags`);
   return { lags: items.map((l) => lagShape(store, l)), nextToken };
 };
