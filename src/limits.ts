@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { GraphQLError, type ValidationRule } from 'graphql';
 
 // Static limits on what a query may ask for (GraphQL Armor), checked before any
 // resolver runs. Sized so that every README example, the deepest useful query
@@ -11,6 +12,18 @@ export const QUERY_LIMITS = {
   maxTokens: 2000,
   maxDirectives: 20,
 };
+
+/**
+ * graphql-js 16 does not validate that the schema has the requested root type; a
+ * subscription would fail during execution as an internal error. Refuse it up front.
+ */
+const offeredOperationsOnly: ValidationRule = (context) => ({
+  OperationDefinition(node) {
+    if (!context.getSchema().getRootType(node.operation)) {
+      context.reportError(new GraphQLError(`This API offers no ${node.operation} operations.`, { nodes: node }));
+    }
+  },
+});
 
 export function queryLimits({ hideSuggestions }: { hideSuggestions: boolean }) {
   const { plugins, validationRules } = new ApolloArmor({
@@ -26,5 +39,9 @@ export function queryLimits({ hideSuggestions }: { hideSuggestions: boolean }) {
   }).protect();
   // Armor is typed against Apollo's CommonJS build and we load its ESM build: the
   // same plugin interface under two type identities.
-  return { plugins: plugins as unknown as ApolloServerPlugin<any>[], validationRules, parseOptions: { maxTokens: QUERY_LIMITS.maxTokens } };
+  return {
+    plugins: plugins as unknown as ApolloServerPlugin<any>[],
+    validationRules: [...validationRules, offeredOperationsOnly],
+    parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },
+  };
 }
