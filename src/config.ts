@@ -63,6 +63,7 @@ const envSchema = z
       .pipe(z.array(z.url({ error: 'must list origins such as https://console.example.com' })))
       .optional(),
     BODY_LIMIT_BYTES: positiveInt(102_400, 10_485_760),
+    SHUTDOWN_DELAY_MS: z.coerce.number({ error: 'must be a number' }).int().min(0).max(120_000).default(0),
   });
 
 type Env = z.infer<typeof envSchema>;
@@ -127,6 +128,8 @@ export interface Config {
   /** Browser origins allowed to call the gateway (CORS). */
   corsOrigins: Array<string | RegExp>;
   bodyLimitBytes: number;
+  /** On SIGTERM, how long /readyz says 503 while the gateway still serves, before draining. */
+  shutdownDelayMs: number;
 }
 
 /** Where Apollo's Sandbox runs in a browser: the hosted one and the one the landing page embeds. */
@@ -199,5 +202,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // allows no browser origin until CORS_ORIGINS names one.
     corsOrigins: e.CORS_ORIGINS ?? (e.DX_BACKEND === 'emulator' ? [LOCAL_ORIGIN, ...SANDBOX_ORIGINS] : []),
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
   };
 }

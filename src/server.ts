@@ -44,8 +44,11 @@ export interface Gateway {
   httpServer: http.Server;
   /** Resolves to the GraphQL endpoint's URL. */
   listen(port: number, host: string): Promise<string>;
-  /** Reports not-ready, stops accepting, lets in-flight requests finish, then closes. */
-  stop(): Promise<void>;
+  /**
+   * Reports not-ready at once; after `notReadyFirstMs` (time for a load balancer to
+   * notice) stops accepting, lets in-flight requests finish, then closes.
+   */
+  stop(notReadyFirstMs?: number): Promise<void>;
 }
 
 // Apollo's own request errors (parse, validation, variables) pass through; so do
@@ -143,8 +146,9 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
           resolve(`http://${shownHost}:${bound}/graphql`);
         });
       }),
-    stop: () => {
+    stop: async (notReadyFirstMs = 0) => {
       draining = true;
+      if (notReadyFirstMs > 0) await new Promise((resolve) => setTimeout(resolve, notReadyFirstMs));
       return apollo.stop();
     },
   };

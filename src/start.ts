@@ -15,7 +15,7 @@ export interface Running {
   emulatorUrl?: string;
   emulator?: Emulator;
   regions: string[];
-  /** Drains the gateway, then closes the emulator. */
+  /** Reports not-ready for SHUTDOWN_DELAY_MS, drains the gateway, then closes the emulator. */
   stop(): Promise<void>;
 }
 
@@ -86,7 +86,7 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
     emulator,
     regions,
     async stop() {
-      await gateway.stop();
+      await gateway.stop(config.shutdownDelayMs);
       clients.destroyAll();
       await emulator?.close();
     },

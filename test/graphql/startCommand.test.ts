@@ -89,6 +89,20 @@ describe('node dist/main.js (what npm start runs)', () => {
   });
 });
 
+describe('SIGTERM with SHUTDOWN_DELAY_MS', () => {
+  it('answers /readyz 503 while still serving, then exits 0', async () => {
+    const gateway = await launch({ SHUTDOWN_DELAY_MS: '1500' });
+    gateway.child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const ready = await fetch(new URL('/readyz', gateway.url));
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toEqual({ status: 'draining' });
+    const { body } = await graphql(gateway.url, '{ lag(lagId: "dxlag-allow001") { lagId } }');
+    expect(body.data.lag.lagId).toBe('dxlag-allow001');
+    expect(await gateway.exited).toBe(0);
+  }, 30_000);
+});
+
 describe('SIGTERM during a disassociation', () => {
   it('lets the in-flight mutation finish and be audited, with exactly one audit record per attempt', async () => {
     const auditFile = join(await mkdtemp(join(tmpdir(), 'dxgraph-audit-')), 'audit.jsonl');

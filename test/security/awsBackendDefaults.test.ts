@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { start, type Running } from '../../src/start.js';
+import { createEmulator, type Emulator } from '../../src/emulator/index.js';
+import { capturedLogger } from '../helpers/gateway.js';
+
+// With DX_BACKEND=aws the developer conveniences are off unless asked for, and
+// running without authentication is loud. A stand-alone emulator plays AWS here.
+
+let emulator: Emulator;
+let endpoint: string;
+const AWS = () => ({
+  DX_BACKEND: 'aws',
+  DX_ENDPOINT: endpoint,
+  PORT: '0',
+  NODE_ENV: 'production',
+  AWS_ACCESS_KEY_ID: 'test',
+  AWS_SECRET_ACCESS_KEY: 'test',
+});
+
+beforeAll(async () => {
+  emulator = createEmulator();
+  endpoint = await emulator.listen(0);
+});
+afterAll(async () => {
+  await emulator.close();
+});
+
+async function withGateway(env: Record<string, string>, use: (running: Running, log: ReturnType<typeof capturedLogger>) => Promise<void>) {
+  const log = capturedLogger();
+  // The SDK's default credential chain reads the process environment.
+  Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
+  const running = await start(loadConfig({ ...AWS(), ...env }), log.logger);
+  try {
+    await use(running, log);
+  } finally {
+    await running.stop();
+  }
+}
+
+const post = (url: string, query: string) =>
+  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) }).then(
+    async (r) => ({ status: r.status, body: (await r.json()) as { data?: any; errors?: any[] } }),
+  );
+
+describe('DX_BACKEND=aws', () => {
+  it('warns loudly when AUTH_MODE=none, and still serves', async () => {
+    await withGateway({ AUTH_MODE: 'none' }, async (running, log) => {
+      const warning = log.lines.find((l) => l.level === 40 && /ANYONE WHO CAN REACH THIS PORT/.test(l.msg));
+      expect(warning).toBeDefined();
+      const { body } = await post(running.url, '{ lag(lagId: "dxlag-allow001") { lagId } }');
+      expect(body.data.lag.lagId).toBe('dxlag-allow001');
+    });
+  });
+
+  it('turns introspection and the Sandbox landing page off by default', async () => {
+    await withGateway({ AUTH_MODE: 'none' }, async (running) => {
+      const { body } = await post(running.url, '{ __schema { queryType { name } } }');
+      expect(body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+      const page = await fetch(running.url, { headers: { accept: 'text/html' } });
+      expect(await page.text()).not.toMatch(/sandbox/i);
+    });
+  });
+
+  it('hides "Did you mean" field suggestions when introspection is off', async () => {
+    await withGateway({ AUTH_MODE: 'none' }, async (running) => {
+      const { body } = await post(running.url, '{ lags { lagNam } }');
+      expect(JSON.stringify(body)).not.toMatch(/Did you mean/);
+    });
+  });
+
+  it('turns them on with GRAPHQL_INTROSPECTION=true', async () => {
+    await withGateway({ AUTH_MODE: 'none', GRAPHQL_INTROSPECTION: 'true' }, async (running) => {
+      const { body } = await post(running.url, '{ __schema { queryType { name } } }');
+      expect(body.data.__schema.queryType.name).toBe('Query');
+    });
+  });
+
+  it('allows no browser origin unless CORS_ORIGINS names it', async () => {
+    await withGateway({ AUTH_MODE: 'none', CORS_ORIGINS: 'https://netops.example.com' }, async (running) => {
+      const preflight = (origin: string) =>
+        fetch(running.url, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST' } });
+      expect((await preflight('https://netops.example.com')).headers.get('access-control-allow-origin')).toBe('https://netops.example.com');
+      expect((await preflight('http://localhost:3000')).headers.get('access-control-allow-origin')).toBeNull();
+    });
+    await withGateway({ AUTH_MODE: 'none' }, async (running) => {
+      const preflight = await fetch(running.url, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://studio.apollographql.com', 'access-control-request-method': 'POST' },
+      });
+      expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+    });
+  });
+});
+
