@@ -63,6 +63,10 @@ const envSchema = z
       .pipe(z.array(z.url({ error: 'must list origins such as https://console.example.com' })))
       .optional(),
     BODY_LIMIT_BYTES: positiveInt(102_400, 10_485_760),
+    DX_CACHE_TTL_MS: z.coerce.number({ error: 'must be a number' }).int().min(0, 'must be 0 (off) or more').max(3_600_000).default(3000),
+    DX_CACHE_MAX_BYTES: positiveInt(64 * 1024 * 1024, 4 * 1024 * 1024 * 1024),
+    DX_BATCHING: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
+    REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
     SHUTDOWN_DELAY_MS: z.coerce.number({ error: 'must be a number' }).int().min(0).max(120_000).default(0),
   });
 
@@ -130,6 +134,10 @@ export interface Config {
   bodyLimitBytes: number;
   /** On SIGTERM, how long /readyz says 503 while the gateway still serves, before draining. */
   shutdownDelayMs: number;
+  /** Cross-request cache of Describe results: TTL (0 = off, no coalescing either) and memory bound. */
+  cache: { ttlMs: number; maxBytes: number; redisUrl?: string };
+  /** DataLoader batching and per-request caching; off only to measure what a naive gateway costs. */
+  batching: boolean;
 }
 
 /** Where Apollo's Sandbox runs in a browser: the hosted one and the one the landing page embeds. */
@@ -203,5 +211,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: e.CORS_ORIGINS ?? (e.DX_BACKEND === 'emulator' ? [LOCAL_ORIGIN, ...SANDBOX_ORIGINS] : []),
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
+    cache: { ttlMs: e.DX_CACHE_TTL_MS, maxBytes: e.DX_CACHE_MAX_BYTES, redisUrl: e.REDIS_URL },
+    batching: e.DX_BATCHING === 'on',
   };
 }

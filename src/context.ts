@@ -5,6 +5,7 @@ import type { Caller } from './auth/roles.js';
 import type { DirectConnectService } from './directconnect/service.js';
 import type { ServedRegions } from './directconnect/input.js';
 import { createLoaders, type Loaders } from './loaders/index.js';
+import type { Metrics } from './metrics.js';
 
 /** What every resolver receives; built fresh for each GraphQL request. */
 export interface GatewayContext {
@@ -25,6 +26,9 @@ export interface ContextDeps {
   regions: ServedRegions;
   logger: Logger;
   audit: AuditTrail;
+  metrics: Metrics;
+  /** DataLoader batching; off only to measure a naive gateway. */
+  batching: boolean;
 }
 
 export function createContextFactory(deps: ContextDeps) {
@@ -36,7 +40,7 @@ export function createContextFactory(deps: ContextDeps) {
     });
     return {
       directConnect: deps.directConnect,
-      loaders: createLoaders(deps.directConnect, { abortSignal: abandoned.signal }),
+      loaders: createLoaders(deps.directConnect, { abortSignal: abandoned.signal, batching: deps.batching, metrics: deps.metrics }),
       regions: deps.regions,
       logger: req.log ?? deps.logger,
       // Fail closed: without the authentication middleware's verdict, no roles.

@@ -22,6 +22,7 @@ import { authenticateRequests } from './http/authenticate.js';
 import { httpErrors } from './http/errors.js';
 import { requestLog } from './http/requestLog.js';
 import { queryLimits } from './limits.js';
+import type { Metrics } from './metrics.js';
 import { resolvers } from './resolvers/index.js';
 import { loadTypeDefs } from './schema.js';
 
@@ -37,6 +38,8 @@ export interface GatewayDeps {
   production: boolean;
   corsOrigins: Array<string | RegExp>;
   bodyLimitBytes: number;
+  metrics: Metrics;
+  batching: boolean;
 }
 
 export interface Gateway {
@@ -90,6 +93,21 @@ const queriesNeedReadRole: ApolloServerPlugin<GatewayContext> = {
   },
 };
 
+/** Counts every GraphQL operation by name and outcome (the first error's code, or success). */
+function operationMetrics(metrics: Metrics): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ request, response, errors }) {
+          const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
+          const firstCode = (errors?.[0]?.extensions?.code ?? body?.errors?.[0]?.extensions?.code) as string | undefined;
+          metrics.graphqlOperations.inc({ operation_name: metrics.operationLabel(request.operationName), outcome: firstCode ?? 'success' });
+        },
+      };
+    },
+  };
+}
+
 export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   const app = express();
   const httpServer = http.createServer(app);
@@ -110,7 +128,13 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     formatError: maskUnexpected(deps.logger, deps.production),
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), landingPage, queriesNeedReadRole, ...limits.plugins],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      landingPage,
+      queriesNeedReadRole,
+      operationMetrics(deps.metrics),
+      ...limits.plugins,
+    ],
     logger: deps.logger,
   });
   await apollo.start();
@@ -120,6 +144,9 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   app.use(requestLog(deps.logger));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
   app.get('/readyz', (_req, res) => {
     res.status(draining ? 503 : 200).json({ status: draining ? 'draining' : 'ready' });

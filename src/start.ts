@@ -6,6 +6,8 @@ import { DirectConnectService } from './directconnect/service.js';
 import { createEmulator, type Emulator } from './emulator/index.js';
 import { createAuditTrail } from './audit.js';
 import { createAuthenticator } from './auth/authenticate.js';
+import { createReadCache } from './cache/readCache.js';
+import { createMetrics } from './metrics.js';
 import { createGateway } from './server.js';
 
 export interface Running {
@@ -53,6 +55,14 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
     ]);
   }
 
+  const metrics = createMetrics();
+  let cache;
+  try {
+    cache = await createReadCache(config.cache, metrics, logger);
+  } catch (error) {
+    await emulator?.close();
+    throw error;
+  }
   const clients = createClientFactory({
     endpoint: emulatorUrl ?? config.endpoint,
     credentials: emulator ? EMULATOR_CREDENTIALS : undefined,
@@ -60,7 +70,7 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
     maxAttempts: config.aws.maxAttempts,
   });
   const gateway = await createGateway({
-    directConnect: new DirectConnectService(clients, logger),
+    directConnect: new DirectConnectService(clients, logger, { cache, metrics }),
     regions: { defaultRegion: config.defaultRegion, regions },
     logger,
     authenticate,
@@ -69,6 +79,8 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
     production: config.production,
     corsOrigins: config.corsOrigins,
     bodyLimitBytes: config.bodyLimitBytes,
+    metrics,
+    batching: config.batching,
   });
 
   let url: string;
@@ -76,6 +88,7 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
     url = await gateway.listen(config.port, config.host);
   } catch (error) {
     await gateway.stop();
+    await cache.close();
     await emulator?.close();
     throw error;
   }
@@ -88,6 +101,7 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
     async stop() {
       await gateway.stop(config.shutdownDelayMs);
       clients.destroyAll();
+      await cache.close();
       await emulator?.close();
     },
   };

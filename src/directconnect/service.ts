@@ -7,12 +7,15 @@ import {
   type Lag,
 } from '@aws-sdk/client-direct-connect';
 import type { Logger } from 'pino';
+import { NO_CACHE, type ReadCache, type ReadKey } from '../cache/readCache.js';
+import type { Metrics } from '../metrics.js';
 import { classifyAwsError, DirectConnectGatewayError } from './errors.js';
 import type { ClientForRegion } from './clients.js';
 
 // The typed face of the Direct Connect API for the rest of the gateway. Every AWS
 // call goes through `call` here, so paging, "not found means null", checking what
-// AWS answered and logging failures each live in one place.
+// AWS answered, the cross-request cache, metrics and logging failures each live in
+// one place.
 
 /** AWS caps a Describe page at 100 items. */
 const PAGE_SIZE = 100;
@@ -60,27 +63,45 @@ async function nullIfNotFound<T>(call: Promise<T>, notFound: 'CONNECTION_NOT_FOU
 }
 
 export class DirectConnectService {
+  private readonly cache: ReadCache;
+  private readonly metrics?: Metrics;
+
   constructor(
     private readonly clientFor: ClientForRegion,
     private readonly logger: Logger,
-  ) {}
+    options: { cache?: ReadCache; metrics?: Metrics } = {},
+  ) {
+    this.cache = options.cache ?? NO_CACHE;
+    this.metrics = options.metrics;
+  }
 
   private async call<Output>(
     region: string,
     operation: string,
     send: (client: DirectConnectClient) => Promise<Output>,
   ): Promise<Output> {
+    const stopTimer = this.metrics?.awsLatency.startTimer({ operation, region });
     try {
-      return await send(this.clientFor(region));
+      const output = await send(this.clientFor(region));
+      this.metrics?.awsCalls.inc({ operation, region, outcome: 'success' });
+      return output;
     } catch (error) {
       const { code, awsRequestId, awsErrorName } = classifyAwsError(error);
+      this.metrics?.awsCalls.inc({ operation, region, outcome: code });
       // The full AWS message is for operators; what callers see is classified.
       this.logger.warn(
         { operation, region, code, awsErrorName, awsRequestId, awsMessage: (error as Error | undefined)?.message },
         'AWS Direct Connect call failed',
       );
       throw error;
+    } finally {
+      stopTimer?.();
     }
+  }
+
+  /** A read through the cross-request cache (identical reads in flight are shared). */
+  private read<T>(key: ReadKey, options: ReadOptions, fetch: (signal?: AbortSignal) => Promise<T>): Promise<T> {
+    return this.cache.read(key, fetch, options.abortSignal);
   }
 
   /** Items AWS listed without an ID cannot be shown or linked; they are dropped and logged. */
@@ -93,43 +114,53 @@ export class DirectConnectService {
   }
 
   describeConnections(region: string, options: ReadOptions = {}): Promise<Connection[]> {
-    return collectPages(async (nextToken) => {
-      const out = await this.call(region, 'DescribeConnections', (c) =>
-        c.send(new DescribeConnectionsCommand({ maxResults: PAGE_SIZE, nextToken }), options),
-      );
-      return { items: this.withIds(out.connections, (c) => c.connectionId, 'connection'), nextToken: out.nextToken };
-    });
+    return this.read({ region, operation: 'DescribeConnections' }, options, (abortSignal) =>
+      collectPages(async (nextToken) => {
+        const out = await this.call(region, 'DescribeConnections', (c) =>
+          c.send(new DescribeConnectionsCommand({ maxResults: PAGE_SIZE, nextToken }), { abortSignal }),
+        );
+        return { items: this.withIds(out.connections, (c) => c.connectionId, 'connection'), nextToken: out.nextToken };
+      }),
+    );
   }
 
-  async describeConnection(region: string, connectionId: string, options: ReadOptions = {}): Promise<Connection | null> {
-    const out = await nullIfNotFound(
-      this.call(region, 'DescribeConnections', (c) => c.send(new DescribeConnectionsCommand({ connectionId }), options)),
-      'CONNECTION_NOT_FOUND',
-    );
-    return out?.connections?.find((c) => c.connectionId === connectionId) ?? null;
+  describeConnection(region: string, connectionId: string, options: ReadOptions = {}): Promise<Connection | null> {
+    return this.read({ region, operation: 'DescribeConnections', id: connectionId }, options, async (abortSignal) => {
+      const out = await nullIfNotFound(
+        this.call(region, 'DescribeConnections', (c) => c.send(new DescribeConnectionsCommand({ connectionId }), { abortSignal })),
+        'CONNECTION_NOT_FOUND',
+      );
+      return out?.connections?.find((c) => c.connectionId === connectionId) ?? null;
+    });
   }
 
   describeLags(region: string, options: ReadOptions = {}): Promise<Lag[]> {
-    return collectPages(async (nextToken) => {
-      const out = await this.call(region, 'DescribeLags', (c) =>
-        c.send(new DescribeLagsCommand({ maxResults: PAGE_SIZE, nextToken }), options),
-      );
-      return { items: this.withIds(out.lags, (l) => l.lagId, 'lag'), nextToken: out.nextToken };
-    });
+    return this.read({ region, operation: 'DescribeLags' }, options, (abortSignal) =>
+      collectPages(async (nextToken) => {
+        const out = await this.call(region, 'DescribeLags', (c) =>
+          c.send(new DescribeLagsCommand({ maxResults: PAGE_SIZE, nextToken }), { abortSignal }),
+        );
+        return { items: this.withIds(out.lags, (l) => l.lagId, 'lag'), nextToken: out.nextToken };
+      }),
+    );
   }
 
-  async describeLag(region: string, lagId: string, options: ReadOptions = {}): Promise<Lag | null> {
-    const out = await nullIfNotFound(
-      this.call(region, 'DescribeLags', (c) => c.send(new DescribeLagsCommand({ lagId }), options)),
-      'LAG_NOT_FOUND',
-    );
-    return out?.lags?.find((l) => l.lagId === lagId) ?? null;
+  describeLag(region: string, lagId: string, options: ReadOptions = {}): Promise<Lag | null> {
+    return this.read({ region, operation: 'DescribeLags', id: lagId }, options, async (abortSignal) => {
+      const out = await nullIfNotFound(
+        this.call(region, 'DescribeLags', (c) => c.send(new DescribeLagsCommand({ lagId }), { abortSignal })),
+        'LAG_NOT_FOUND',
+      );
+      return out?.lags?.find((l) => l.lagId === lagId) ?? null;
+    });
   }
 
   /**
    * Cuts the live link: AWS interrupts the connection and re-establishes it
    * standalone. Deliberately not abortable: once sent, the change happens, and
    * the gateway waits for AWS's answer so that the attempt is audited truly.
+   * Whatever AWS answered, the region's cached reads are forgotten before this
+   * returns: even a failed call may have changed something.
    */
   async disassociateConnectionFromLag(
     region: string,
@@ -138,7 +169,7 @@ export class DirectConnectService {
   ): Promise<{ connection: Connection; awsRequestId?: string }> {
     const { $metadata, ...connection } = await this.call(region, 'DisassociateConnectionFromLag', (c) =>
       c.send(new DisassociateConnectionFromLagCommand({ connectionId, lagId })),
-    );
+    ).finally(() => this.cache.invalidateRegion(region));
     if (connection.connectionId !== connectionId) {
       // AWS accepted the call, so the link may well be cut: say so, with the request ID.
       throw new DirectConnectGatewayError({

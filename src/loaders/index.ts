@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Connection, Lag } from '@aws-sdk/client-direct-connect';
 import type { DirectConnectService, ReadOptions } from '../directconnect/service.js';
+import type { Metrics } from '../metrics.js';
 import { DirectConnectGatewayError } from '../directconnect/errors.js';
 
 // Per-request batching (DESIGN.md §6). Keys are region + ID. A batch with one key
@@ -81,10 +82,27 @@ function batchById<T>(
   };
 }
 
-export function createLoaders(service: DirectConnectService, options: ReadOptions = {}): Loaders {
-  const regionList = <T>(list: (region: string) => Promise<T[]>, prime: (items: T[], region: string) => void) =>
-    new RegionListLoader<T>((regions) =>
-      Promise.all(
+export interface LoaderOptions extends ReadOptions {
+  /** false: no batching and no per-request cache (only to measure a naive gateway). */
+  batching?: boolean;
+  metrics?: Metrics;
+}
+
+export function createLoaders(service: DirectConnectService, options: LoaderOptions = {}): Loaders {
+  const { batching = true, metrics } = options;
+  const read: ReadOptions = { abortSignal: options.abortSignal };
+  const loaderOptions = { batch: batching, cache: batching };
+  const measured =
+    <K, V>(loader: string, batch: (keys: readonly K[]) => Promise<V[]>) =>
+    (keys: readonly K[]) => {
+      metrics?.loaderBatchSize.observe({ loader }, keys.length);
+      return batch(keys);
+    };
+
+  const regionList = <T>(loader: string, list: (region: string) => Promise<T[]>, prime: (items: T[], region: string) => void) =>
+    new RegionListLoader<T>(
+      measured(loader, (regions: readonly string[]) =>
+        Promise.all(
         regions.map(async (region) => {
           try {
             const items = await list(region);
@@ -94,7 +112,9 @@ export function createLoaders(service: DirectConnectService, options: ReadOption
             return DirectConnectGatewayError.fromAws(error);
           }
         }),
+        ),
       ),
+      loaderOptions,
     );
 
   const primeConnections = (connections: readonly Connection[], region: string) => {
@@ -106,22 +126,26 @@ export function createLoaders(service: DirectConnectService, options: ReadOption
   };
 
   const lagsInRegion = regionList(
-    (region) => service.describeLags(region, options),
+    'lagsInRegion',
+    (region) => service.describeLags(region, read),
     (lags, region) => {
       for (const lag of lags) {
         if (lag.lagId) lagById.prime({ region: lag.region ?? region, id: lag.lagId }, lag);
       }
     },
   );
-  const connectionsInRegion = regionList((region) => service.describeConnections(region, options), primeConnections);
+  const connectionsInRegion = regionList('connectionsInRegion', (region) => service.describeConnections(region, read), primeConnections);
 
   const lagById: Loaders['lagById'] = new DataLoader(
-    batchById((region, id) => service.describeLag(region, id, options), lagsInRegion, (lag) => lag.lagId),
-    { cacheKeyFn },
+    measured('lagById', batchById((region, id) => service.describeLag(region, id, read), lagsInRegion, (lag) => lag.lagId)),
+    { cacheKeyFn, ...loaderOptions },
   );
   const connectionById: Loaders['connectionById'] = new DataLoader(
-    batchById((region, id) => service.describeConnection(region, id, options), connectionsInRegion, (c) => c.connectionId),
-    { cacheKeyFn },
+    measured(
+      'connectionById',
+      batchById((region, id) => service.describeConnection(region, id, read), connectionsInRegion, (c) => c.connectionId),
+    ),
+    { cacheKeyFn, ...loaderOptions },
   );
 
   return { lagById, connectionById, lagsInRegion, connectionsInRegion, primeConnections };

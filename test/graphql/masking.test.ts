@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import { createGateway, type Gateway } from '../../src/server.js';
 import type { DirectConnectService } from '../../src/directconnect/service.js';
 import { ANONYMOUS } from '../../src/auth/roles.js';
+import { createMetrics } from '../../src/metrics.js';
 
 // An unexpected failure inside the gateway (here: a backend answer of the wrong
 // shape) must not leak internals in production, and must be traceable in the log.
@@ -36,6 +37,8 @@ async function serve(production: boolean) {
     production,
     corsOrigins: [],
     bodyLimitBytes: 10_000,
+    metrics: createMetrics(),
+    batching: true,
   });
   const url = await gateway.listen(0, '127.0.0.1');
   const response = await fetch(url, {

@@ -43,6 +43,9 @@ export async function startTestGateway(env: Record<string, string> = {}, options
     PORT: '0',
     DX_EMULATOR_PORT: '0',
     DX_EMULATOR_TRANSITION_MS: '300',
+    // Tests reseed the emulator behind the gateway's back; the cross-request cache
+    // has its own tests (test/cache/), which turn it on.
+    DX_CACHE_TTL_MS: '0',
     ...env,
   });
   const running = await start(config, options.logger ?? pino({ level: 'silent' }));

@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Metrics } from '../metrics.js';
+import { keyString, waitFor, type ReadCache, type ReadKey } from './readCache.js';
+
+// The cache many replicas share (REDIS_URL). Each region has a generation counter
+// in Redis; an entry records the generation it was read under, and a mutation on
+// any replica bumps the counter, so no replica serves what was read before it.
+// A miss takes a short lock: the replica that gets it calls AWS, the others wait
+// for its answer, so concurrent misses across replicas cost one AWS call.
+// If Redis fails, reads go to AWS directly: the cache never takes the gateway down.
+
+const PREFIX = 'dxgraph:v1';
+/** Longer than any AWS read with its retries; a crashed leader's lock expires by then. */
+const LOCK_MS = 15_000;
+const POLL_MS = 15;
+
+interface Stored {
+  g: string;
+  v: unknown;
+}
+
+// Describe results are JSON but for loaIssueTime, which the SDK gives as a Date.
+const revive = (key: string, value: unknown) => (key === 'loaIssueTime' && typeof value === 'string' ? new Date(value) : value);
+
+export class RedisReadCache implements ReadCache {
+  private readonly inFlight = new Map<string, { region: string; promise: Promise<unknown> }>();
+
+  private constructor(
+    private readonly redis: Redis,
+    private readonly ttlMs: number,
+    private readonly metrics: Metrics,
+    private readonly logger: Logger,
+  ) {}
+
+  static async connect(url: string, ttlMs: number, metrics: Metrics, logger: Logger): Promise<RedisReadCache> {
+    const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 3000 });
+    redis.on('error', (error: Error) => logger.warn({ error: error.message }, 'Redis connection problem; reads go to AWS directly meanwhile'));
+    try {
+      await redis.connect();
+    } catch (error) {
+      redis.disconnect();
+      throw new Error(`REDIS_URL: cannot connect to Redis (${(error as Error).message})`);
+    }
+    return new RedisReadCache(redis, ttlMs, metrics, logger);
+  }
+
+  async read<T>(key: ReadKey, fetch: (signal?: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const id = keyString(key);
+    const pending = this.inFlight.get(id);
+    if (pending) {
+      this.metrics.cacheEvents.inc({ event: 'coalesced', layer: 'process' });
+      return waitFor(pending.promise as Promise<T>, signal);
+    }
+    const promise = this.load(key, id, fetch);
+    const flight = { region: key.region, promise };
+    this.inFlight.set(id, flight);
+    const settled = () => {
+      if (this.inFlight.get(id) === flight) this.inFlight.delete(id);
+    };
+    promise.then(settled, settled);
+    return waitFor(promise, signal);
+  }
+
+  private async load<T>(key: ReadKey, id: string, fetch: () => Promise<T>): Promise<T> {
+    const generationKey = `${PREFIX}:gen:${key.region}`;
+    const valueKey = `${PREFIX}:val:${id}`;
+    const deadline = Date.now() + LOCK_MS;
+    let lock: { key: string; generation: string } | undefined;
+    let waited = false;
+    try {
+      while (!lock && Date.now() <= deadline) {
+        const [generation = '0', raw] = (await this.redis.mget(generationKey, valueKey)).map((v) => v ?? undefined);
+        if (raw) {
+          const stored = JSON.parse(raw, revive) as Stored;
+          if (stored.g === generation) {
+            this.metrics.cacheEvents.inc({ event: waited ? 'coalesced' : 'hit', layer: 'redis' });
+            return stored.v as T;
+          }
+        }
+        const lockKey = `${PREFIX}:lock:${id}:${generation}`;
+        if ((await this.redis.set(lockKey, randomUUID(), 'PX', LOCK_MS, 'NX')) === 'OK') {
+          lock = { key: lockKey, generation };
+        } else {
+          // Another replica is asking AWS: wait for its answer rather than ask again.
+          waited = true;
+          await sleep(POLL_MS);
+        }
+      }
+    } catch (error) {
+      if (!isRedisTrouble(error)) throw error;
+      this.logger.warn({ error: (error as Error).message }, 'Redis read failed; asking AWS directly');
+    }
+    this.metrics.cacheEvents.inc({ event: 'miss', layer: 'redis' });
+    if (!lock) return fetch();
+    try {
+      const value = await fetch();
+      const stored: Stored = { g: lock.generation, v: value };
+      await this.redis.set(valueKey, JSON.stringify(stored), 'PX', this.ttlMs).catch((error: Error) => {
+        this.logger.warn({ error: error.message }, 'could not store a read in Redis');
+      });
+      return value;
+    } finally {
+      await this.redis.del(lock.key).catch(() => undefined);
+    }
+  }
+
+  async invalidateRegion(region: string): Promise<void> {
+    for (const [id, flight] of this.inFlight) if (flight.region === region) this.inFlight.delete(id);
+    try {
+      await this.redis.incr(`${PREFIX}:gen:${region}`);
+    } catch (error) {
+      // The change in AWS has happened; other replicas may show the old state until their entries expire.
+      this.logger.error({ error: (error as Error).message, region, ttlMs: this.ttlMs }, 'could not invalidate the shared cache');
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}
+
+/** Errors from Redis itself, as opposed to the AWS call made under the lock. */
+function isRedisTrouble(error: unknown): boolean {
+  const name = (error as Error | undefined)?.name ?? '';
+  const message = (error as Error | undefined)?.message ?? '';
+  return name === 'ReplyError' || name === 'MaxRetriesPerRequestError' || /Connection is closed|Stream isn't writeable|ECONNREFUSED|ETIMEDOUT|enableOfflineQueue/.test(message);
+}

@@ -1,0 +1,67 @@
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+
+// Prometheus metrics, one registry per gateway (tests run several in one process).
+// Label values are bounded: operations and regions come from the gateway's own
+// calls, outcomes from DirectConnectErrorCode, operation names are capped.
+
+const MAX_OPERATION_NAMES = 100;
+const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
+export interface Metrics {
+  registry: Registry;
+  awsCalls: Counter<'operation' | 'region' | 'outcome'>;
+  awsLatency: Histogram<'operation' | 'region'>;
+  cacheEvents: Counter<'event' | 'layer'>;
+  loaderBatchSize: Histogram<'loader'>;
+  graphqlOperations: Counter<'operation_name' | 'outcome'>;
+  /** A client-chosen operation name, or "other" once too many distinct names were seen. */
+  operationLabel(name: string | null | undefined): string;
+}
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const seenNames = new Set<string>();
+  return {
+    registry,
+    awsCalls: new Counter({
+      name: 'dxgraph_aws_calls_total',
+      help: 'AWS Direct Connect calls by operation, region and outcome (success or the gateway error code).',
+      labelNames: ['operation', 'region', 'outcome'],
+      registers: [registry],
+    }),
+    awsLatency: new Histogram({
+      name: 'dxgraph_aws_call_duration_seconds',
+      help: 'Latency of AWS Direct Connect calls, SDK retries included.',
+      labelNames: ['operation', 'region'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    cacheEvents: new Counter({
+      name: 'dxgraph_cache_events_total',
+      help: 'Cross-request cache: hit, miss (an AWS call), coalesced (waited for an identical call in flight).',
+      labelNames: ['event', 'layer'],
+      registers: [registry],
+    }),
+    loaderBatchSize: new Histogram({
+      name: 'dxgraph_loader_batch_size',
+      help: 'Keys per DataLoader batch.',
+      labelNames: ['loader'],
+      buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500],
+      registers: [registry],
+    }),
+    graphqlOperations: new Counter({
+      name: 'dxgraph_graphql_operations_total',
+      help: 'GraphQL operations by operation name and outcome (success or the first error code).',
+      labelNames: ['operation_name', 'outcome'],
+      registers: [registry],
+    }),
+    operationLabel(name) {
+      if (!name || !OPERATION_NAME.test(name)) return 'anonymous';
+      if (seenNames.has(name)) return name;
+      if (seenNames.size >= MAX_OPERATION_NAMES) return 'other';
+      seenNames.add(name);
+      return name;
+    },
+  };
+}
