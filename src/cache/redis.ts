@@ -71,23 +71,28 @@ export class RedisReadCache implements ReadCache {
     let lock: { key: string; generation: string } | undefined;
     let waited = false;
     try {
-      while (!lock && Date.now() <= deadline) {
-        const [generation = '0', raw] = (await this.redis.mget(generationKey, valueKey)).map((v) => v ?? undefined);
-        if (raw) {
-          const stored = JSON.parse(raw, revive) as Stored;
-          if (stored.g === generation) {
-            this.metrics.cacheEvents.inc({ event: waited ? 'coalesced' : 'hit', layer: 'redis' });
-            return stored.v as T;
-          }
+      while (Date.now() <= deadline) {
+        const cached = await this.lookup(generationKey, valueKey);
+        if (cached.hit) {
+          this.metrics.cacheEvents.inc({ event: waited ? 'coalesced' : 'hit', layer: 'redis' });
+          return cached.value as T;
         }
-        const lockKey = `${PREFIX}:lock:${id}:${generation}`;
+        const lockKey = `${PREFIX}:lock:${id}:${cached.generation}`;
         if ((await this.redis.set(lockKey, randomUUID(), 'PX', LOCK_MS, 'NX')) === 'OK') {
-          lock = { key: lockKey, generation };
-        } else {
-          // Another replica is asking AWS: wait for its answer rather than ask again.
-          waited = true;
-          await sleep(POLL_MS);
+          // The previous holder may have stored its answer and let go between our
+          // lookup and our lock: look once more before asking AWS.
+          const again = await this.lookup(generationKey, valueKey);
+          if (again.hit) {
+            await this.redis.del(lockKey);
+            this.metrics.cacheEvents.inc({ event: 'coalesced', layer: 'redis' });
+            return again.value as T;
+          }
+          lock = { key: lockKey, generation: cached.generation };
+          break;
         }
+        // Another replica is asking AWS: wait for its answer rather than ask again.
+        waited = true;
+        await sleep(POLL_MS);
       }
     } catch (error) {
       if (!isRedisTrouble(error)) throw error;
@@ -105,6 +110,15 @@ export class RedisReadCache implements ReadCache {
     } finally {
       await this.redis.del(lock.key).catch(() => undefined);
     }
+  }
+
+  /** The region's generation and, if it was read under that generation, the cached value: one round trip. */
+  private async lookup(generationKey: string, valueKey: string): Promise<{ generation: string; hit: boolean; value?: unknown }> {
+    const [generation, raw] = await this.redis.mget(generationKey, valueKey);
+    const current = generation ?? '0';
+    if (!raw) return { generation: current, hit: false };
+    const stored = JSON.parse(raw, revive) as Stored;
+    return stored.g === current ? { generation: current, hit: true, value: stored.v } : { generation: current, hit: false };
   }
 
   async invalidateRegion(region: string): Promise<void> {

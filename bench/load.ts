@@ -1,0 +1,159 @@
+import { performance } from 'node:perf_hooks';
+import autocannon from 'autocannon';
+import { cpuMeter } from './cpu.js';
+import type { BenchOperation } from './operations.js';
+
+// Driving one configuration's HTTP endpoint with autocannon, and counting what
+// it cost in AWS calls through the emulator's test controls.
+
+export type AwsCalls = Record<string, number>;
+
+export interface Emulator {
+  url: string;
+  stats(): Promise<AwsCalls>;
+  reset(): Promise<void>;
+}
+
+export function emulatorControls(url: string): Emulator {
+  return {
+    url,
+    async stats() {
+      const response = await fetch(`${url}/_emulator/stats`);
+      if (!response.ok) throw new Error(`emulator stats: HTTP ${response.status}`);
+      return ((await response.json()) as { requests: AwsCalls }).requests;
+    },
+    async reset() {
+      const response = await fetch(`${url}/_emulator/reset`, { method: 'POST' });
+      if (!response.ok) throw new Error(`emulator reset: HTTP ${response.status}`);
+    },
+  };
+}
+
+const total = (calls: AwsCalls) => Object.values(calls).reduce((sum, n) => sum + n, 0);
+
+function difference(after: AwsCalls, before: AwsCalls): AwsCalls {
+  const delta: AwsCalls = {};
+  for (const [operation, n] of Object.entries(after)) {
+    const d = n - (before[operation] ?? 0);
+    if (d !== 0) delta[operation] = d;
+  }
+  return delta;
+}
+
+/**
+ * Waits until the emulator's counts stop moving (requests the load tool gave up
+ * on may still be finishing in the gateway), at most `timeoutMs`.
+ */
+export async function quietStats(emulator: Emulator, timeoutMs = 10_000): Promise<AwsCalls> {
+  const until = Date.now() + timeoutMs;
+  let last = await emulator.stats();
+  while (Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const now = await emulator.stats();
+    if (total(now) === total(last)) return now;
+    last = now;
+  }
+  return last;
+}
+
+export const requestBody = (operation: BenchOperation) => JSON.stringify({ query: operation.query });
+
+/** One request the ordinary way, to look at what comes back. */
+export async function postOnce(url: string, operation: BenchOperation): Promise<{ status: number; body: { data?: unknown; errors?: Array<{ message: string }> } }> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: requestBody(operation) });
+  const text = await response.text();
+  try {
+    return { status: response.status, body: JSON.parse(text) as { data?: unknown; errors?: Array<{ message: string }> } };
+  } catch {
+    return { status: response.status, body: { errors: [{ message: `not JSON: ${text.slice(0, 200)}` }] } };
+  }
+}
+
+export interface LoadSettings {
+  connections: number;
+  /** Run for this long (warm-up, soak)… */
+  durationS?: number;
+  /** …or send exactly this many requests (the measured run, so AWS calls divide exactly). */
+  amount?: number;
+}
+
+export interface LoadResult {
+  /** Completed requests ÷ time from the first request to the last response. */
+  requestsPerSec: number;
+  /** autocannon's own mean of its per-second samples. */
+  autocannonMeanPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  completed: number;
+  sent: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  elapsedS: number;
+}
+
+export async function drive(url: string, operation: BenchOperation, settings: LoadSettings): Promise<LoadResult> {
+  let started = 0;
+  let lastResponse = 0;
+  const instance = autocannon({
+    url,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: requestBody(operation),
+    connections: settings.connections,
+    ...(settings.amount ? { amount: settings.amount } : { duration: settings.durationS ?? 10 }),
+    // A naive request makes hundreds of AWS calls; give it time rather than count it lost.
+    timeout: 120,
+  });
+  instance.once('start', () => {
+    started = performance.now();
+  });
+  instance.on('response', () => {
+    lastResponse = performance.now();
+  });
+  const result = await instance;
+  const completed = result.requests.total;
+  // With `amount`, autocannon notices it is done only at its next 1-second tick; time the responses instead.
+  const elapsedS = started && lastResponse > started ? (lastResponse - started) / 1000 : result.duration;
+  return {
+    requestsPerSec: completed / elapsedS,
+    autocannonMeanPerSec: result.requests.mean,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    completed,
+    sent: result.requests.sent,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    elapsedS,
+  };
+}
+
+export interface Measured extends LoadResult {
+  awsCalls: AwsCalls;
+  awsCallsPerRequest: number;
+  /** CPU use during the measured run, % of one core, by process. */
+  cpuPercent: Record<string, number>;
+}
+
+/**
+ * Warm up for `warmupS`, then send as many requests as the warm-up rate fits in
+ * `durationS` (at least a few per connection) and divide the emulator's count
+ * of AWS calls, taken once the gateway is quiet, by that exact number.
+ */
+export async function measure(
+  url: string,
+  operation: BenchOperation,
+  emulator: Emulator,
+  settings: { connections: number; warmupS: number; durationS: number },
+  pids: Record<string, number> = {},
+): Promise<Measured> {
+  const warm = await drive(url, operation, { connections: settings.connections, durationS: settings.warmupS });
+  const before = await quietStats(emulator);
+  const amount = Math.max(settings.connections * 3, Math.round(warm.requestsPerSec * settings.durationS));
+  const cpu = cpuMeter(pids);
+  const run = await drive(url, operation, { connections: settings.connections, amount });
+  const cpuPercent = cpu();
+  const awsCalls = difference(await quietStats(emulator), before);
+  return { ...run, awsCalls, awsCallsPerRequest: total(awsCalls) / Math.max(1, run.completed), cpuPercent };
+}
