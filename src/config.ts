@@ -66,6 +66,7 @@ const envSchema = z
     DX_CACHE_TTL_MS: z.coerce.number({ error: 'must be a number' }).int().min(0, 'must be 0 (off) or more').max(3_600_000).default(3000),
     DX_CACHE_MAX_BYTES: positiveInt(64 * 1024 * 1024, 4 * 1024 * 1024 * 1024),
     DX_BATCHING: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
+    GRAPHQL_EXECUTOR: z.enum(['jit', 'graphql-js'], { error: 'must be jit or graphql-js' }).default('jit'),
     REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
     SHUTDOWN_DELAY_MS: z.coerce.number({ error: 'must be a number' }).int().min(0).max(120_000).default(0),
   });
@@ -138,6 +139,8 @@ export interface Config {
   cache: { ttlMs: number; maxBytes: number; redisUrl?: string };
   /** DataLoader batching and per-request caching; off only to measure what a naive gateway costs. */
   batching: boolean;
+  /** Who executes operations: graphql-jit (compiled) or graphql-js. */
+  executor: 'jit' | 'graphql-js';
 }
 
 /** Where Apollo's Sandbox runs in a browser: the hosted one and the one the landing page embeds. */
@@ -213,5 +216,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
     cache: { ttlMs: e.DX_CACHE_TTL_MS, maxBytes: e.DX_CACHE_MAX_BYTES, redisUrl: e.REDIS_URL },
     batching: e.DX_BATCHING === 'on',
+    executor: e.GRAPHQL_EXECUTOR,
   };
 }

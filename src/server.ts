@@ -8,7 +8,7 @@ import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/error
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import type { AuditTrail } from './audit.js';
@@ -21,6 +21,8 @@ import type { ServedRegions } from './directconnect/input.js';
 import { authenticateRequests } from './http/authenticate.js';
 import { httpErrors } from './http/errors.js';
 import { requestLog } from './http/requestLog.js';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import { jitExecutor } from './executor.js';
 import { queryLimits } from './limits.js';
 import type { Metrics } from './metrics.js';
 import { resolvers } from './resolvers/index.js';
@@ -40,6 +42,8 @@ export interface GatewayDeps {
   bodyLimitBytes: number;
   metrics: Metrics;
   batching: boolean;
+  /** graphql-jit (compiled, the default) or graphql-js (Apollo's own). */
+  executor: 'jit' | 'graphql-js';
 }
 
 export interface Gateway {
@@ -116,9 +120,14 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     : ApolloServerPluginLandingPageDisabled();
   const limits = queryLimits({ hideSuggestions: !deps.introspection });
 
-  const apollo = new ApolloServer<GatewayContext>({
+  // Union and interface members carry __typename, so no type needs a resolveType.
+  const schema = makeExecutableSchema({
     typeDefs: loadTypeDefs(),
     resolvers,
+    resolverValidationOptions: { requireResolversForResolveType: 'ignore' },
+  });
+  const apollo = new ApolloServer<GatewayContext>({
+    ...(deps.executor === 'jit' ? { gateway: jitExecutor(schema) } : { schema }),
     introspection: deps.introspection,
     includeStacktraceInErrorResponses: !deps.production,
     csrfPrevention: true,
@@ -133,6 +142,9 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
       landingPage,
       queriesNeedReadRole,
       operationMetrics(deps.metrics),
+      // Apollo's default cache-control plugin wraps every field resolver to compute
+      // HTTP cache hints nobody here reads; off, it costs nothing.
+      ApolloServerPluginCacheControlDisabled(),
       ...limits.plugins,
     ],
     logger: deps.logger,

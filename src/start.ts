@@ -81,6 +81,7 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
     bodyLimitBytes: config.bodyLimitBytes,
     metrics,
     batching: config.batching,
+    executor: config.executor,
   });
 
   let url: string;

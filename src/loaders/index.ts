@@ -7,7 +7,8 @@ import { DirectConnectGatewayError } from '../directconnect/errors.js';
 // Per-request batching (DESIGN.md §6). Keys are region + ID. A batch with one key
 // for a region asks AWS for that ID; with several it lists the whole region once
 // and picks. Region lists are loaders too, so a request lists a region at most
-// once, and every list primes the by-ID loaders.
+// once, and once a region is listed its items are found there, synchronously:
+// resolvers over hundreds of items then need no promise apiece.
 
 export interface RegionalId {
   region: string;
@@ -21,13 +22,27 @@ export interface Loaders {
   connectionsInRegion: RegionListLoader<Connection>;
   /** Remembers connections AWS returned (a LAG's members, a mutation's result). */
   primeConnections(connections: readonly Connection[], region: string): void;
+  /**
+   * Starts listing a region's LAGs ahead of need; never fails (a failure reaches the
+   * fields that need a LAG). Does nothing without batching.
+   */
+  prefetchLags(region: string): Promise<void>;
 }
 
 const cacheKeyFn = (key: RegionalId) => `${key.region}/${key.id}`;
 
-/** A region's full listing, remembering which regions this request asked to list. */
+/** A region's full listing, remembering which regions this request asked to list and what they held. */
 export class RegionListLoader<T> extends DataLoader<string, T[]> {
   readonly requested = new Set<string>();
+  private readonly listed = new Map<string, Map<string, T>>();
+
+  constructor(
+    batch: DataLoader.BatchLoadFn<string, T[]>,
+    private readonly idOf: (item: T) => string | undefined,
+    options: DataLoader.Options<string, T[]>,
+  ) {
+    super(batch, options);
+  }
 
   override load(region: string): Promise<T[]> {
     this.requested.add(region);
@@ -36,7 +51,19 @@ export class RegionListLoader<T> extends DataLoader<string, T[]> {
 
   override clear(region: string): this {
     this.requested.delete(region);
+    this.listed.delete(region);
     return super.clear(region);
+  }
+
+  /** Records a listing as it arrives (only when the request caches at all). */
+  remember(region: string, items: readonly T[]): void {
+    this.listed.set(region, new Map(items.map((item) => [this.idOf(item) ?? '', item])));
+  }
+
+  /** The item if the region is listed already (null: listed, and not there); undefined if not listed yet. */
+  find(region: string, id: string): T | null | undefined {
+    const items = this.listed.get(region);
+    return items ? (items.get(id) ?? null) : undefined;
   }
 }
 
@@ -64,6 +91,10 @@ function batchById<T>(
     await Promise.all(
       [...groupByRegion(keys)].map(async ([region, ids]) => {
         try {
+          if (regionList.find(region, ids[0]!) !== undefined) {
+            for (const id of ids) found.set(cacheKeyFn({ region, id }), regionList.find(region, id)!);
+            return;
+          }
           // One ID costs one Describe by ID, unless the region is being listed anyway.
           if (ids.length === 1 && !regionList.requested.has(region)) {
             const id = ids[0]!;
@@ -99,14 +130,14 @@ export function createLoaders(service: DirectConnectService, options: LoaderOpti
       return batch(keys);
     };
 
-  const regionList = <T>(loader: string, list: (region: string) => Promise<T[]>, prime: (items: T[], region: string) => void) =>
-    new RegionListLoader<T>(
+  const regionList = <T>(loader: string, list: (region: string) => Promise<T[]>, idOf: (item: T) => string | undefined) => {
+    const listing: RegionListLoader<T> = new RegionListLoader<T>(
       measured(loader, (regions: readonly string[]) =>
         Promise.all(
         regions.map(async (region) => {
           try {
             const items = await list(region);
-            prime(items, region);
+            if (batching) listing.remember(region, items);
             return items;
           } catch (error) {
             return DirectConnectGatewayError.fromAws(error);
@@ -114,8 +145,11 @@ export function createLoaders(service: DirectConnectService, options: LoaderOpti
         }),
         ),
       ),
+      idOf,
       loaderOptions,
     );
+    return listing;
+  };
 
   const primeConnections = (connections: readonly Connection[], region: string) => {
     for (const connection of connections) {
@@ -125,16 +159,12 @@ export function createLoaders(service: DirectConnectService, options: LoaderOpti
     }
   };
 
-  const lagsInRegion = regionList(
-    'lagsInRegion',
-    (region) => service.describeLags(region, read),
-    (lags, region) => {
-      for (const lag of lags) {
-        if (lag.lagId) lagById.prime({ region: lag.region ?? region, id: lag.lagId }, lag);
-      }
-    },
+  const lagsInRegion = regionList('lagsInRegion', (region) => service.describeLags(region, read), (lag) => lag.lagId);
+  const connectionsInRegion = regionList(
+    'connectionsInRegion',
+    (region) => service.describeConnections(region, read),
+    (connection) => connection.connectionId,
   );
-  const connectionsInRegion = regionList('connectionsInRegion', (region) => service.describeConnections(region, read), primeConnections);
 
   const lagById: Loaders['lagById'] = new DataLoader(
     measured('lagById', batchById((region, id) => service.describeLag(region, id, read), lagsInRegion, (lag) => lag.lagId)),
@@ -148,5 +178,9 @@ export function createLoaders(service: DirectConnectService, options: LoaderOpti
     { cacheKeyFn, ...loaderOptions },
   );
 
-  return { lagById, connectionById, lagsInRegion, connectionsInRegion, primeConnections };
+  const prefetchLags = async (region: string) => {
+    if (batching) await lagsInRegion.load(region).catch(() => undefined);
+  };
+
+  return { lagById, connectionById, lagsInRegion, connectionsInRegion, primeConnections, prefetchLags };
 }

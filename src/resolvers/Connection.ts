@@ -10,6 +10,10 @@ export const Connection: ConnectionResolvers = {
     knownEnumValue('PortEncryptionStatus', connection.portEncryptionStatus, logger),
   tags: (connection) => connection.tags ?? [],
   macSecKeys: (connection) => connection.macSecKeys ?? [],
-  lag: (connection, _args, { loaders }) =>
-    connection.lagId && connection.region ? loaders.lagById.load({ region: connection.region, id: connection.lagId }) : null,
+  lag: (connection, _args, { loaders }) => {
+    if (!connection.lagId || !connection.region) return null;
+    // Listed already in this request: answer synchronously, no promise per connection.
+    const listed = loaders.lagsInRegion.find(connection.region, connection.lagId);
+    return listed !== undefined ? listed : loaders.lagById.load({ region: connection.region, id: connection.lagId });
+  },
 };

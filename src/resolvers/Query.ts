@@ -1,6 +1,7 @@
 import type { QueryResolvers } from '../__generated__/resolvers-types.js';
 import { DirectConnectGatewayError } from '../directconnect/errors.js';
 import { assertValid, checkConnectionId, checkLagId, resolveRegion } from '../directconnect/input.js';
+import { selects } from './selection.js';
 
 export const Query: QueryResolvers = {
   connection: (_parent, { connectionId, region }, { loaders, regions }) => {
@@ -10,10 +11,17 @@ export const Query: QueryResolvers = {
     return loaders.connectionById.load({ region: served.region, id: connectionId });
   },
 
-  connections: async (_parent, { region, lagId }, { loaders, regions }) => {
+  connections: async (_parent, { region, lagId }, { loaders, regions }, info) => {
     const served = resolveRegion(region, regions);
     assertValid(served);
-    if (lagId === null || lagId === undefined) return loaders.connectionsInRegion.load(served.region);
+    if (lagId === null || lagId === undefined) {
+      // Asked for each connection's LAG: list the region's LAGs alongside, not after.
+      const [connections] = await Promise.all([
+        loaders.connectionsInRegion.load(served.region),
+        selects(info, 'lag') ? loaders.prefetchLags(served.region) : undefined,
+      ]);
+      return connections;
+    }
     assertValid(checkLagId(lagId));
     const lag = await loaders.lagById.load({ region: served.region, id: lagId });
     if (!lag) {

@@ -39,6 +39,7 @@ async function serve(production: boolean) {
     bodyLimitBytes: 10_000,
     metrics: createMetrics(),
     batching: true,
+    executor: 'jit',
   });
   const url = await gateway.listen(0, '127.0.0.1');
   const response = await fetch(url, {
