@@ -3,7 +3,7 @@ import type { Measured } from './load.js';
 import type { SoakResult } from './memory.js';
 import type { BenchOperation } from './operations.js';
 
-export type ConfigName = 'shipped' | 'loaders-only' | 'naive' | 'reference';
+export type ConfigName = 'shipped' | 'shipped-graphql-js' | 'loaders-only' | 'naive' | 'reference';
 export type OperationName = BenchOperation['name'];
 
 export interface HttpRow extends Measured {

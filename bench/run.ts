@@ -16,8 +16,9 @@ import { loadSnapshot } from './snapshot.js';
 
 // `npm run bench` (after `npm run build`): the emulator on the large seed with a
 // remote endpoint's latency, then four configurations answering the same four
-// operations — the gateway as shipped, with its cross-request cache off
-// ("loaders only"), with loaders and cache off ("naive"), a default Apollo
+// operations — the gateway as shipped, as shipped but executing with graphql-js
+// instead of graphql-jit, with its cross-request cache off ("loaders only"), with
+// loaders and cache off ("naive"), a default Apollo
 // Server on in-memory data ("reference") — plus graphql-js alone ("floor").
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -43,7 +44,7 @@ const settings = {
   soakS: setting('BENCH_SOAK_S', 60, 0),
   latencyMs: setting('BENCH_LATENCY_MS', 50, 0),
 };
-const ALL_CONFIGS: ConfigName[] = ['shipped', 'loaders-only', 'naive', 'reference'];
+const ALL_CONFIGS: ConfigName[] = ['shipped', 'shipped-graphql-js', 'loaders-only', 'naive', 'reference'];
 const configs = (process.env.BENCH_CONFIGS?.split(',').map((c) => c.trim()).filter(Boolean) ?? ALL_CONFIGS) as ConfigName[];
 for (const config of configs) {
   if (!ALL_CONFIGS.includes(config)) {
@@ -104,7 +105,13 @@ async function startConfig(config: ConfigName, emulatorUrl: string): Promise<{ c
     return { child, url: url! };
   }
   const knobs: Record<string, string> =
-    config === 'naive' ? { DX_CACHE_TTL_MS: '0', DX_BATCHING: 'off' } : config === 'loaders-only' ? { DX_CACHE_TTL_MS: '0' } : {};
+    config === 'naive'
+      ? { DX_CACHE_TTL_MS: '0', DX_BATCHING: 'off' }
+      : config === 'loaders-only'
+        ? { DX_CACHE_TTL_MS: '0' }
+        : config === 'shipped-graphql-js'
+          ? { GRAPHQL_EXECUTOR: 'graphql-js' }
+          : {};
   const child = startChild(config, process.execPath, ['dist/main.js'], {
     ...baseEnv(),
     NODE_ENV: 'production',
