@@ -1,9 +1,11 @@
 import './environment.js';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { ExecutionResult } from 'graphql';
+import { burst, type BurstResult } from './burst.js';
 import { cpuMeter } from './cpu.js';
 import { expectedResult, measureFloor, type FloorResult } from './floor.js';
 import { inMemorySchema } from './inMemory.js';
@@ -90,7 +92,7 @@ async function waitReady(url: string, child: Child): Promise<void> {
   throw new Error(`${child.name} did not answer at ${url} within 30 s:\n${child.tail()}`);
 }
 
-async function startConfig(config: ConfigName, emulatorUrl: string): Promise<{ child: Child; url: string }> {
+async function startConfig(config: ConfigName, emulatorUrl: string, extraEnv: Record<string, string> = {}): Promise<{ child: Child; url: string }> {
   const port = await freePort();
   if (config === 'reference') {
     const child = startChild('reference', process.execPath, ['--import', 'tsx', 'bench/reference.ts'], {
@@ -127,10 +129,34 @@ async function startConfig(config: ConfigName, emulatorUrl: string): Promise<{ c
     PORT: String(port),
     LOG_LEVEL: 'warn',
     ...knobs,
+    ...extraEnv,
   }, ROOT);
   const url = `http://127.0.0.1:${port}/graphql`;
   await waitReady(url, child);
   return { child, url };
+}
+
+/**
+ * Fresh shipped gateways (cold caches): one alone, then three sharing a Redis
+ * (Debian's redis-server, if this machine has it), each hit by one burst.
+ */
+async function coalescingBursts(emulator: Emulator, list: BenchOperation): Promise<BurstResult[]> {
+  const results: BurstResult[] = [];
+  const single = await startConfig('shipped', emulator.url);
+  results.push(await burst(emulator, [single.url], list));
+  await stopChild(single.child);
+  if (spawnSync('redis-server', ['--version']).status !== 0) {
+    warnings.push('redis-server is not installed: the three-replica burst was skipped');
+    return results;
+  }
+  const port = await freePort();
+  const redis = startChild('redis', 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], baseEnv(), ROOT);
+  await waitForLine(redis, /Ready to accept connections/, 10_000);
+  const replicas = await Promise.all([1, 2, 3].map(() => startConfig('shipped', emulator.url, { REDIS_URL: `redis://127.0.0.1:${port}` })));
+  results.push(await burst(emulator, replicas.map((r) => r.url), list));
+  await Promise.all([...replicas.map((r) => stopChild(r.child)), stopChild(redis)]);
+  for (const b of results) if (b.failed > 0) problems.push(`burst on ${b.replicas} replica(s): ${b.failed} requests failed`);
+  return results;
 }
 
 /** Whether the built gateway reads the switches the loaders-only and naive rows rely on. */
@@ -241,10 +267,16 @@ async function main(): Promise<void> {
     memory = (await benchConfig(config, emulator, emulatorChild.pid, operations, expected, rows)) ?? memory;
   }
 
+  const bursts = configs.includes('shipped') ? await coalescingBursts(emulator, operations.find((o) => o.name === 'list')!) : [];
+
   const table = formatTable(rows, floor);
   const ratioList = ratios(rows, floor, operations.map((o) => o.name));
   log(`\n${table}\n\n${formatRatios(ratioList)}`);
   if (memory) log(`\nmemory, shipped under list load:\n${formatSoak(memory)}`);
+  if (bursts.length > 0) {
+    log('\n100 concurrent identical list requests on a cold cache (shipped):');
+    for (const b of bursts) log(`  ${b.replicas} replica(s)${b.replicas > 1 ? ' sharing Redis' : ''}: AWS calls ${JSON.stringify(b.awsCalls)}, ${b.failed} failed`);
+  }
 
   const file = new URL(`../bench-results/bench-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`, import.meta.url);
   await mkdir(new URL('.', file), { recursive: true });
@@ -261,6 +293,7 @@ async function main(): Promise<void> {
     // JSON has no Infinity: a ratio over a configuration that made no AWS calls is "Infinity".
     ratios: ratioList.map((r) => ({ ...r, value: r.value === Infinity ? 'Infinity' : r.value })),
     memory,
+    bursts,
     problems,
     warnings,
   };
