@@ -4,48 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { hashApiKey, newApiKey } from '../../src/auth/apiKeys.js';
 import { capturedLogger, startTestGateway, totalCalls, type TestGateway } from '../helpers/gateway.js';
+import { ALLOWED, DISASSOCIATE, LAGS, MIN_LINKS, post, UUID, type Answer } from './requests.js';
 
 // AUTH_MODE=apikey over real HTTP against npm start's wiring. API_KEYS_FILE holds
 // names, roles and SHA-256 hashes only; the keys themselves exist in this test alone.
-
-const LAGS = `{ lags { lagId } }`;
-const DISASSOCIATE = `
-  mutation Disassociate($input: DisassociateConnectionFromLagInput!) {
-    disassociateConnectionFromLag(input: $input) {
-      __typename
-      ... on DirectConnectError { code message }
-      ... on DisassociateConnectionFromLagSuccess { dryRun connection { connectionId lagId } }
-    }
-  }
-`;
-const ALLOWED = { connectionId: 'dxcon-allow01a', lagId: 'dxlag-allow001' };
-const MIN_LINKS = { connectionId: 'dxcon-minlnk1a', lagId: 'dxlag-minlink01' };
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-interface Answer {
-  status: number;
-  requestId: string | null;
-  wwwAuthenticate: string | null;
-  text: string;
-  body: { data?: any; errors?: Array<{ message: string; extensions?: Record<string, any> }> };
-}
-
-/** A GraphQL POST that keeps the response headers and raw text the helper's `graphql` drops. */
-async function post(gw: TestGateway, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<Answer> {
-  const response = await fetch(gw.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ query, variables }),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    requestId: response.headers.get('x-request-id'),
-    wwwAuthenticate: response.headers.get('www-authenticate'),
-    text,
-    body: JSON.parse(text),
-  };
-}
 
 const apiKey = (key: string) => ({ 'x-api-key': key });
 const sha256 = (key: string) => hashApiKey(key).toString('hex');

@@ -16,50 +16,12 @@ import {
   type JwksServer,
   type SigningKey,
 } from './jwks.js';
+import { ALLOWED, DISASSOCIATE, LAGS, MIN_LINKS, post, UUID, type Answer } from './requests.js';
 
 // AUTH_MODE=jwt over real HTTP against npm start's wiring: tokens signed in the test
 // with keys only a local JWKS server publishes. Missing or bad credentials are 401
 // UNAUTHENTICATED, a known caller without the role is 403 FORBIDDEN, and neither
 // reaches AWS (the emulator's request counts say so).
-
-const LAGS = `{ lags { lagId } }`;
-const DISASSOCIATE = `
-  mutation Disassociate($input: DisassociateConnectionFromLagInput!) {
-    disassociateConnectionFromLag(input: $input) {
-      __typename
-      ... on DirectConnectError { code message }
-      ... on DisassociateConnectionFromLagSuccess { dryRun connection { connectionId lagId } }
-    }
-  }
-`;
-const ALLOWED = { connectionId: 'dxcon-allow01a', lagId: 'dxlag-allow001' };
-const MIN_LINKS = { connectionId: 'dxcon-minlnk1a', lagId: 'dxlag-minlink01' };
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-interface Answer {
-  status: number;
-  requestId: string | null;
-  wwwAuthenticate: string | null;
-  text: string;
-  body: { data?: any; errors?: Array<{ message: string; extensions?: Record<string, any> }> };
-}
-
-/** A GraphQL POST that keeps the response headers and raw text the helper's `graphql` drops. */
-async function post(gw: TestGateway, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<Answer> {
-  const response = await fetch(gw.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ query, variables }),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    requestId: response.headers.get('x-request-id'),
-    wwwAuthenticate: response.headers.get('www-authenticate'),
-    text,
-    body: JSON.parse(text),
-  };
-}
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 

@@ -1,0 +1,41 @@
+// Requests and fixtures shared by the authentication suites.
+import type { TestGateway } from '../helpers/gateway.js';
+
+export const LAGS = `{ lags { lagId } }`;
+export const DISASSOCIATE = `
+  mutation Disassociate($input: DisassociateConnectionFromLagInput!) {
+    disassociateConnectionFromLag(input: $input) {
+      __typename
+      ... on DirectConnectError { code message }
+      ... on DisassociateConnectionFromLagSuccess { dryRun connection { connectionId lagId } }
+    }
+  }
+`;
+export const ALLOWED = { connectionId: 'dxcon-allow01a', lagId: 'dxlag-allow001' };
+export const MIN_LINKS = { connectionId: 'dxcon-minlnk1a', lagId: 'dxlag-minlink01' };
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export interface Answer {
+  status: number;
+  requestId: string | null;
+  wwwAuthenticate: string | null;
+  text: string;
+  body: { data?: any; errors?: Array<{ message: string; extensions?: Record<string, any> }> };
+}
+
+/** A GraphQL POST that keeps the response headers and raw text the helper's `graphql` drops. */
+export async function post(gw: TestGateway, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<Answer> {
+  const response = await fetch(gw.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    requestId: response.headers.get('x-request-id'),
+    wwwAuthenticate: response.headers.get('www-authenticate'),
+    text,
+    body: JSON.parse(text),
+  };
+}
