@@ -182,7 +182,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems = [
     ...(parsed.error?.issues ?? []).map((issue) => {
       const name = issue.path.join('.') || 'environment';
-      const given = typeof issue.path[0] === 'string' ? input[issue.path[0]] : undefined;
+      const variable = typeof issue.path[0] === 'string' ? issue.path[0] : undefined;
+      // A URL may carry a password (redis://:secret@host): never echo one.
+      const given = variable && !/URL|ENDPOINT|KEY|SECRET|TOKEN|PASSWORD/.test(variable) ? input[variable] : undefined;
       return `${name}: ${issue.message}${given === undefined ? '' : ` (got "${given}")`}`;
     }),
     ...crossProblems(input),

@@ -11,20 +11,31 @@ import { LRUCache } from 'lru-cache';
 /** Distinct operations kept compiled; clients send a handful, hostile ones are bounded. */
 const MAX_COMPILED = 500;
 
-const requestErrors = (errors: readonly { message: string }[] | undefined, code: string) => ({
-  errors: (errors ?? []).map((error) => new GraphQLError(error.message, { extensions: { code, http: { status: 400 } } })),
+const requestErrors = (errors: readonly GraphQLError[] | undefined, code: string) => ({
+  errors: (errors ?? []).map((error) =>
+    withLocations(new GraphQLError(error.message, { extensions: { code, http: { status: 400 } } }), error),
+  ),
 });
+
+/** GraphQLError computes locations from AST nodes, which jit's errors no longer have; carry them over. */
+function withLocations(copy: GraphQLError, original: GraphQLError): GraphQLError {
+  if (original.locations) (copy as { locations?: GraphQLError['locations'] }).locations = original.locations;
+  return copy;
+}
 
 /**
  * graphql-jit's errors are look-alikes with a read-only message, which Apollo's
  * error handling cannot enrich; hand Apollo graphql-js's own kind, same content.
  */
 function asGraphQLError(error: GraphQLError): GraphQLError {
-  return new GraphQLError(error.message, {
-    path: error.path,
-    originalError: error.originalError ?? undefined,
-    extensions: error.extensions,
-  });
+  return withLocations(
+    new GraphQLError(error.message, {
+      path: error.path,
+      originalError: error.originalError ?? undefined,
+      extensions: error.extensions,
+    }),
+    error,
+  );
 }
 
 export function jitExecutor(schema: GraphQLSchema): GatewayInterface {

@@ -132,6 +132,9 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     includeStacktraceInErrorResponses: !deps.production,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    // Nothing here uses automatic persisted queries; off, every mutation arrives as
+    // text the authentication middleware can read (and audit when it refuses it).
+    persistedQueries: false,
     // main.ts owns the signals: it drains the gateway, then closes the emulator.
     stopOnTerminationSignals: false,
     formatError: maskUnexpected(deps.logger, deps.production),

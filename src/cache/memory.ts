@@ -2,6 +2,8 @@ import { LRUCache } from 'lru-cache';
 import type { Metrics } from '../metrics.js';
 import { keyString, waitFor, type ReadCache, type ReadKey } from './readCache.js';
 
+const ENTRY_OVERHEAD_BYTES = 300;
+
 interface Entry {
   generation: number;
   value: unknown;
@@ -25,8 +27,10 @@ export class MemoryReadCache implements ReadCache {
     this.entries = new LRUCache<string, Entry>({
       ttl: ttlMs,
       maxSize: maxBytes,
-      // JSON length is a fair measure of what a Describe result holds.
-      sizeCalculation: (entry) => Math.max(1, JSON.stringify(entry.value)?.length ?? 1),
+      // JSON length is a fair measure of what a Describe result holds; an entry
+      // itself (key, record, LRU bookkeeping) costs a few hundred bytes more.
+      sizeCalculation: (entry, key) => ENTRY_OVERHEAD_BYTES + key.length + (JSON.stringify(entry.value)?.length ?? 0),
+      ttlAutopurge: true,
     });
   }
 
@@ -72,5 +76,9 @@ export class MemoryReadCache implements ReadCache {
   /** Bytes held, for tests of the memory bound. */
   get size(): number {
     return this.entries.calculatedSize;
+  }
+
+  get entryCount(): number {
+    return this.entries.size;
   }
 }

@@ -16,6 +16,14 @@ const PREFIX = 'dxgraph:v1';
 /** Longer than any AWS read with its retries; a crashed leader's lock expires by then. */
 const LOCK_MS = 15_000;
 const POLL_MS = 15;
+/** A Redis that stops answering must not hold requests (or a mutation's answer) hostage. */
+const COMMAND_TIMEOUT_MS = 2000;
+
+interface Lookup {
+  generation: string;
+  hit: boolean;
+  value?: unknown;
+}
 
 interface Stored {
   g: string;
@@ -26,7 +34,8 @@ interface Stored {
 const revive = (key: string, value: unknown) => (key === 'loaIssueTime' && typeof value === 'string' ? new Date(value) : value);
 
 export class RedisReadCache implements ReadCache {
-  private readonly inFlight = new Map<string, { region: string; promise: Promise<unknown> }>();
+  /** Reads in flight on this replica, by key and the generation they read under. */
+  private readonly inFlight = new Map<string, Promise<unknown>>();
 
   private constructor(
     private readonly redis: Redis,
@@ -36,7 +45,13 @@ export class RedisReadCache implements ReadCache {
   ) {}
 
   static async connect(url: string, ttlMs: number, metrics: Metrics, logger: Logger): Promise<RedisReadCache> {
-    const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 3000 });
+    const redis = new Redis(url, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: false,
+      connectTimeout: 3000,
+      commandTimeout: COMMAND_TIMEOUT_MS,
+    });
     redis.on('error', (error: Error) => logger.warn({ error: error.message }, 'Redis connection problem; reads go to AWS directly meanwhile'));
     try {
       await redis.connect();
@@ -49,35 +64,56 @@ export class RedisReadCache implements ReadCache {
 
   async read<T>(key: ReadKey, fetch: (signal?: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
     const id = keyString(key);
-    const pending = this.inFlight.get(id);
+    const generationKey = `${PREFIX}:gen:${key.region}`;
+    const valueKey = `${PREFIX}:val:${id}`;
+    let first: Lookup | undefined;
+    try {
+      first = await this.lookup(generationKey, valueKey);
+    } catch (error) {
+      if (!isRedisTrouble(error)) throw error;
+      this.logger.warn({ error: (error as Error).message }, 'Redis read failed; asking AWS directly');
+    }
+    if (first?.hit) {
+      this.metrics.cacheEvents.inc({ event: 'hit', layer: 'redis' });
+      return first.value as T;
+    }
+    // Join a read in flight on this replica only if it reads the current generation:
+    // one begun before another replica's mutation must not answer a read begun after.
+    // Without Redis, reads on this replica are still shared.
+    const flightKey = `${id}@${first?.generation ?? 'no-redis'}`;
+    const pending = this.inFlight.get(flightKey);
     if (pending) {
       this.metrics.cacheEvents.inc({ event: 'coalesced', layer: 'process' });
-      return waitFor(pending.promise as Promise<T>, signal);
+      return waitFor(pending as Promise<T>, signal);
     }
-    const promise = this.load(key, id, fetch);
-    const flight = { region: key.region, promise };
-    this.inFlight.set(id, flight);
+    const promise = first ? this.load(generationKey, valueKey, id, first.generation, fetch) : this.missWithoutRedis(fetch);
+    this.inFlight.set(flightKey, promise);
     const settled = () => {
-      if (this.inFlight.get(id) === flight) this.inFlight.delete(id);
+      if (this.inFlight.get(flightKey) === promise) this.inFlight.delete(flightKey);
     };
     promise.then(settled, settled);
     return waitFor(promise, signal);
   }
 
-  private async load<T>(key: ReadKey, id: string, fetch: () => Promise<T>): Promise<T> {
-    const generationKey = `${PREFIX}:gen:${key.region}`;
-    const valueKey = `${PREFIX}:val:${id}`;
+  private missWithoutRedis<T>(fetch: () => Promise<T>): Promise<T> {
+    this.metrics.cacheEvents.inc({ event: 'miss', layer: 'redis' });
+    return fetch();
+  }
+
+  private withoutRedis<T>(error: unknown, fetch: () => Promise<T>): Promise<T> {
+    if (!isRedisTrouble(error)) throw error;
+    this.logger.warn({ error: (error as Error).message }, 'Redis read failed; asking AWS directly');
+    return this.missWithoutRedis(fetch);
+  }
+
+  private async load<T>(generationKey: string, valueKey: string, id: string, generation: string, fetch: () => Promise<T>): Promise<T> {
     const deadline = Date.now() + LOCK_MS;
     let lock: { key: string; generation: string } | undefined;
+    let current = generation;
     let waited = false;
     try {
       while (Date.now() <= deadline) {
-        const cached = await this.lookup(generationKey, valueKey);
-        if (cached.hit) {
-          this.metrics.cacheEvents.inc({ event: waited ? 'coalesced' : 'hit', layer: 'redis' });
-          return cached.value as T;
-        }
-        const lockKey = `${PREFIX}:lock:${id}:${cached.generation}`;
+        const lockKey = `${PREFIX}:lock:${id}:${current}`;
         if ((await this.redis.set(lockKey, randomUUID(), 'PX', LOCK_MS, 'NX')) === 'OK') {
           // The previous holder may have stored its answer and let go between our
           // lookup and our lock: look once more before asking AWS.
@@ -87,16 +123,21 @@ export class RedisReadCache implements ReadCache {
             this.metrics.cacheEvents.inc({ event: 'coalesced', layer: 'redis' });
             return again.value as T;
           }
-          lock = { key: lockKey, generation: cached.generation };
+          lock = { key: lockKey, generation: current };
           break;
         }
         // Another replica is asking AWS: wait for its answer rather than ask again.
         waited = true;
         await sleep(POLL_MS);
+        const cached = await this.lookup(generationKey, valueKey);
+        if (cached.hit) {
+          this.metrics.cacheEvents.inc({ event: waited ? 'coalesced' : 'hit', layer: 'redis' });
+          return cached.value as T;
+        }
+        current = cached.generation;
       }
     } catch (error) {
-      if (!isRedisTrouble(error)) throw error;
-      this.logger.warn({ error: (error as Error).message }, 'Redis read failed; asking AWS directly');
+      return this.withoutRedis(error, fetch);
     }
     this.metrics.cacheEvents.inc({ event: 'miss', layer: 'redis' });
     if (!lock) return fetch();
@@ -113,7 +154,7 @@ export class RedisReadCache implements ReadCache {
   }
 
   /** The region's generation and, if it was read under that generation, the cached value: one round trip. */
-  private async lookup(generationKey: string, valueKey: string): Promise<{ generation: string; hit: boolean; value?: unknown }> {
+  private async lookup(generationKey: string, valueKey: string): Promise<Lookup> {
     const [generation, raw] = await this.redis.mget(generationKey, valueKey);
     const current = generation ?? '0';
     if (!raw) return { generation: current, hit: false };
@@ -122,7 +163,6 @@ export class RedisReadCache implements ReadCache {
   }
 
   async invalidateRegion(region: string): Promise<void> {
-    for (const [id, flight] of this.inFlight) if (flight.region === region) this.inFlight.delete(id);
     try {
       await this.redis.incr(`${PREFIX}:gen:${region}`);
     } catch (error) {
@@ -140,5 +180,9 @@ export class RedisReadCache implements ReadCache {
 function isRedisTrouble(error: unknown): boolean {
   const name = (error as Error | undefined)?.name ?? '';
   const message = (error as Error | undefined)?.message ?? '';
-  return name === 'ReplyError' || name === 'MaxRetriesPerRequestError' || /Connection is closed|Stream isn't writeable|ECONNREFUSED|ETIMEDOUT|enableOfflineQueue/.test(message);
+  return (
+    name === 'ReplyError' ||
+    name === 'MaxRetriesPerRequestError' ||
+    /Command timed out|Connection is closed|Stream isn't writeable|ECONNREFUSED|ETIMEDOUT|enableOfflineQueue/.test(message)
+  );
 }

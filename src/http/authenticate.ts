@@ -15,7 +15,7 @@ import { AuthenticationFailed, type Authenticate } from '../auth/authenticate.js
 // landing page (a GET without a query) is served to anyone. A refused request
 // never reaches a resolver, so a refused mutation is audited here.
 
-const isLandingPage = (req: Request) => req.method === 'GET' && req.query.query === undefined;
+const isLandingPage = (req: Request) => req.method === 'GET' && req.query.query === undefined && req.query.extensions === undefined;
 
 /** The mutations that change AWS state, and so are audited. */
 const AUDITED_MUTATIONS = new Set(['disassociateConnectionFromLag']);

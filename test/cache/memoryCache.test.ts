@@ -124,4 +124,11 @@ describe('MemoryReadCache', () => {
     expect(cache.size).toBeLessThanOrEqual(50_000);
     expect(cache.size).toBeGreaterThan(30_000);
   });
+
+  it('counts each entry’s own cost, so a flood of small answers (not-found IDs) stays bounded too', async () => {
+    const cache = new MemoryReadCache(60_000, 50_000, createMetrics());
+    for (let i = 0; i < 5000; i++) await cache.read({ ...LAGS, id: `dxlag-${String(i).padStart(8, '0')}` }, async () => null);
+    expect(cache.size).toBeLessThanOrEqual(50_000);
+    expect(cache.entryCount).toBeLessThan(200);
+  });
 });

@@ -49,6 +49,8 @@ describe('Query.connection', () => {
     const { body } = await gw.graphql(`{ connection(connectionId: "dxlag-allow001") { connectionId } }`);
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', retryable: false });
     expect(body.errors?.[0]?.message).toContain('dxcon-');
+    expect(body.errors?.[0]?.locations).toEqual([{ line: 1, column: 3 }]);
+    expect(body.errors?.[0]?.path).toEqual(['connection']);
     expect(totalCalls(await gw.awsCalls())).toBe(0);
   });
 

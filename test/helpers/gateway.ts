@@ -9,7 +9,7 @@ import { start, type Running } from '../../src/start.js';
 
 export interface GraphQLResponse<T = any> {
   status: number;
-  body: { data?: T; errors?: Array<{ message: string; path?: unknown[]; extensions?: Record<string, any> }> };
+  body: { data?: T; errors?: Array<{ message: string; path?: unknown[]; locations?: unknown[]; extensions?: Record<string, any> }> };
 }
 
 export interface TestGateway extends Running {

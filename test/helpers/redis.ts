@@ -19,6 +19,9 @@ async function freePort(): Promise<number> {
 
 export interface RedisServer {
   url: string;
+  /** Freezes the server (SIGSTOP): alive, connected, answering nothing, like a hung host. */
+  pause(): void;
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -41,10 +44,13 @@ export async function startRedis(): Promise<RedisServer> {
   });
   return {
     url: `redis://127.0.0.1:${port}`,
+    pause: () => child.kill('SIGSTOP'),
+    resume: () => child.kill('SIGCONT'),
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();
         child.once('exit', () => resolve());
+        child.kill('SIGCONT');
         child.kill('SIGTERM');
       }),
   };

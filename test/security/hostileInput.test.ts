@@ -441,6 +441,19 @@ describe('documents that do not fit the schema', () => {
     expect(totalCalls(stats)).toBe(0);
   });
 
+  it('refuses automatic persisted queries, which would hide a mutation from the audit of refused requests', async () => {
+    const response = await fetch(gw.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: 'a'.repeat(64) } } }),
+    });
+    // Apollo's persisted-query protocol answers this with 200 and the code, so clients fall back to sending text.
+    const body = (await response.json()) as { data?: unknown; errors?: Array<{ extensions?: { code?: string } }> };
+    expect(body.data).toBeUndefined();
+    expect(body.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_SUPPORTED');
+    await expectNoAwsCall();
+  });
+
   it('refuses an operationName that names no operation in the document', async () => {
     const document = `query A { lags { lagId } } query B { connections { connectionId } }`;
     for (const operationName of ['C', '', undefined]) {

@@ -224,6 +224,13 @@ describe('validation', () => {
     expect(problems[0]).toMatch(/^DX_ENDPOINT: .*DX_BACKEND=aws/);
   });
 
+  it('never echoes a URL that may hold a password', () => {
+    const problems = problemsOf({ REDIS_URL: 'redis+tls://:hunter2@redis.internal:6379' });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^REDIS_URL: /);
+    expect(problems[0]).not.toContain('hunter2');
+  });
+
   it('reports a refinement together with a bad value elsewhere', () => {
     // DX_ENDPOINT with the emulator and a bad PORT: both must be reported in one go.
     const problems = problemsOf({ DX_ENDPOINT: 'http://127.0.0.1:4566', PORT: 'abc' });
