@@ -36,6 +36,13 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
     );
   }
 
+  // What has been started so far, closed in reverse if a later step fails.
+  const started: Array<() => Promise<void>> = [];
+  const abandon = async (error: unknown): Promise<never> => {
+    for (const close of started.reverse()) await close().catch(() => undefined);
+    throw error;
+  };
+
   let emulator: Emulator | undefined;
   let emulatorUrl: string | undefined;
   if (config.backend === 'emulator') {
@@ -45,30 +52,26 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
       transitionMs: config.emulator.transitionMs,
     });
     emulatorUrl = await emulator.listen(config.emulator.port, '127.0.0.1');
+    started.push(() => emulator!.close());
   }
 
   const regions = config.regions ?? emulator?.regions() ?? [config.defaultRegion];
   if (!regions.includes(config.defaultRegion)) {
-    await emulator?.close();
-    throw new ConfigError([
-      `AWS_REGION: ${config.defaultRegion} is the default region, so it must be one the gateway serves (${regions.join(', ')})`,
-    ]);
+    return abandon(
+      new ConfigError([`AWS_REGION: ${config.defaultRegion} is the default region, so it must be one the gateway serves (${regions.join(', ')})`]),
+    );
   }
 
   const metrics = createMetrics();
-  let cache;
-  try {
-    cache = await createReadCache(config.cache, metrics, logger);
-  } catch (error) {
-    await emulator?.close();
-    throw error;
-  }
+  const cache = await createReadCache(config.cache, metrics, logger).catch(abandon);
+  started.push(() => cache.close());
   const clients = createClientFactory({
     endpoint: emulatorUrl ?? config.endpoint,
     credentials: emulator ? EMULATOR_CREDENTIALS : undefined,
     timeoutMs: config.aws.timeoutMs,
     maxAttempts: config.aws.maxAttempts,
   });
+  started.push(async () => clients.destroyAll());
   const gateway = await createGateway({
     directConnect: new DirectConnectService(clients, logger, { cache, metrics }),
     regions: { defaultRegion: config.defaultRegion, regions },
@@ -82,17 +85,9 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
     metrics,
     batching: config.batching,
     executor: config.executor,
-  });
-
-  let url: string;
-  try {
-    url = await gateway.listen(config.port, config.host);
-  } catch (error) {
-    await gateway.stop();
-    await cache.close();
-    await emulator?.close();
-    throw error;
-  }
+  }).catch(abandon);
+  started.push(() => gateway.stop());
+  const url = await gateway.listen(config.port, config.host).catch(abandon);
 
   return {
     url,

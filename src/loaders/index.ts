@@ -38,7 +38,7 @@ export class RegionListLoader<T> extends DataLoader<string, T[]> {
 
   constructor(
     batch: DataLoader.BatchLoadFn<string, T[]>,
-    private readonly idOf: (item: T) => string | undefined,
+    readonly idOf: (item: T) => string | undefined,
     options: DataLoader.Options<string, T[]>,
   ) {
     super(batch, options);
@@ -81,11 +81,7 @@ function groupByRegion(keys: readonly RegionalId[]): Map<string, string[]> {
  * The batch function shared by both by-ID loaders: per region, one Describe call
  * (one ID) or one region listing (several), run concurrently across regions.
  */
-function batchById<T>(
-  describeOne: (region: string, id: string) => Promise<T | null>,
-  regionList: RegionListLoader<T>,
-  idOf: (item: T) => string | undefined,
-) {
+function batchById<T>(describeOne: (region: string, id: string) => Promise<T | null>, regionList: RegionListLoader<T>) {
   return async (keys: readonly RegionalId[]): Promise<Array<T | null | Error>> => {
     const found = new Map<string, T | null | Error>();
     await Promise.all(
@@ -101,7 +97,7 @@ function batchById<T>(
             found.set(cacheKeyFn({ region, id }), await describeOne(region, id));
             return;
           }
-          const byId = new Map((await regionList.load(region)).map((item) => [idOf(item), item]));
+          const byId = new Map((await regionList.load(region)).map((item) => [regionList.idOf(item), item]));
           for (const id of ids) found.set(cacheKeyFn({ region, id }), byId.get(id) ?? null);
         } catch (error) {
           const failure = DirectConnectGatewayError.fromAws(error);
@@ -131,20 +127,17 @@ export function createLoaders(service: DirectConnectService, options: LoaderOpti
     };
 
   const regionList = <T>(loader: string, list: (region: string) => Promise<T[]>, idOf: (item: T) => string | undefined) => {
+    const listRegion = async (region: string): Promise<T[] | Error> => {
+      try {
+        const items = await list(region);
+        if (batching) listing.remember(region, items);
+        return items;
+      } catch (error) {
+        return DirectConnectGatewayError.fromAws(error);
+      }
+    };
     const listing: RegionListLoader<T> = new RegionListLoader<T>(
-      measured(loader, (regions: readonly string[]) =>
-        Promise.all(
-        regions.map(async (region) => {
-          try {
-            const items = await list(region);
-            if (batching) listing.remember(region, items);
-            return items;
-          } catch (error) {
-            return DirectConnectGatewayError.fromAws(error);
-          }
-        }),
-        ),
-      ),
+      measured(loader, (regions: readonly string[]) => Promise.all(regions.map(listRegion))),
       idOf,
       loaderOptions,
     );
@@ -167,14 +160,11 @@ export function createLoaders(service: DirectConnectService, options: LoaderOpti
   );
 
   const lagById: Loaders['lagById'] = new DataLoader(
-    measured('lagById', batchById((region, id) => service.describeLag(region, id, read), lagsInRegion, (lag) => lag.lagId)),
+    measured('lagById', batchById((region, id) => service.describeLag(region, id, read), lagsInRegion)),
     { cacheKeyFn, ...loaderOptions },
   );
   const connectionById: Loaders['connectionById'] = new DataLoader(
-    measured(
-      'connectionById',
-      batchById((region, id) => service.describeConnection(region, id, read), connectionsInRegion, (c) => c.connectionId),
-    ),
+    measured('connectionById', batchById((region, id) => service.describeConnection(region, id, read), connectionsInRegion)),
     { cacheKeyFn, ...loaderOptions },
   );
 
