@@ -47,15 +47,39 @@ export async function createAuditTrail(logger: Logger, file?: string): Promise<A
   };
 }
 
+interface Who {
+  caller: Caller | null;
+  requestId: string;
+}
+
+/** Writes the record of one attempt that began at `startedAt` (performance.now()). */
+export function recordAttempt(
+  trail: AuditTrail,
+  who: Who,
+  attempt: { operation: string; input: unknown; outcome: string; awsRequestId: string | null; startedAt: number },
+): Promise<void> {
+  return trail.record({
+    time: new Date().toISOString(),
+    requestId: who.requestId,
+    caller: who.caller?.id ?? null,
+    roles: who.caller?.roles ?? [],
+    operation: attempt.operation,
+    input: attempt.input,
+    outcome: attempt.outcome,
+    awsRequestId: attempt.awsRequestId,
+    durationMs: Math.round(performance.now() - attempt.startedAt),
+  });
+}
+
 /** Runs one mutation attempt and audits how it ended, whether it returned or threw. */
 export async function audited<T extends object>(
   trail: AuditTrail,
-  who: { caller: Caller | null; requestId: string },
+  who: Who,
   operation: string,
   input: unknown,
   attempt: () => Promise<T>,
 ): Promise<T> {
-  const started = performance.now();
+  const startedAt = performance.now();
   let outcome = 'INTERNAL_SERVER_ERROR';
   let awsRequestId: string | null = null;
   try {
@@ -69,16 +93,6 @@ export async function audited<T extends object>(
     if (typeof code === 'string') outcome = code;
     throw error;
   } finally {
-    await trail.record({
-      time: new Date().toISOString(),
-      requestId: who.requestId,
-      caller: who.caller?.id ?? null,
-      roles: who.caller?.roles ?? [],
-      operation,
-      input,
-      outcome,
-      awsRequestId,
-      durationMs: Math.round(performance.now() - started),
-    });
+    await recordAttempt(trail, who, { operation, input, outcome, awsRequestId, startedAt });
   }
 }

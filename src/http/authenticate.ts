@@ -8,7 +8,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import type { AuditTrail } from '../audit.js';
+import { recordAttempt, type AuditTrail } from '../audit.js';
 import { AuthenticationFailed, type Authenticate } from '../auth/authenticate.js';
 
 // Every GraphQL request is authenticated before Apollo sees it; only the Sandbox
@@ -60,24 +60,14 @@ function mutationAttempts(body: unknown): Array<{ operation: string; input: unkn
 export function authenticateRequests(authenticate: Authenticate, audit: AuditTrail) {
   return async (req: Request, res: Response, next: NextFunction) => {
     if (isLandingPage(req)) return next();
-    const started = performance.now();
+    const startedAt = performance.now();
     try {
       res.locals.caller = await authenticate(req.headers);
       return next();
     } catch (error) {
       if (!(error instanceof AuthenticationFailed)) return next(error);
       for (const attempt of mutationAttempts(req.body)) {
-        await audit.record({
-          time: new Date().toISOString(),
-          requestId: String(req.id),
-          caller: null,
-          roles: [],
-          operation: attempt.operation,
-          input: attempt.input,
-          outcome: 'UNAUTHENTICATED',
-          awsRequestId: null,
-          durationMs: Math.round(performance.now() - started),
-        });
+        await recordAttempt(audit, { caller: null, requestId: String(req.id) }, { ...attempt, outcome: 'UNAUTHENTICATED', awsRequestId: null, startedAt });
       }
       res
         .status(401)
