@@ -21,11 +21,11 @@ const config: CodegenConfig = {
           Lag: '@aws-sdk/client-direct-connect#Lag',
           Tag: '@aws-sdk/client-direct-connect#Tag',
           MacSecKey: '@aws-sdk/client-direct-connect#MacSecKey',
-          DisassociateConnectionFromLagSuccess: '../directconnect/disassociation.js#DisassociationSuccess',
+          DisassociateConnectionFromLagSuccess: '../changes/models.js#DisassociationSuccess',
         },
         scalars: { DateTime: 'Date' },
         enumValues: Object.fromEntries(
-          AWS_ENUMS.map((name) => [name, `../resolvers/enumValues.js#${name}`]),
+          AWS_ENUMS.map((name) => [name, `../resolvers/awsEnums.js#${name}`]),
         ),
         resolversNonOptionalTypename: { unionMember: true, interfaceImplementingType: true },
       },

@@ -2,7 +2,7 @@ import { appendFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { Caller } from './auth/roles.js';
 
-// One record per mutation attempt, allowed or refused, dry or real (issue 3). It
+// One record per mutation attempt, allowed or refused, dry or real. It
 // goes to the log and, with AUDIT_LOG_FILE, is appended to that file before the
 // response is sent. Records hold the caller's name and roles, never a credential.
 
@@ -47,7 +47,8 @@ export async function createAuditTrail(logger: Logger, file?: string): Promise<A
   };
 }
 
-interface Who {
+/** Whom a record is about: the caller (null when unauthenticated) and the request. */
+export interface Actor {
   caller: Caller | null;
   requestId: string;
 }
@@ -55,14 +56,14 @@ interface Who {
 /** Writes the record of one attempt that began at `startedAt` (performance.now()). */
 export function recordAttempt(
   trail: AuditTrail,
-  who: Who,
+  actor: Actor,
   attempt: { operation: string; input: unknown; outcome: string; awsRequestId: string | null; startedAt: number },
 ): Promise<void> {
   return trail.record({
     time: new Date().toISOString(),
-    requestId: who.requestId,
-    caller: who.caller?.id ?? null,
-    roles: who.caller?.roles ?? [],
+    requestId: actor.requestId,
+    caller: actor.caller?.id ?? null,
+    roles: actor.caller?.roles ?? [],
     operation: attempt.operation,
     input: attempt.input,
     outcome: attempt.outcome,
@@ -74,7 +75,7 @@ export function recordAttempt(
 /** Runs one mutation attempt and audits how it ended, whether it returned or threw. */
 export async function audited<T extends object>(
   trail: AuditTrail,
-  who: Who,
+  actor: Actor,
   operation: string,
   input: unknown,
   attempt: () => Promise<T>,
@@ -93,6 +94,6 @@ export async function audited<T extends object>(
     if (typeof code === 'string') outcome = code;
     throw error;
   } finally {
-    await recordAttempt(trail, who, { operation, input, outcome, awsRequestId, startedAt });
+    await recordAttempt(trail, actor, { operation, input, outcome, awsRequestId, startedAt });
   }
 }

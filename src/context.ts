@@ -3,14 +3,17 @@ import type { Logger } from 'pino';
 import type { AuditTrail } from './audit.js';
 import type { Caller } from './auth/roles.js';
 import type { DirectConnectService } from './directconnect/service.js';
-import type { ServedRegions } from './directconnect/input.js';
+import type { ServedRegions } from './input.js';
 import { createLoaders, type Loaders } from './loaders/index.js';
 import type { Metrics } from './metrics.js';
 
 /** What every resolver receives; built fresh for each GraphQL request. */
 export interface GatewayContext {
   directConnect: DirectConnectService;
-  /** Per-request DataLoaders: nothing is cached across requests. */
+  /**
+   * This request's DataLoaders: batching and a per-request memo. What outlives the
+   * request is the service's cross-request cache (src/cache/), below them.
+   */
   loaders: Loaders;
   regions: ServedRegions;
   /** The request's logger, carrying its request ID. */
@@ -21,17 +24,11 @@ export interface GatewayContext {
   audit: AuditTrail;
 }
 
-export interface ContextDeps {
-  directConnect: DirectConnectService;
-  regions: ServedRegions;
-  logger: Logger;
-  audit: AuditTrail;
-  metrics: Metrics;
-  /** DataLoader batching; off only to measure a naive gateway. */
-  batching: boolean;
-}
-
-export function createContextFactory(deps: ContextDeps) {
+export function createContextFactory(
+  settings: ServedRegions & { batching: boolean },
+  services: { directConnect: DirectConnectService; logger: Logger; audit: AuditTrail; metrics: Metrics },
+) {
+  const regions: ServedRegions = { defaultRegion: settings.defaultRegion, regions: settings.regions };
   return async ({ req, res }: { req: Request; res: Response }): Promise<GatewayContext> => {
     // Reads stop waiting for AWS once the client has gone away.
     const abandoned = new AbortController();
@@ -39,14 +36,14 @@ export function createContextFactory(deps: ContextDeps) {
       if (!res.writableFinished) abandoned.abort();
     });
     return {
-      directConnect: deps.directConnect,
-      loaders: createLoaders(deps.directConnect, { abortSignal: abandoned.signal, batching: deps.batching, metrics: deps.metrics }),
-      regions: deps.regions,
-      logger: req.log ?? deps.logger,
+      directConnect: services.directConnect,
+      loaders: createLoaders(services.directConnect, { abortSignal: abandoned.signal, batching: settings.batching, metrics: services.metrics }),
+      regions,
+      logger: req.log ?? services.logger,
       // Fail closed: without the authentication middleware's verdict, no roles.
       caller: (res.locals.caller as Caller | undefined) ?? { id: 'unauthenticated', roles: [], via: 'none' },
       requestId: String(req.id),
-      audit: deps.audit,
+      audit: services.audit,
     };
   };
 }

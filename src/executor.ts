@@ -1,7 +1,9 @@
+import { ApolloServerErrorCode } from '@apollo/server/errors';
 import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
 import { GraphQLError, printSchema, type GraphQLSchema } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { LRUCache } from 'lru-cache';
+import { requestError } from './errors/GatewayError.js';
 
 // graphql-jit compiles each distinct operation once into plain JavaScript, which
 // executes lists of hundreds of connections several times faster than graphql-js
@@ -11,10 +13,8 @@ import { LRUCache } from 'lru-cache';
 /** Distinct operations kept compiled; clients send a handful, hostile ones are bounded. */
 const MAX_COMPILED = 500;
 
-const requestErrors = (errors: readonly GraphQLError[] | undefined, code: string) => ({
-  errors: (errors ?? []).map((error) =>
-    withLocations(new GraphQLError(error.message, { extensions: { code, http: { status: 400 } } }), error),
-  ),
+const requestErrors = (errors: readonly GraphQLError[] | undefined, code: ApolloServerErrorCode) => ({
+  errors: (errors ?? []).map((error) => withLocations(requestError(code, error.message), error)),
 });
 
 /** GraphQLError computes locations from AST nodes, which jit's errors no longer have; carry them over. */
@@ -49,14 +49,14 @@ export function jitExecutor(schema: GraphQLSchema): GatewayInterface {
     if (!query) {
       const result = compileQuery(schema, request.document, operationName);
       // What cannot be compiled (an operationName naming no operation) is the request's fault.
-      if (!isCompiledQuery(result)) return requestErrors(result.errors, 'OPERATION_RESOLUTION_FAILURE');
+      if (!isCompiledQuery(result)) return requestErrors(result.errors, ApolloServerErrorCode.OPERATION_RESOLUTION_FAILURE);
       query = result;
       compiled.set(key, query);
     }
     const result = await query.query(undefined, request.context, request.request.variables ?? {});
     // Variables that do not fit the operation: no data at all, as graphql-js answers
     // them, which Apollo turns into a 400 BAD_USER_INPUT only for its own executor.
-    if (!('data' in result) || result.data === undefined) return requestErrors(result.errors, 'BAD_USER_INPUT');
+    if (!('data' in result) || result.data === undefined) return requestErrors(result.errors, ApolloServerErrorCode.BAD_USER_INPUT);
     return result.errors ? { ...result, errors: result.errors.map(asGraphQLError) } : result;
   };
 

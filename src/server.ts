@@ -1,49 +1,44 @@
 import http from 'node:http';
-import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import cors from 'cors';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import type { GraphQLFormattedError } from 'graphql';
+import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { Logger } from 'pino';
 import type { AuditTrail } from './audit.js';
-import type { Authenticate } from './auth/authenticate.js';
-import { READ, requireRole } from './auth/roles.js';
+import type { Authenticate } from './auth/authenticator.js';
+import { requireRole } from './auth/requireRole.js';
+import { READ } from './auth/roles.js';
+import type { Config } from './config.js';
 import { createContextFactory, type GatewayContext } from './context.js';
 import type { DirectConnectService } from './directconnect/service.js';
-import { DirectConnectGatewayError } from './directconnect/errors.js';
-import type { ServedRegions } from './directconnect/input.js';
-import { authenticateRequests } from './http/authenticate.js';
-import { httpErrors } from './http/errors.js';
-import { requestLog } from './http/requestLog.js';
-import { makeExecutableSchema } from '@graphql-tools/schema';
+import { maskErrors } from './errors/masking.js';
 import { jitExecutor } from './executor.js';
+import { authenticateRequests } from './http/authenticateRequests.js';
+import { httpErrors } from './http/errorHandler.js';
+import { requestLog } from './http/requestLog.js';
 import { queryLimits } from './limits.js';
 import type { Metrics } from './metrics.js';
 import { resolvers } from './resolvers/index.js';
 import { loadTypeDefs } from './schema.js';
 
-export interface GatewayDeps {
+/** The settings the gateway reads, straight from loadConfig (src/config.ts). */
+export type GatewaySettings = Pick<
+  Config,
+  'defaultRegion' | 'regions' | 'introspection' | 'production' | 'corsOrigins' | 'bodyLimitBytes' | 'batching' | 'executor'
+>;
+
+/** What the gateway is given already running: the AWS layer, identity, audit, logging, metrics. */
+export interface GatewayServices {
   directConnect: DirectConnectService;
-  regions: ServedRegions;
   logger: Logger;
   authenticate: Authenticate;
   audit: AuditTrail;
-  /** Introspection and the Sandbox landing page (DESIGN.md §3: on with the emulator). */
-  introspection: boolean;
-  /** No stack traces, internal errors masked. */
-  production: boolean;
-  corsOrigins: Array<string | RegExp>;
-  bodyLimitBytes: number;
   metrics: Metrics;
-  batching: boolean;
-  /** graphql-jit (compiled, the default) or graphql-js (Apollo's own). */
-  executor: 'jit' | 'graphql-js';
 }
 
 export interface Gateway {
@@ -56,34 +51,6 @@ export interface Gateway {
    * notice) stops accepting, lets in-flight requests finish, then closes.
    */
   stop(notReadyFirstMs?: number): Promise<void>;
-}
-
-// Apollo's own request errors (parse, validation, variables) pass through; so do
-// ours, which carry a stable code. Anything else is a bug or an unexpected failure.
-const APOLLO_REQUEST_CODES = new Set<string>(
-  Object.values(ApolloServerErrorCode).filter((code) => code !== ApolloServerErrorCode.INTERNAL_SERVER_ERROR),
-);
-const AUTH_CODES = new Set(['UNAUTHENTICATED', 'FORBIDDEN']);
-
-function maskUnexpected(logger: Logger, production: boolean) {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const code = formatted.extensions?.code;
-    const typed = unwrapResolverError(error) instanceof DirectConnectGatewayError;
-    if (typed || (typeof code === 'string' && (APOLLO_REQUEST_CODES.has(code) || AUTH_CODES.has(code)))) {
-      return { ...formatted, extensions: { retryable: false, ...formatted.extensions } };
-    }
-    const correlationId = randomUUID();
-    logger.error({ err: error, correlationId, path: formatted.path }, 'unexpected error while resolving');
-    if (!production) {
-      return { ...formatted, extensions: { ...formatted.extensions, code: 'INTERNAL_SERVER_ERROR', retryable: false, correlationId } };
-    }
-    return {
-      message: `Internal server error. Quote correlation ID ${correlationId} when reporting it.`,
-      path: formatted.path,
-      locations: formatted.locations,
-      extensions: { code: 'INTERNAL_SERVER_ERROR', retryable: false, correlationId },
-    };
-  };
 }
 
 /** Every query needs dx:read; the mutation checks its own role, as a dry run needs less. */
@@ -112,13 +79,13 @@ function operationMetrics(metrics: Metrics): ApolloServerPlugin<GatewayContext> 
   };
 }
 
-export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
+export async function createGateway(settings: GatewaySettings, services: GatewayServices): Promise<Gateway> {
   const app = express();
   const httpServer = http.createServer(app);
-  const landingPage: ApolloServerPlugin = deps.introspection
+  const landingPage: ApolloServerPlugin = settings.introspection
     ? ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false })
     : ApolloServerPluginLandingPageDisabled();
-  const limits = queryLimits({ hideSuggestions: !deps.introspection });
+  const limits = queryLimits({ hideSuggestions: !settings.introspection });
 
   // Union and interface members carry __typename, so no type needs a resolveType.
   const schema = makeExecutableSchema({
@@ -127,9 +94,9 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     resolverValidationOptions: { requireResolversForResolveType: 'ignore' },
   });
   const apollo = new ApolloServer<GatewayContext>({
-    ...(deps.executor === 'jit' ? { gateway: jitExecutor(schema) } : { schema }),
-    introspection: deps.introspection,
-    includeStacktraceInErrorResponses: !deps.production,
+    ...(settings.executor === 'jit' ? { gateway: jitExecutor(schema) } : { schema }),
+    introspection: settings.introspection,
+    includeStacktraceInErrorResponses: !settings.production,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     // Nothing here uses automatic persisted queries; off, every mutation arrives as
@@ -137,43 +104,43 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     persistedQueries: false,
     // main.ts owns the signals: it drains the gateway, then closes the emulator.
     stopOnTerminationSignals: false,
-    formatError: maskUnexpected(deps.logger, deps.production),
+    formatError: maskErrors(services.logger, settings.production),
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       landingPage,
       queriesNeedReadRole,
-      operationMetrics(deps.metrics),
+      operationMetrics(services.metrics),
       // Apollo's default cache-control plugin wraps every field resolver to compute
       // HTTP cache hints nobody here reads; off, it costs nothing.
       ApolloServerPluginCacheControlDisabled(),
       ...limits.plugins,
     ],
-    logger: deps.logger,
+    logger: services.logger,
   });
   await apollo.start();
 
   let draining = false;
   app.disable('x-powered-by');
-  app.use(requestLog(deps.logger));
+  app.use(requestLog(services.logger));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
   app.get('/metrics', async (_req, res) => {
-    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+    res.type(services.metrics.registry.contentType).send(await services.metrics.registry.metrics());
   });
   app.get('/readyz', (_req, res) => {
     res.status(draining ? 503 : 200).json({ status: draining ? 'draining' : 'ready' });
   });
   app.use(
     '/graphql',
-    cors<cors.CorsRequest>({ origin: deps.corsOrigins, exposedHeaders: ['x-request-id'] }),
-    express.json({ limit: deps.bodyLimitBytes }),
-    authenticateRequests(deps.authenticate, deps.audit),
-    expressMiddleware(apollo, { context: createContextFactory(deps) }),
+    cors<cors.CorsRequest>({ origin: settings.corsOrigins, exposedHeaders: ['x-request-id'] }),
+    express.json({ limit: settings.bodyLimitBytes }),
+    authenticateRequests(services.authenticate, services.audit),
+    expressMiddleware(apollo, { context: createContextFactory(settings, services) }),
   );
-  app.use(httpErrors(deps.logger));
+  app.use(httpErrors(services.logger));
 
   return {
     app,

@@ -1,12 +1,11 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
-import { ConfigError } from './config.js';
 import { createClientFactory } from './directconnect/clients.js';
 import { DirectConnectService } from './directconnect/service.js';
 import { createEmulator, type Emulator } from './emulator/index.js';
 import { createAuditTrail } from './audit.js';
-import { createAuthenticator } from './auth/authenticate.js';
-import { createReadCache } from './cache/readCache.js';
+import { createAuthenticator } from './auth/authenticator.js';
+import { createReadCache } from './cache/createReadCache.js';
 import { createMetrics } from './metrics.js';
 import { createGateway } from './server.js';
 
@@ -46,20 +45,14 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
   let emulator: Emulator | undefined;
   let emulatorUrl: string | undefined;
   if (config.backend === 'emulator') {
-    emulator = createEmulator({
+    const embedded = createEmulator({
       seed: config.emulator.seed,
       latencyMs: config.emulator.latencyMs,
       transitionMs: config.emulator.transitionMs,
     });
-    emulatorUrl = await emulator.listen(config.emulator.port, '127.0.0.1');
-    started.push(() => emulator!.close());
-  }
-
-  const regions = config.regions ?? emulator?.regions() ?? [config.defaultRegion];
-  if (!regions.includes(config.defaultRegion)) {
-    return abandon(
-      new ConfigError([`AWS_REGION: ${config.defaultRegion} is the default region, so it must be one the gateway serves (${regions.join(', ')})`]),
-    );
+    emulatorUrl = await embedded.listen(config.emulator.port, '127.0.0.1');
+    emulator = embedded;
+    started.push(() => embedded.close());
   }
 
   const metrics = createMetrics();
@@ -72,19 +65,12 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
     maxAttempts: config.aws.maxAttempts,
   });
   started.push(async () => clients.destroyAll());
-  const gateway = await createGateway({
+  const gateway = await createGateway(config, {
     directConnect: new DirectConnectService(clients, logger, { cache, metrics }),
-    regions: { defaultRegion: config.defaultRegion, regions },
     logger,
     authenticate,
     audit,
-    introspection: config.introspection,
-    production: config.production,
-    corsOrigins: config.corsOrigins,
-    bodyLimitBytes: config.bodyLimitBytes,
     metrics,
-    batching: config.batching,
-    executor: config.executor,
   }).catch(abandon);
   started.push(() => gateway.stop());
   const url = await gateway.listen(config.port, config.host).catch(abandon);
@@ -93,7 +79,7 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
     url,
     emulatorUrl,
     emulator,
-    regions,
+    regions: config.regions,
     async stop() {
       await gateway.stop(config.shutdownDelayMs);
       clients.destroyAll();

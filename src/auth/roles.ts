@@ -1,5 +1,3 @@
-import { GraphQLError } from 'graphql';
-
 // Two roles (pinned): dx:read may run every query and a dry run; dx:operate may
 // also cut a link. Operating implies reading.
 export const READ = 'dx:read';
@@ -18,14 +16,4 @@ export const ANONYMOUS: Caller = { id: 'anonymous', roles: [READ, OPERATE], via:
 
 export function hasRole(caller: Caller, role: Role): boolean {
   return caller.roles.includes(role) || (role === READ && caller.roles.includes(OPERATE));
-}
-
-export function forbidden(caller: Caller, role: Role, what: string): GraphQLError {
-  return new GraphQLError(`${caller.id} may not ${what}: it needs the ${role} role.`, {
-    extensions: { code: 'FORBIDDEN', retryable: false, http: { status: 403 } },
-  });
-}
-
-export function requireRole(caller: Caller, role: Role, what: string): void {
-  if (!hasRole(caller, role)) throw forbidden(caller, role, what);
 }

@@ -1,9 +1,5 @@
-import type { Logger } from 'pino';
-import type { Metrics } from '../metrics.js';
-import { MemoryReadCache } from './memory.js';
-import { RedisReadCache } from './redis.js';
-
-// The cross-request cache of Describe results (issue 4). Reads are keyed by region,
+// The cross-request cache of Describe results: the contract every kind of cache
+// keeps (createReadCache.ts picks one). Reads are keyed by region,
 // operation and ID; a mutation invalidates its whole region, which is coarser than
 // what it touched but can never leave a related read stale (a LAG listing shows
 // member counts, a connection shows its lagId). Staleness is bounded by the TTL for
@@ -60,16 +56,4 @@ function abortError(): Error {
   const error = new Error('The client went away before AWS answered.');
   error.name = 'AbortError';
   return error;
-}
-
-export interface CacheSettings {
-  ttlMs: number;
-  maxBytes: number;
-  redisUrl?: string;
-}
-
-export async function createReadCache(settings: CacheSettings, metrics: Metrics, logger: Logger): Promise<ReadCache> {
-  if (settings.ttlMs === 0) return NO_CACHE;
-  if (settings.redisUrl) return RedisReadCache.connect(settings.redisUrl, settings.ttlMs, metrics, logger);
-  return new MemoryReadCache(settings.ttlMs, settings.maxBytes, metrics);
 }

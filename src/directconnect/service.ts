@@ -7,49 +7,20 @@ import {
   type Lag,
 } from '@aws-sdk/client-direct-connect';
 import type { Logger } from 'pino';
-import { NO_CACHE, type ReadCache, type ReadKey } from '../cache/readCache.js';
+import { NO_CACHE, type ReadCache } from '../cache/readCache.js';
 import type { Metrics } from '../metrics.js';
-import { classifyAwsError, DirectConnectGatewayError } from './errors.js';
+import { AwsCallFailed, classifyAwsError } from './classifyAwsError.js';
 import type { ClientForRegion } from './clients.js';
+import { collectPages, PAGE_SIZE } from './paging.js';
 
 // The typed face of the Direct Connect API for the rest of the gateway. Every AWS
-// call goes through `call` here, so paging, "not found means null", checking what
+// call goes through `call` here, so paging (paging.ts), "not found means null", checking what
 // AWS answered, the cross-request cache, metrics and logging failures each live in
 // one place.
-
-/** AWS caps a Describe page at 100 items. */
-const PAGE_SIZE = 100;
-/** A backend that keeps handing out tokens is broken; 1,000 pages is 100,000 items. */
-const MAX_PAGES = 1000;
 
 /** Reads stop waiting when the GraphQL request's client has gone away. */
 export interface ReadOptions {
   abortSignal?: AbortSignal;
-}
-
-interface Page<T> {
-  items: T[] | undefined;
-  nextToken: string | undefined;
-}
-
-const unreadable = (what: string) =>
-  new DirectConnectGatewayError({ code: 'AWS_UNAVAILABLE', message: `AWS Direct Connect gave an unusable answer: ${what}. Retry later.` });
-
-async function collectPages<T>(fetchPage: (nextToken: string | undefined) => Promise<Page<T>>): Promise<T[]> {
-  const all: T[] = [];
-  const seen = new Set<string>();
-  let nextToken: string | undefined;
-  do {
-    const page = await fetchPage(nextToken);
-    all.push(...(page.items ?? []));
-    nextToken = page.nextToken || undefined;
-    if (nextToken !== undefined) {
-      if (seen.has(nextToken)) throw unreadable('it repeated a paging token');
-      if (seen.size >= MAX_PAGES) throw unreadable(`it kept paging past ${MAX_PAGES} pages`);
-      seen.add(nextToken);
-    }
-  } while (nextToken);
-  return all;
 }
 
 /** Describe calls with an ID throw "Could not find …" for an unknown one; we return null. */
@@ -99,11 +70,6 @@ export class DirectConnectService {
     }
   }
 
-  /** A read through the cross-request cache (identical reads in flight are shared). */
-  private read<T>(key: ReadKey, options: ReadOptions, fetch: (signal?: AbortSignal) => Promise<T>): Promise<T> {
-    return this.cache.read(key, fetch, options.abortSignal);
-  }
-
   /** Items AWS listed without an ID cannot be shown or linked; they are dropped and logged. */
   private withIds<T>(items: T[] | undefined, id: (item: T) => string | undefined, kind: string): T[] {
     const usable = (items ?? []).filter((item) => typeof id(item) === 'string');
@@ -114,45 +80,47 @@ export class DirectConnectService {
   }
 
   describeConnections(region: string, options: ReadOptions = {}): Promise<Connection[]> {
-    return this.read({ region, operation: 'DescribeConnections' }, options, (abortSignal) =>
+    return this.cache.read({ region, operation: 'DescribeConnections' }, (abortSignal) =>
       collectPages(async (nextToken) => {
         const out = await this.call(region, 'DescribeConnections', (c) =>
           c.send(new DescribeConnectionsCommand({ maxResults: PAGE_SIZE, nextToken }), { abortSignal }),
         );
         return { items: this.withIds(out.connections, (c) => c.connectionId, 'connection'), nextToken: out.nextToken };
       }),
+      options.abortSignal,
     );
   }
 
   describeConnection(region: string, connectionId: string, options: ReadOptions = {}): Promise<Connection | null> {
-    return this.read({ region, operation: 'DescribeConnections', id: connectionId }, options, async (abortSignal) => {
+    return this.cache.read({ region, operation: 'DescribeConnections', id: connectionId }, async (abortSignal) => {
       const out = await nullIfNotFound(
         this.call(region, 'DescribeConnections', (c) => c.send(new DescribeConnectionsCommand({ connectionId }), { abortSignal })),
         'CONNECTION_NOT_FOUND',
       );
       return out?.connections?.find((c) => c.connectionId === connectionId) ?? null;
-    });
+    }, options.abortSignal);
   }
 
   describeLags(region: string, options: ReadOptions = {}): Promise<Lag[]> {
-    return this.read({ region, operation: 'DescribeLags' }, options, (abortSignal) =>
+    return this.cache.read({ region, operation: 'DescribeLags' }, (abortSignal) =>
       collectPages(async (nextToken) => {
         const out = await this.call(region, 'DescribeLags', (c) =>
           c.send(new DescribeLagsCommand({ maxResults: PAGE_SIZE, nextToken }), { abortSignal }),
         );
         return { items: this.withIds(out.lags, (l) => l.lagId, 'lag'), nextToken: out.nextToken };
       }),
+      options.abortSignal,
     );
   }
 
   describeLag(region: string, lagId: string, options: ReadOptions = {}): Promise<Lag | null> {
-    return this.read({ region, operation: 'DescribeLags', id: lagId }, options, async (abortSignal) => {
+    return this.cache.read({ region, operation: 'DescribeLags', id: lagId }, async (abortSignal) => {
       const out = await nullIfNotFound(
         this.call(region, 'DescribeLags', (c) => c.send(new DescribeLagsCommand({ lagId }), { abortSignal })),
         'LAG_NOT_FOUND',
       );
       return out?.lags?.find((l) => l.lagId === lagId) ?? null;
-    });
+    }, options.abortSignal);
   }
 
   /**
@@ -172,7 +140,7 @@ export class DirectConnectService {
     ).finally(() => this.cache.invalidateRegion(region));
     if (connection.connectionId !== connectionId) {
       // AWS accepted the call, so the link may well be cut: say so, with the request ID.
-      throw new DirectConnectGatewayError({
+      throw new AwsCallFailed({
         code: 'AWS_UNAVAILABLE',
         message:
           `AWS accepted the disassociation of ${connectionId} (request ID ${$metadata.requestId ?? 'unknown'}) but its answer ` +

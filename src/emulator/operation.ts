@@ -1,6 +1,6 @@
 import type { JsonObject } from './protocol.js';
 import type { Wire } from './shapes.js';
-import type { RegionStore } from './store.js';
+import type { RegionStore } from './regionStore.js';
 
 export interface OperationContext {
   /** The store of the region named by the request's credential scope. */

@@ -8,12 +8,13 @@ import type { PageRequest } from './validate.js';
  * rather than an offset keeps pages exact while resources change between calls.
  */
 
-interface TokenBody {
-  s: string;
-  a: string;
+/** What a token remembers: the listing it belongs to and the last ID it handed out. */
+interface PageToken {
+  scope: string;
+  after: string;
 }
 
-const encode = (body: TokenBody): string => Buffer.from(JSON.stringify(body)).toString('base64');
+const encode = (body: PageToken): string => Buffer.from(JSON.stringify(body)).toString('base64');
 
 function decode(token: string, scope: string): string {
   // Emulator's own wording: AWS's message for a bad token is not recorded.
@@ -24,9 +25,9 @@ function decode(token: string, scope: string): string {
   } catch {
     throw invalid;
   }
-  const { s, a } = (body ?? {}) as Partial<TokenBody>;
-  if (s !== scope || typeof a !== 'string') throw invalid;
-  return a;
+  const { scope: tokenScope, after } = (body ?? {}) as Partial<PageToken>;
+  if (tokenScope !== scope || typeof after !== 'string') throw invalid;
+  return after;
 }
 
 export interface Page<T> {
@@ -47,6 +48,6 @@ export function paginate<T>(
   const page = remaining.slice(0, size);
   const last = page.at(-1);
   return remaining.length > size && last !== undefined
-    ? { items: page, nextToken: encode({ s: scope, a: idOf(last) }) }
+    ? { items: page, nextToken: encode({ scope, after: idOf(last) }) }
     : { items: page };
 }

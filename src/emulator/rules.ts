@@ -1,9 +1,9 @@
 import { clientError } from './protocol.js';
-import type { ConnectionRecord, LagRecord, RegionStore } from './store.js';
+import type { ConnectionRecord, LagRecord, RegionStore } from './regionStore.js';
 
 /**
  * The Direct Connect rules the operations share, with AWS's messages where they
- * are known (AWS-NOTES.md) and the emulator's own, marked, where they are not.
+ * are known (docs/aws-behaviour.md) and the emulator's own, marked, where they are not.
  * The emulator's own wordings deliberately avoid the known fragments ("does not
  * exist", "Could not find", "invalid format", "transitioning") so that clients
  * matching on those are not misled.
@@ -92,7 +92,7 @@ export function assertMayLeave(store: RegionStore, record: ConnectionRecord, lag
   }
 }
 
-/** Service quota: 4 connections per LAG below 100G, 2 at 100G and above (AWS-NOTES). */
+/** Service quota: 4 connections per LAG below 100G, 2 at 100G and above (docs/aws-behaviour.md, "Service quotas"). */
 export function maxMembers(bandwidth: string): number {
   return bandwidth === '100Gbps' || bandwidth === '400Gbps' ? 2 : 4;
 }

@@ -1,4 +1,4 @@
-import { RegionStore, RegionStores, type ConnectionRecord, type LagRecord, type MacSecKey, type Tag } from './store.js';
+import { RegionStore, RegionStores, type ConnectionRecord, type LagRecord, type MacSecKey, type Tag } from './regionStore.js';
 
 /**
  * Deterministic seed data. The demo IDs are pinned: the gateway's tests and

@@ -1,4 +1,4 @@
-import type { ConnectionRecord, LagRecord, RegionStore } from './store.js';
+import type { ConnectionRecord, LagRecord, RegionStore } from './regionStore.js';
 
 /**
  * Store records → the SDK model's output shapes. The member lists mirror the

@@ -1,5 +1,5 @@
 import { clientError, serializationError, type JsonObject } from './protocol.js';
-import type { Tag } from './store.js';
+import type { Tag } from './regionStore.js';
 
 /**
  * Input validation shared by the operations. A member of the wrong JSON type is

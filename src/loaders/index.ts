@@ -2,9 +2,10 @@ import DataLoader from 'dataloader';
 import type { Connection, Lag } from '@aws-sdk/client-direct-connect';
 import type { DirectConnectService, ReadOptions } from '../directconnect/service.js';
 import type { Metrics } from '../metrics.js';
-import { DirectConnectGatewayError } from '../directconnect/errors.js';
+import { AwsCallFailed } from '../directconnect/classifyAwsError.js';
 
-// Per-request batching (DESIGN.md §6). Keys are region + ID. A batch with one key
+// Per-request batching: any query costs at most one Describe run per resource kind
+// per region (docs/contract.md, "Data loading"). Keys are region + ID. A batch with one key
 // for a region asks AWS for that ID; with several it lists the whole region once
 // and picks. Region lists are loaders too, so a request lists a region at most
 // once, and once a region is listed its items are found there, synchronously:
@@ -22,6 +23,8 @@ export interface Loaders {
   connectionsInRegion: RegionListLoader<Connection>;
   /** Remembers connections AWS returned (a LAG's members, a mutation's result). */
   primeConnections(connections: readonly Connection[], region: string): void;
+  /** A change touched these: whatever this request read of them, and of the region's listings, is stale. */
+  forget(region: string, touched: { lagId?: string; connectionId?: string }): void;
   /**
    * Starts listing a region's LAGs ahead of need; never fails (a failure reaches the
    * fields that need a LAG). Does nothing without batching.
@@ -100,7 +103,7 @@ function batchById<T>(describeOne: (region: string, id: string) => Promise<T | n
           const byId = new Map((await regionList.load(region)).map((item) => [regionList.idOf(item), item]));
           for (const id of ids) found.set(cacheKeyFn({ region, id }), byId.get(id) ?? null);
         } catch (error) {
-          const failure = DirectConnectGatewayError.fromAws(error);
+          const failure = AwsCallFailed.from(error);
           for (const id of ids) found.set(cacheKeyFn({ region, id }), failure);
         }
       }),
@@ -133,7 +136,7 @@ export function createLoaders(service: DirectConnectService, options: LoaderOpti
         if (batching) listing.remember(region, items);
         return items;
       } catch (error) {
-        return DirectConnectGatewayError.fromAws(error);
+        return AwsCallFailed.from(error);
       }
     };
     const listing: RegionListLoader<T> = new RegionListLoader<T>(
@@ -172,5 +175,12 @@ export function createLoaders(service: DirectConnectService, options: LoaderOpti
     if (batching) await lagsInRegion.load(region).catch(() => undefined);
   };
 
-  return { lagById, connectionById, lagsInRegion, connectionsInRegion, primeConnections, prefetchLags };
+  const forget = (region: string, touched: { lagId?: string; connectionId?: string }) => {
+    if (touched.lagId) lagById.clear({ region, id: touched.lagId });
+    if (touched.connectionId) connectionById.clear({ region, id: touched.connectionId });
+    lagsInRegion.clear(region);
+    connectionsInRegion.clear(region);
+  };
+
+  return { lagById, connectionById, lagsInRegion, connectionsInRegion, primeConnections, prefetchLags, forget };
 }

@@ -1,5 +1,5 @@
 import type { ConnectionResolvers } from '../__generated__/resolvers-types.js';
-import { knownEnumValue } from './enums.js';
+import { knownEnumValue } from './knownEnumValue.js';
 
 export const Connection: ConnectionResolvers = {
   connectionState: (connection, _args, { logger }) => knownEnumValue('ConnectionState', connection.connectionState, logger),

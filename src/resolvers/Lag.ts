@@ -1,5 +1,5 @@
 import type { LagResolvers } from '../__generated__/resolvers-types.js';
-import { knownEnumValue } from './enums.js';
+import { knownEnumValue } from './knownEnumValue.js';
 
 export const Lag: LagResolvers = {
   lagState: (lag, _args, { logger }) => knownEnumValue('LagState', lag.lagState, logger),

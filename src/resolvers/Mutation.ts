@@ -1,7 +1,8 @@
 import type { MutationResolvers } from '../__generated__/resolvers-types.js';
 import { audited } from '../audit.js';
-import { OPERATE, READ, requireRole } from '../auth/roles.js';
-import { disassociateConnectionFromLag } from '../directconnect/disassociation.js';
+import { requireRole } from '../auth/requireRole.js';
+import { OPERATE, READ } from '../auth/roles.js';
+import { disassociateConnectionFromLag } from '../changes/disassociateConnectionFromLag.js';
 
 export const Mutation: MutationResolvers = {
   // Cuts a live link, so every attempt is audited, refusals included; a dry run needs only dx:read.

@@ -1,6 +1,6 @@
 import type { QueryResolvers } from '../__generated__/resolvers-types.js';
-import { DirectConnectGatewayError } from '../directconnect/errors.js';
-import { assertValid, checkConnectionId, checkLagId, resolveRegion } from '../directconnect/input.js';
+import { assertValid, GatewayError } from '../errors/GatewayError.js';
+import { checkConnectionId, checkLagId, resolveRegion } from '../input.js';
 import { selects } from './selection.js';
 
 export const Query: QueryResolvers = {
@@ -25,7 +25,7 @@ export const Query: QueryResolvers = {
     assertValid(checkLagId(lagId));
     const lag = await loaders.lagById.load({ region: served.region, id: lagId });
     if (!lag) {
-      throw new DirectConnectGatewayError({ code: 'LAG_NOT_FOUND', message: `No LAG ${lagId} exists in ${served.region}.` });
+      throw new GatewayError('LAG_NOT_FOUND', `No LAG ${lagId} exists in ${served.region}.`);
     }
     return lag.connections ?? [];
   },

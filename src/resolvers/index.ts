@@ -2,7 +2,7 @@ import { DateTimeResolver } from 'graphql-scalars';
 import type { Resolvers } from '../__generated__/resolvers-types.js';
 import { Connection } from './Connection.js';
 import { DisassociateConnectionFromLagSuccess } from './DisassociateConnectionFromLagSuccess.js';
-import { enumValues } from './enumValues.js';
+import { enumValues } from './awsEnums.js';
 import { Lag } from './Lag.js';
 import { MacSecKey } from './MacSecKey.js';
 import { Mutation } from './Mutation.js';

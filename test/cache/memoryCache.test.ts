@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryReadCache } from '../../src/cache/memory.js';
+import { MemoryReadCache } from '../../src/cache/memoryReadCache.js';
 import { createMetrics } from '../../src/metrics.js';
 import type { ReadKey } from '../../src/cache/readCache.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { RedisReadCache } from '../../src/cache/redis.js';
+import { RedisReadCache } from '../../src/cache/redisReadCache.js';
 import type { ReadKey } from '../../src/cache/readCache.js';
 import { createMetrics } from '../../src/metrics.js';
 import { redisAvailable, startRedis, type RedisServer } from '../helpers/redis.js';

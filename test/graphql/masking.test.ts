@@ -27,20 +27,25 @@ async function serve(production: boolean) {
       done();
     },
   });
-  gateway = await createGateway({
-    directConnect: broken,
-    regions: { defaultRegion: 'us-east-1', regions: ['us-east-1'] },
-    logger: pino(sink),
-    authenticate: async () => ANONYMOUS,
-    audit: { record: async () => {} },
-    introspection: false,
-    production,
-    corsOrigins: [],
-    bodyLimitBytes: 10_000,
-    metrics: createMetrics(),
-    batching: true,
-    executor: 'jit',
-  });
+  gateway = await createGateway(
+    {
+      defaultRegion: 'us-east-1',
+      regions: ['us-east-1'],
+      introspection: false,
+      production,
+      corsOrigins: [],
+      bodyLimitBytes: 10_000,
+      batching: true,
+      executor: 'jit',
+    },
+    {
+      directConnect: broken,
+      logger: pino(sink),
+      authenticate: async () => ANONYMOUS,
+      audit: { record: async () => {} },
+      metrics: createMetrics(),
+    },
+  );
   const url = await gateway.listen(0, '127.0.0.1');
   const response = await fetch(url, {
     method: 'POST',

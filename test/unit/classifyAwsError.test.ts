@@ -5,9 +5,16 @@ import {
   DirectConnectServiceException,
 } from '@aws-sdk/client-direct-connect';
 import type { DirectConnectErrorCode } from '../../src/__generated__/resolvers-types.js';
-import { classifyAwsError, DirectConnectGatewayError, isRetryable } from '../../src/directconnect/errors.js';
+import { AwsCallFailed, classifyAwsError } from '../../src/directconnect/classifyAwsError.js';
+import { isRetryable } from '../../src/errors/codes.js';
 
-// DESIGN.md §5: every AWS failure becomes one stable gateway code.
+// Every AWS failure becomes one stable gateway code (docs/contract.md, "Errors").
+
+/** A classification as a client sees it: with `retryable`, which follows from the code (src/errors/codes.ts). */
+const classify = (thrown: unknown) => {
+  const classified = classifyAwsError(thrown);
+  return { ...classified, retryable: isRetryable(classified.code) };
+};
 
 const REQUEST_ID = '7f2d6c1e-3b4a-4c5d-9e8f-0a1b2c3d4e5f';
 
@@ -72,20 +79,20 @@ describe('classifyAwsError', () => {
       ['Lag does not exist', 'LAG_NOT_FOUND'],
       ['Connection dxcon-fh9yptf2 is in a transitioning state.', 'RESOURCE_BUSY'],
     ] as const)('classifies "%s" as %s', (message, code) => {
-      const classified = classifyAwsError(clientException(message));
+      const classified = classify(clientException(message));
       expect(classified.code).toBe(code);
       expect(classified.retryable).toBe(code === 'RESOURCE_BUSY');
     });
 
     it('keeps AWS message verbatim for a known fragment', () => {
-      const classified = classifyAwsError(clientException('Could not find Lag with ID dxlag-ffrz71kw'));
+      const classified = classify(clientException('Could not find Lag with ID dxlag-ffrz71kw'));
       expect(classified.message).toBe('Could not find Lag with ID dxlag-ffrz71kw');
       expect(classified.awsErrorName).toBe('DirectConnectClientException');
     });
 
     it('gives AWS_CLIENT_ERROR with AWS message kept for a message it does not know', () => {
       const message = 'ConfirmConnection failed. dxcon-ffv0l30a is in state requested';
-      const classified = classifyAwsError(clientException(message));
+      const classified = classify(clientException(message));
       expect(classified).toMatchObject({
         code: 'AWS_CLIENT_ERROR',
         message,
@@ -96,13 +103,13 @@ describe('classifyAwsError', () => {
     });
 
     it('gives AWS_CLIENT_ERROR with a readable message when AWS sent none', () => {
-      const classified = classifyAwsError(clientException(''));
+      const classified = classify(clientException(''));
       expect(classified.code).toBe('AWS_CLIENT_ERROR');
       expect(classified.message.length).toBeGreaterThan(0);
     });
 
     it('never retries a client exception it cannot classify', () => {
-      expect(classifyAwsError(clientException('MinimumLinks cannot be set higher than the number of connections')).retryable).toBe(false);
+      expect(classify(clientException('MinimumLinks cannot be set higher than the number of connections')).retryable).toBe(false);
     });
   });
 
@@ -110,7 +117,7 @@ describe('classifyAwsError', () => {
     it.each(['ThrottlingException', 'TooManyRequestsException', 'Throttling', 'RequestLimitExceeded', 'LimitExceededException'])(
       'classifies %s as THROTTLED, retryable',
       (name) => {
-        const classified = classifyAwsError(awsError(name, 'Rate exceeded', 400));
+        const classified = classify(awsError(name, 'Rate exceeded', 400));
         expect(classified.code).toBe('THROTTLED');
         expect(classified.retryable).toBe(true);
         expect(classified.awsRequestId).toBe(REQUEST_ID);
@@ -118,12 +125,12 @@ describe('classifyAwsError', () => {
     );
 
     it('classifies any HTTP 429 as THROTTLED, whatever the name', () => {
-      expect(classifyAwsError(awsError('SomethingNew', 'slow down', 429)).code).toBe('THROTTLED');
-      expect(classifyAwsError(clientException('Rate exceeded', 429)).code).toBe('THROTTLED');
+      expect(classify(awsError('SomethingNew', 'slow down', 429)).code).toBe('THROTTLED');
+      expect(classify(clientException('Rate exceeded', 429)).code).toBe('THROTTLED');
     });
 
     it('says how many attempts the SDK made', () => {
-      const classified = classifyAwsError(awsError('ThrottlingException', 'Rate exceeded', 400, 3));
+      const classified = classify(awsError('ThrottlingException', 'Rate exceeded', 400, 3));
       expect(classified.message).toContain('3 attempts');
       expect(classified.message).toContain('Rate exceeded');
     });
@@ -131,22 +138,22 @@ describe('classifyAwsError', () => {
 
   describe('server errors', () => {
     it('classifies DirectConnectServerException as AWS_SERVER_ERROR, retryable', () => {
-      const classified = classifyAwsError(serverException('Internal failure'));
+      const classified = classify(serverException('Internal failure'));
       expect(classified).toMatchObject({ code: 'AWS_SERVER_ERROR', retryable: true, awsRequestId: REQUEST_ID });
       expect(classified.message).toContain('Internal failure');
     });
 
     it('classifies DirectConnectServerException as AWS_SERVER_ERROR even without an HTTP status', () => {
       const error = new DirectConnectServerException({ message: 'boom', $metadata: {} });
-      expect(classifyAwsError(error).code).toBe('AWS_SERVER_ERROR');
+      expect(classify(error).code).toBe('AWS_SERVER_ERROR');
     });
 
     it.each([500, 502, 503, 504])('classifies HTTP %i of any name as AWS_SERVER_ERROR', (status) => {
-      expect(classifyAwsError(awsError('ServiceUnavailable', 'unavailable', status)).code).toBe('AWS_SERVER_ERROR');
+      expect(classify(awsError('ServiceUnavailable', 'unavailable', status)).code).toBe('AWS_SERVER_ERROR');
     });
 
     it('says how many attempts the SDK made', () => {
-      expect(classifyAwsError(serverException('Internal failure', 500, 3)).message).toContain('3 attempts');
+      expect(classify(serverException('Internal failure', 500, 3)).message).toContain('3 attempts');
     });
   });
 
@@ -154,18 +161,18 @@ describe('classifyAwsError', () => {
     it.each(['AccessDeniedException', 'UnrecognizedClientException', 'InvalidSignatureException', 'ExpiredTokenException'])(
       'classifies %s as AWS_ACCESS_DENIED, not retryable',
       (name) => {
-        const classified = classifyAwsError(awsError(name, 'User is not authorized', 400));
+        const classified = classify(awsError(name, 'User is not authorized', 400));
         expect(classified).toMatchObject({ code: 'AWS_ACCESS_DENIED', retryable: false, awsRequestId: REQUEST_ID });
         expect(classified.message).toContain(name);
       },
     );
 
     it('classifies HTTP 403 of any name as AWS_ACCESS_DENIED', () => {
-      expect(classifyAwsError(awsError('Forbidden', 'nope', 403)).code).toBe('AWS_ACCESS_DENIED');
+      expect(classify(awsError('Forbidden', 'nope', 403)).code).toBe('AWS_ACCESS_DENIED');
     });
 
     it('classifies a credentials provider failure (no HTTP answer) as AWS_ACCESS_DENIED', () => {
-      expect(classifyAwsError(named('CredentialsProviderError', 'Could not load credentials from any providers')).code).toBe(
+      expect(classify(named('CredentialsProviderError', 'Could not load credentials from any providers')).code).toBe(
         'AWS_ACCESS_DENIED',
       );
     });
@@ -173,7 +180,7 @@ describe('classifyAwsError', () => {
 
   describe('other client errors', () => {
     it('classifies an unknown 4xx error name as AWS_CLIENT_ERROR naming the AWS error', () => {
-      const classified = classifyAwsError(awsError('UnknownOperationException', 'Unknown operation', 400));
+      const classified = classify(awsError('UnknownOperationException', 'Unknown operation', 400));
       expect(classified).toMatchObject({ code: 'AWS_CLIENT_ERROR', retryable: false, awsErrorName: 'UnknownOperationException' });
       expect(classified.message).toContain('UnknownOperationException');
       expect(classified.message).toContain('Unknown operation');
@@ -182,17 +189,17 @@ describe('classifyAwsError', () => {
 
   describe('no usable answer', () => {
     it.each(['TimeoutError', 'AbortError', 'RequestTimeout'])('classifies %s as AWS_UNAVAILABLE, retryable', (name) => {
-      const classified = classifyAwsError(named(name, 'Connection timed out after 10000 ms'));
+      const classified = classify(named(name, 'Connection timed out after 10000 ms'));
       expect(classified.code).toBe('AWS_UNAVAILABLE');
       expect(classified.retryable).toBe(true);
     });
 
     it('says how many attempts the SDK made before timing out', () => {
-      expect(classifyAwsError(named('TimeoutError', 'timed out', 3)).message).toContain('3 attempts');
+      expect(classify(named('TimeoutError', 'timed out', 3)).message).toContain('3 attempts');
     });
 
     it.each(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT'])('classifies a network error %s as AWS_UNAVAILABLE', (code) => {
-      const classified = classifyAwsError(networkError(code));
+      const classified = classify(networkError(code));
       expect(classified.code).toBe('AWS_UNAVAILABLE');
       expect(classified.retryable).toBe(true);
       expect(classified.message).toContain(code);
@@ -201,19 +208,19 @@ describe('classifyAwsError', () => {
     it('finds a network error code nested in cause', () => {
       const inner = networkError('ECONNREFUSED');
       const outer = new TypeError('fetch failed', { cause: new Error('socket failed', { cause: inner }) });
-      const classified = classifyAwsError(outer);
+      const classified = classify(outer);
       expect(classified.code).toBe('AWS_UNAVAILABLE');
       expect(classified.message).toContain('ECONNREFUSED');
     });
 
     it('finds ECONNRESET nested one level in cause', () => {
-      const classified = classifyAwsError(new Error('socket hang up', { cause: networkError('ECONNRESET') }));
+      const classified = classify(new Error('socket hang up', { cause: networkError('ECONNRESET') }));
       expect(classified.code).toBe('AWS_UNAVAILABLE');
       expect(classified.message).toContain('ECONNRESET');
     });
 
     it('says how many attempts the SDK made before giving up on the network', () => {
-      expect(classifyAwsError(networkError('ECONNRESET', 3)).message).toContain('3 attempts');
+      expect(classify(networkError('ECONNRESET', 3)).message).toContain('3 attempts');
     });
 
     it('classifies a SyntaxError on a 200 answer (unparseable body) as AWS_UNAVAILABLE, keeping the request ID', () => {
@@ -223,7 +230,7 @@ describe('classifyAwsError', () => {
         $response: { statusCode: 200 },
         $responseBodyText: '<html>',
       });
-      const classified = classifyAwsError(error);
+      const classified = classify(error);
       expect(classified).toMatchObject({ code: 'AWS_UNAVAILABLE', retryable: true, awsRequestId: REQUEST_ID });
       expect(classified.awsErrorName).toBeUndefined();
     });
@@ -232,7 +239,7 @@ describe('classifyAwsError', () => {
       const error = Object.assign(new TypeError('Expected real number, got implicit NaN'), {
         $metadata: { httpStatusCode: 200 },
       });
-      expect(classifyAwsError(error).code).toBe('AWS_UNAVAILABLE');
+      expect(classify(error).code).toBe('AWS_UNAVAILABLE');
     });
 
     it.each([
@@ -243,7 +250,7 @@ describe('classifyAwsError', () => {
     ])('classifies a thrown %s as AWS_UNAVAILABLE without throwing', (_label, thrown) => {
       let classified: ReturnType<typeof classifyAwsError> | undefined;
       expect(() => {
-        classified = classifyAwsError(thrown);
+        classified = classify(thrown);
       }).not.toThrow();
       expect(classified).toMatchObject({ code: 'AWS_UNAVAILABLE', retryable: true });
       expect(classified!.message.length).toBeGreaterThan(0);
@@ -252,12 +259,12 @@ describe('classifyAwsError', () => {
 
   describe('awsRequestId', () => {
     it('carries the AWS request ID of an answered request', () => {
-      expect(classifyAwsError(clientException('Lag does not exist', 400, 'req-1')).awsRequestId).toBe('req-1');
-      expect(classifyAwsError(serverException('x')).awsRequestId).toBe(REQUEST_ID);
+      expect(classify(clientException('Lag does not exist', 400, 'req-1')).awsRequestId).toBe('req-1');
+      expect(classify(serverException('x')).awsRequestId).toBe(REQUEST_ID);
     });
 
     it('has no request ID when AWS never answered', () => {
-      expect(classifyAwsError(networkError('ECONNREFUSED')).awsRequestId).toBeUndefined();
+      expect(classify(networkError('ECONNREFUSED')).awsRequestId).toBeUndefined();
     });
   });
 
@@ -280,82 +287,45 @@ describe('classifyAwsError', () => {
         'a string',
       ];
       for (const sample of samples) {
-        const classified = classifyAwsError(sample);
+        const classified = classify(sample);
         expect(classified.retryable, classified.code).toBe(RETRYABLE_CODES.has(classified.code));
       }
     });
   });
 
   describe('already classified errors', () => {
-    it('passes a DirectConnectGatewayError through unchanged', () => {
-      const original = new DirectConnectGatewayError({ code: 'LAG_NOT_FOUND', message: 'No LAG', awsRequestId: 'req-9' });
+    it('passes an AwsCallFailed through unchanged', () => {
+      const original = new AwsCallFailed({ code: 'LAG_NOT_FOUND', message: 'No LAG', awsRequestId: 'req-9' });
       expect(classifyAwsError(original)).toBe(original.classified);
-      expect(classifyAwsError(original)).toEqual({ code: 'LAG_NOT_FOUND', message: 'No LAG', awsRequestId: 'req-9', retryable: false });
+      expect(classify(original)).toEqual({ code: 'LAG_NOT_FOUND', message: 'No LAG', awsRequestId: 'req-9', retryable: false });
     });
 
     it('does not reclassify a gateway error whose message looks like another code', () => {
-      const original = new DirectConnectGatewayError({ code: 'THROTTLED', message: 'Could not find Lag with ID dxlag-ffrz71kw' });
+      const original = new AwsCallFailed({ code: 'THROTTLED', message: 'Could not find Lag with ID dxlag-ffrz71kw' });
       expect(classifyAwsError(original).code).toBe('THROTTLED');
     });
   });
 });
 
-describe('DirectConnectGatewayError', () => {
-  it('carries code, retryable and awsRequestId as GraphQL extensions', () => {
-    const error = new DirectConnectGatewayError({ code: 'THROTTLED', message: 'slow down', awsRequestId: 'req-7' });
-    expect(error.message).toBe('slow down');
-    expect(error.extensions).toEqual({ code: 'THROTTLED', retryable: true, awsRequestId: 'req-7' });
-    expect(error.name).toBe('DirectConnectGatewayError');
-    expect(error).toBeInstanceOf(Error);
+describe('AwsCallFailed.from', () => {
+  it('classifies an SDK exception and keeps it as the cause', () => {
+    const cause = clientException('Could not find Connection with ID dxcon-fg9607vm');
+    const error = AwsCallFailed.from(cause) as AwsCallFailed;
+    expect(error).toBeInstanceOf(AwsCallFailed);
+    expect(error.classified).toMatchObject({ code: 'CONNECTION_NOT_FOUND', awsRequestId: REQUEST_ID });
+    expect(error.cause).toBe(cause);
   });
 
-  it('derives retryable from the code when not given', () => {
-    expect(new DirectConnectGatewayError({ code: 'RESOURCE_BUSY', message: 'm' }).extensions.retryable).toBe(true);
-    expect(new DirectConnectGatewayError({ code: 'CONNECTION_NOT_FOUND', message: 'm' }).extensions.retryable).toBe(false);
+  it('returns an already classified error itself', () => {
+    const original = new AwsCallFailed({ code: 'THROTTLED', message: 'm' });
+    expect(AwsCallFailed.from(original)).toBe(original);
   });
 
-  it('keeps an explicit retryable', () => {
-    const error = new DirectConnectGatewayError({ code: 'AWS_CLIENT_ERROR', message: 'm', retryable: true });
-    expect(error.extensions.retryable).toBe(true);
-    expect(error.classified.retryable).toBe(true);
-  });
-
-  it('leaves awsRequestId out of extensions when AWS never answered', () => {
-    const error = new DirectConnectGatewayError({ code: 'AWS_UNAVAILABLE', message: 'm' });
-    expect(error.extensions).not.toHaveProperty('awsRequestId');
-  });
-
-  it('serialises the extensions into a GraphQL error entry', () => {
-    const json = new DirectConnectGatewayError({ code: 'LAG_NOT_FOUND', message: 'gone', awsRequestId: 'req-3' }).toJSON();
-    expect(json).toMatchObject({ message: 'gone', extensions: { code: 'LAG_NOT_FOUND', retryable: false, awsRequestId: 'req-3' } });
-  });
-
-  describe('fromAws', () => {
-    it('classifies an SDK exception and keeps it as originalError', () => {
-      const cause = clientException('Could not find Connection with ID dxcon-fg9607vm');
-      const error = DirectConnectGatewayError.fromAws(cause) as DirectConnectGatewayError;
-      expect(error).toBeInstanceOf(DirectConnectGatewayError);
-      expect(error.extensions).toEqual({ code: 'CONNECTION_NOT_FOUND', retryable: false, awsRequestId: REQUEST_ID });
-      expect(error.originalError).toBe(cause);
-    });
-
-    it('returns an already classified error itself', () => {
-      const original = new DirectConnectGatewayError({ code: 'THROTTLED', message: 'm' });
-      expect(DirectConnectGatewayError.fromAws(original)).toBe(original);
-    });
-
-    it('passes a bug of ours on untouched, so that it is masked as internal rather than blamed on AWS', () => {
-      const bug = new TypeError("Cannot read properties of undefined (reading 'lagId')");
-      expect(DirectConnectGatewayError.fromAws(bug)).toBe(bug);
-      const thrownString = DirectConnectGatewayError.fromAws('boom');
-      expect(thrownString).not.toBeInstanceOf(DirectConnectGatewayError);
-      expect(thrownString.message).toBe('boom');
-    });
-  });
-
-  it('badUserInput gives a non-retryable BAD_USER_INPUT error with the message', () => {
-    const error = DirectConnectGatewayError.badUserInput('lagId "x" is not a LAG ID');
-    expect(error.message).toBe('lagId "x" is not a LAG ID');
-    expect(error.extensions).toEqual({ code: 'BAD_USER_INPUT', retryable: false });
+  it('passes a bug of ours on untouched, so that it is masked as internal rather than blamed on AWS', () => {
+    const bug = new TypeError("Cannot read properties of undefined (reading 'lagId')");
+    expect(AwsCallFailed.from(bug)).toBe(bug);
+    const thrownString = AwsCallFailed.from('boom');
+    expect(thrownString).not.toBeInstanceOf(AwsCallFailed);
+    expect(thrownString.message).toBe('boom');
   });
 });

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
+import { seedRegions } from '../../src/emulator/seed.js';
 
 /** The aws backend needs AUTH_MODE; these tests are about other settings. */
 const AWS_BACKEND = { DX_BACKEND: 'aws', AUTH_MODE: 'jwt', JWT_JWKS_URL: 'https://idp.example/jwks', JWT_ISSUER: 'https://idp.example', JWT_AUDIENCE: 'dxgraph' };
 
-// DESIGN.md §3: pinned names and defaults, every problem reported at once.
+// Pinned names and defaults (docs/contract.md, "Configuration"), every problem reported at once.
 
 function problemsOf(env: NodeJS.ProcessEnv): string[] {
   try {
@@ -30,9 +31,10 @@ describe('loadConfig defaults', () => {
     expect(config.emulator.seed).toBe('demo');
   });
 
-  it('defaults the region to us-east-1 and leaves the served regions to the emulator', () => {
+  it("defaults the region to us-east-1 and serves the emulator's seeded regions", () => {
     expect(config.defaultRegion).toBe('us-east-1');
-    expect(config.regions).toBeUndefined();
+    expect(config.regions).toEqual(seedRegions('demo'));
+    expect(loadConfig({ DX_EMULATOR_SEED: 'large' }).regions).toEqual(seedRegions('large'));
   });
 
   it('has no custom endpoint', () => {
@@ -135,6 +137,19 @@ describe('DX_REGIONS', () => {
     expect(problems[0]).toContain('eu-west-1, us-west-2');
   });
 
+  it("requires AWS_REGION to be among the emulator's seeded regions when DX_REGIONS is unset", () => {
+    const problems = problemsOf({ AWS_REGION: 'ap-south-1' });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^AWS_REGION: ap-south-1 .*demo seed: us-east-1, eu-west-1/);
+    expect(loadConfig({ AWS_REGION: 'eu-west-1' }).regions).toEqual(['us-east-1', 'eu-west-1']);
+  });
+
+  it('reports the region rule together with a bad value elsewhere', () => {
+    const problems = problemsOf({ AWS_REGION: 'ap-south-1', PORT: 'abc' });
+    expect(problems.some((p) => p.startsWith('PORT: '))).toBe(true);
+    expect(problems.some((p) => p.startsWith('AWS_REGION: '))).toBe(true);
+  });
+
   it('requires the default AWS_REGION to be among them when AWS_REGION is unset', () => {
     expect(problemsOf({ DX_REGIONS: 'eu-west-1' })[0]).toMatch(/^AWS_REGION: .*us-east-1/);
   });
@@ -214,7 +229,7 @@ describe('validation', () => {
       emulator: { seed: 'demo' },
       introspection: true,
     });
-    expect(config.regions).toBeUndefined();
+    expect(config.regions).toEqual(seedRegions('demo'));
     expect(config.endpoint).toBeUndefined();
   });
 

@@ -7,8 +7,8 @@ import {
   HasLogicalRedundancy as SdkHasLogicalRedundancy,
   LagState as SdkLagState,
 } from '@aws-sdk/client-direct-connect';
-import { enumValues, type AwsEnumName } from '../../src/resolvers/enumValues.js';
-import { knownEnumValue } from '../../src/resolvers/enums.js';
+import { enumValues, type AwsEnumName } from '../../src/resolvers/awsEnums.js';
+import { knownEnumValue } from '../../src/resolvers/knownEnumValue.js';
 import { resolvers } from '../../src/resolvers/index.js';
 
 // DESIGN.md §4: GraphQL-style enum values mapped to AWS strings; a value AWS adds

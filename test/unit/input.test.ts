@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { DirectConnectGatewayError } from '../../src/directconnect/errors.js';
-import { assertValid, checkConnectionId, checkLagId, resolveRegion, type InputProblem } from '../../src/directconnect/input.js';
+import { assertValid, GatewayError } from '../../src/errors/GatewayError.js';
+import { checkConnectionId, checkLagId, resolveRegion, type InputProblem } from '../../src/input.js';
 
-// DESIGN.md §5: malformed IDs and unserved regions are rejected before any AWS call.
+// Malformed IDs and unserved regions are rejected before any AWS call (docs/contract.md, "Errors").
 
 const chars = (n: number) => 'abcdefghij0123456789xyz'.repeat(2).slice(0, n);
 
@@ -128,7 +128,7 @@ describe('resolveRegion', () => {
 });
 
 describe('assertValid', () => {
-  it('throws a BAD_USER_INPUT DirectConnectGatewayError for a problem', () => {
+  it('throws a BAD_USER_INPUT GatewayError for a problem', () => {
     const problem = checkLagId('nope')!;
     let thrown: unknown;
     try {
@@ -136,15 +136,15 @@ describe('assertValid', () => {
     } catch (error) {
       thrown = error;
     }
-    expect(thrown).toBeInstanceOf(DirectConnectGatewayError);
-    const error = thrown as DirectConnectGatewayError;
+    expect(thrown).toBeInstanceOf(GatewayError);
+    const error = thrown as GatewayError;
     expect(error.message).toBe(problem.message);
     expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', retryable: false });
   });
 
   it('throws for an unserved region', () => {
     expect(() => assertValid(resolveRegion('ap-south-1', { defaultRegion: 'us-east-1', regions: ['us-east-1'] }))).toThrow(
-      DirectConnectGatewayError,
+      GatewayError,
     );
   });
 

@@ -13,7 +13,11 @@ import {
 } from '@aws-sdk/client-direct-connect';
 import { pino } from 'pino';
 import { DirectConnectService } from '../../src/directconnect/service.js';
-import { DirectConnectGatewayError } from '../../src/directconnect/errors.js';
+import { AwsCallFailed } from '../../src/directconnect/classifyAwsError.js';
+import { GatewayError } from '../../src/errors/GatewayError.js';
+
+/** What a client is shown of a failure a loader handed on (src/errors/masking.ts). */
+const shown = (failure: unknown) => GatewayError.fromAws((failure as AwsCallFailed).classified).extensions;
 import { createLoaders, type Loaders } from '../../src/loaders/index.js';
 
 const silent = pino({ level: 'silent' });
@@ -160,8 +164,8 @@ describe('loaders in one region', () => {
 
       const error = await loaders.lagById.load({ region: US, id: 'dxlag-aaaa0001' }).catch((e: unknown) => e);
 
-      expect(error).toBeInstanceOf(DirectConnectGatewayError);
-      expect((error as DirectConnectGatewayError).extensions).toMatchObject({
+      expect(error).toBeInstanceOf(AwsCallFailed);
+      expect(shown(error)).toMatchObject({
         code: 'THROTTLED',
         retryable: true,
         awsRequestId: 'req-throttled',
@@ -215,9 +219,9 @@ describe('loaders in one region', () => {
     it('rejects with a classified error when AWS fails', async () => {
       mock.on(DescribeLagsCommand).rejects(throttled());
 
-      await expect(loaders.lagsInRegion.load(US)).rejects.toMatchObject({
-        extensions: { code: 'THROTTLED', retryable: true },
-      });
+      const failure = await loaders.lagsInRegion.load(US).catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(AwsCallFailed);
+      expect(shown(failure)).toMatchObject({ code: 'THROTTLED', retryable: true });
     });
   });
 
@@ -262,9 +266,9 @@ describe('loaders in one region', () => {
     it('does not turn a LAG-not-found answer into a missing connection', async () => {
       mock.on(DescribeConnectionsCommand).rejects(notFound('Could not find Lag with ID dxlag-missing1'));
 
-      await expect(loaders.connectionById.load({ region: US, id: 'dxcon-aaaa0001' })).rejects.toMatchObject({
-        extensions: { code: 'LAG_NOT_FOUND' },
-      });
+      const failure = await loaders.connectionById.load({ region: US, id: 'dxcon-aaaa0001' }).catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(AwsCallFailed);
+      expect(shown(failure)).toMatchObject({ code: 'LAG_NOT_FOUND' });
     });
 
     it('does not ask AWS again for a connection a region listing already returned', async () => {
@@ -370,8 +374,8 @@ describe('loaders across regions', () => {
     ]);
 
     for (const failed of [results[0], results[2]]) {
-      expect(failed).toBeInstanceOf(DirectConnectGatewayError);
-      expect((failed as DirectConnectGatewayError).extensions).toMatchObject({ code: 'THROTTLED', retryable: true });
+      expect(failed).toBeInstanceOf(AwsCallFailed);
+      expect(shown(failed)).toMatchObject({ code: 'THROTTLED', retryable: true });
     }
     expect((results[1] as Lag).lagId).toBe('dxlag-eueu0001');
     expect((results[3] as Lag).lagId).toBe('dxlag-eueu0002');
@@ -386,8 +390,8 @@ describe('loaders across regions', () => {
       { region: EU, id: 'dxcon-eueu0001' },
     ]);
 
-    expect(us).toBeInstanceOf(DirectConnectGatewayError);
-    expect((us as DirectConnectGatewayError).extensions.code).toBe('THROTTLED');
+    expect(us).toBeInstanceOf(AwsCallFailed);
+    expect(shown(us).code).toBe('THROTTLED');
     expect((eu as Connection).connectionId).toBe('dxcon-eueu0001');
     expect(connectionInputs(usMock)).toEqual([{ connectionId: 'dxcon-usus0001' }]);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Connection, ConnectionState, Lag } from '@aws-sdk/client-direct-connect';
-import { minimumLinksShortfall } from '../../src/directconnect/disassociation.js';
+import { minimumLinksShortfall } from '../../src/changes/disassociateConnectionFromLag.js';
 
 // DESIGN.md §7, from the AWS documentation: a disassociation may not leave the LAG
 // with fewer operational (available) connections than minimumLinks, except for

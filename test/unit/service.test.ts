@@ -8,7 +8,8 @@ import {
 } from '@aws-sdk/client-direct-connect';
 import { capturedLogger } from '../helpers/gateway.js';
 import { DirectConnectService } from '../../src/directconnect/service.js';
-import { classifyAwsError } from '../../src/directconnect/errors.js';
+import { isRetryable } from '../../src/errors/codes.js';
+import { classifyAwsError } from '../../src/directconnect/classifyAwsError.js';
 
 // What the service does with answers AWS (or something posing as AWS) should not give.
 
@@ -28,7 +29,8 @@ describe('paging', () => {
   it('stops with AWS_UNAVAILABLE when the backend repeats a paging token', async () => {
     mock.on(DescribeLagsCommand).resolves({ lags: [{ lagId: 'dxlag-abcdefgh' }], nextToken: 'again' });
     const failure = await service.describeLags('us-east-1').catch((error: unknown) => error);
-    expect(classifyAwsError(failure)).toMatchObject({ code: 'AWS_UNAVAILABLE', retryable: true });
+    expect(classifyAwsError(failure)).toMatchObject({ code: 'AWS_UNAVAILABLE' });
+    expect(isRetryable(classifyAwsError(failure).code)).toBe(true);
     expect(mock.commandCalls(DescribeLagsCommand)).toHaveLength(2);
   });
 
@@ -79,7 +81,8 @@ describe('failed calls', () => {
     });
     mock.on(DescribeLagsCommand).rejects(unreadable);
     const failure = await service.describeLags('us-east-1').catch((e: unknown) => e);
-    expect(classifyAwsError(failure)).toMatchObject({ code: 'AWS_UNAVAILABLE', retryable: true });
+    expect(classifyAwsError(failure)).toMatchObject({ code: 'AWS_UNAVAILABLE' });
+    expect(isRetryable(classifyAwsError(failure).code)).toBe(true);
     const empty = new DirectConnectServiceException({ name: 'UnknownError', $fault: 'client', message: 'UnknownError', $metadata: { httpStatusCode: 400 } });
     expect(classifyAwsError(empty).code).toBe('AWS_UNAVAILABLE');
   });

@@ -2,7 +2,7 @@ import { clientError } from '../protocol.js';
 import type { Operation } from '../operation.js';
 import { assertDedicatedBandwidth, assertNotDeleted, findLag, maxMembers } from '../rules.js';
 import { connectionShape } from '../shapes.js';
-import type { ConnectionRecord, RegionStore, Tag } from '../store.js';
+import type { ConnectionRecord, RegionStore, Tag } from '../regionStore.js';
 import { optionalBoolean, optionalLagId, optionalString, requiredString, tagList } from '../validate.js';
 
 /** A new dedicated connection, as AWS answers it: `requested`, on a freshly assigned device. */

@@ -13,7 +13,7 @@ import {
 import { newConnection } from './createConnection.js';
 
 /**
- * As AWS answers (AWS-NOTES): `lagState: pending`, `minimumLinks: 0`, child
+ * As AWS answers (docs/aws-behaviour.md, "Associating, updating and deleting"): `lagState: pending`, `minimumLinks: 0`, child
  * connections named "Requested Connection {n} for Lag {lagId}". An existing
  * `connectionId` joins the LAG and counts towards `numberOfConnections`.
  */

@@ -5,7 +5,7 @@ import { connectionId } from '../validate.js';
 
 /**
  * AWS answers `deleted` and keeps the connection visible to Describe calls
- * (AWS-NOTES). A deleted LAG member leaves its LAG so that the LAG's member
+ * (docs/aws-behaviour.md, "Associating, updating and deleting"). A deleted LAG member leaves its LAG so that the LAG's member
  * count stays true; what AWS does there is not recorded.
  */
 export const deleteConnection: Operation = (input, { store }) => {

@@ -5,7 +5,7 @@ import { lagShape } from '../shapes.js';
 import { lagId } from '../validate.js';
 
 /**
- * A LAG with members or hosted connections is refused (AWS-NOTES: a recorded
+ * A LAG with members or hosted connections is refused (docs/aws-behaviour.md, "Associating, updating and deleting": a recorded
  * DeleteLag answered an already emptied LAG). The deleted LAG stays visible in
  * state `deleted`, like a deleted connection.
  */

@@ -5,7 +5,7 @@ import { findInterconnect } from '../rules.js';
 import { interconnectShape } from '../shapes.js';
 import { isConnectionId, optionalString, pageRequest } from '../validate.js';
 
-/** Interconnects use `dxcon-` IDs too (AWS-NOTES). */
+/** Interconnects use `dxcon-` IDs too (docs/aws-behaviour.md, "Identifiers"). */
 export const describeInterconnects: Operation = (input, { store }) => {
   const page = pageRequest(input);
   const id = optionalString(input, 'interconnectId');

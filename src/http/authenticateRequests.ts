@@ -9,7 +9,8 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { recordAttempt, type AuditTrail } from '../audit.js';
-import { AuthenticationFailed, type Authenticate } from '../auth/authenticate.js';
+import { AuthenticationFailed, type Authenticate } from '../auth/authenticator.js';
+import { errorBody } from '../errors/masking.js';
 
 // Every GraphQL request is authenticated before Apollo sees it; only the Sandbox
 // landing page (a GET without a query) is served to anyone. A refused request
@@ -72,7 +73,7 @@ export function authenticateRequests(authenticate: Authenticate, audit: AuditTra
       res
         .status(401)
         .set('www-authenticate', req.headers['x-api-key'] !== undefined ? 'ApiKey' : 'Bearer')
-        .json({ errors: [{ message: `Not authenticated: ${error.message}.`, extensions: { code: 'UNAUTHENTICATED', retryable: false } }] });
+        .json(errorBody('UNAUTHENTICATED', `Not authenticated: ${error.message}.`));
     }
   };
 }

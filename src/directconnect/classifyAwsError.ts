@@ -1,24 +1,50 @@
-import { GraphQLError } from 'graphql';
-import type { DirectConnectErrorCode } from '../__generated__/resolvers-types.js';
+// One place that turns whatever an AWS SDK call threw into a stable code. AWS is
+// authoritative: we read its error name, status and message; nothing here predicts
+// what AWS would say. The codes are a subset of the API's DirectConnectErrorCode;
+// whether one is worth retrying is decided with the other client-visible errors
+// (src/errors/codes.ts), not here.
 
-// One place that turns whatever an AWS SDK call threw into a stable gateway code
-// (DESIGN.md §5). AWS is authoritative: we read its error name, status and message;
-// nothing here predicts what AWS would say.
+export type AwsErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'CONNECTION_NOT_FOUND'
+  | 'LAG_NOT_FOUND'
+  | 'RESOURCE_BUSY'
+  | 'THROTTLED'
+  | 'AWS_CLIENT_ERROR'
+  | 'AWS_SERVER_ERROR'
+  | 'AWS_UNAVAILABLE'
+  | 'AWS_ACCESS_DENIED';
 
 export interface ClassifiedAwsError {
-  code: DirectConnectErrorCode;
+  code: AwsErrorCode;
   /** A message a person can act on; AWS's own message is kept where it has one. */
   message: string;
-  retryable: boolean;
   awsRequestId?: string;
   awsErrorName?: string;
 }
 
-const RETRYABLE = new Set<DirectConnectErrorCode>(['THROTTLED', 'RESOURCE_BUSY', 'AWS_SERVER_ERROR', 'AWS_UNAVAILABLE']);
+/**
+ * A failure of an AWS call, already classified: what the service throws for an
+ * answer it cannot use, and what the loaders hand on to the fields that asked.
+ */
+export class AwsCallFailed extends Error {
+  constructor(
+    readonly classified: ClassifiedAwsError,
+    options?: { cause?: unknown },
+  ) {
+    super(classified.message, options);
+    this.name = 'AwsCallFailed';
+  }
 
-export const isRetryable = (code: DirectConnectErrorCode): boolean => RETRYABLE.has(code);
+  /** An AWS failure, classified; anything else (a bug) is passed on untouched, to be masked. */
+  static from(thrown: unknown): Error {
+    if (thrown instanceof AwsCallFailed) return thrown;
+    if (isAwsFailure(thrown)) return new AwsCallFailed(classifyAwsError(thrown), { cause: thrown });
+    return thrown instanceof Error ? thrown : new Error(String(thrown));
+  }
+}
 
-// The throttling names both botocore and the JS SDK retry on (AWS-NOTES.md "Retries").
+// The throttling names both botocore and the JS SDK retry on (docs/aws-behaviour.md, "Retries in the SDKs").
 const THROTTLING_NAMES = new Set([
   'Throttling',
   'ThrottlingException',
@@ -65,8 +91,8 @@ const NETWORK_CODES = new Set([
 
 const TIMEOUT_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'AbortError']);
 
-// Known fragments of DirectConnectClientException messages (AWS-NOTES.md, "Error messages").
-const CLIENT_MESSAGE_RULES: Array<{ pattern: RegExp; code: DirectConnectErrorCode }> = [
+// Known fragments of DirectConnectClientException messages (docs/aws-behaviour.md, "Error messages").
+const CLIENT_MESSAGE_RULES: Array<{ pattern: RegExp; code: AwsErrorCode }> = [
   { pattern: /Lag does not exist|Could not find Lag/i, code: 'LAG_NOT_FOUND' },
   { pattern: /Connection does not exist|Could not find Connection/i, code: 'CONNECTION_NOT_FOUND' },
   { pattern: /invalid format/i, code: 'BAD_USER_INPUT' },
@@ -99,7 +125,7 @@ function networkCode(error: SdkErrorShape): string | undefined {
 
 export function classifyAwsError(thrown: unknown): ClassifiedAwsError {
   // Loaders hand on failures they already classified.
-  if (thrown instanceof DirectConnectGatewayError) return thrown.classified;
+  if (thrown instanceof AwsCallFailed) return thrown.classified;
   const error: SdkErrorShape = typeof thrown === 'object' && thrown !== null ? (thrown as SdkErrorShape) : {};
   const { name, message } = nameAndMessage(error);
   const status = error.$metadata?.httpStatusCode ?? error.$response?.statusCode;
@@ -107,10 +133,9 @@ export function classifyAwsError(thrown: unknown): ClassifiedAwsError {
   const attempts = error.$metadata?.attempts;
   const afterRetries = attempts && attempts > 1 ? ` after ${attempts} attempts` : '';
   const answered = status !== undefined && status >= 400;
-  const make = (code: DirectConnectErrorCode, text: string): ClassifiedAwsError => ({
+  const make = (code: AwsErrorCode, text: string): ClassifiedAwsError => ({
     code,
     message: text,
-    retryable: isRetryable(code),
     awsRequestId,
     awsErrorName: answered ? name : undefined,
   });
@@ -118,7 +143,7 @@ export function classifyAwsError(thrown: unknown): ClassifiedAwsError {
 
   // An answer the SDK could not parse (HTML from a proxy, truncated JSON, an empty
   // error body) says nothing AWS meant, whatever its status: treat it as no answer.
-  if (isUnreadableAnswer(error, name, message)) {
+  if (isUnreadableAnswer(name, message)) {
     return {
       ...make('AWS_UNAVAILABLE', `AWS Direct Connect answered something the gateway could not read${readable}${afterRetries}. Retry later.`),
       awsErrorName: undefined,
@@ -157,7 +182,7 @@ export function classifyAwsError(thrown: unknown): ClassifiedAwsError {
   return make('AWS_UNAVAILABLE', `AWS Direct Connect gave no usable answer${afterRetries} (${name}). Retry later.`);
 }
 
-function isUnreadableAnswer(error: SdkErrorShape, name: string, message: string): boolean {
+function isUnreadableAnswer(name: string, message: string): boolean {
   return name === 'SyntaxError' || /Deserialization error/i.test(message) || name === 'UnknownError' || name === 'Unknown';
 }
 
@@ -167,7 +192,7 @@ function isUnreadableAnswer(error: SdkErrorShape, name: string, message: string)
  * ours; a bug must surface as INTERNAL_SERVER_ERROR, not as "AWS unavailable".
  */
 export function isAwsFailure(thrown: unknown): boolean {
-  if (thrown instanceof DirectConnectGatewayError) return true;
+  if (thrown instanceof AwsCallFailed) return true;
   if (typeof thrown !== 'object' || thrown === null) return false;
   const error = thrown as SdkErrorShape;
   const { name, message } = nameAndMessage(error);
@@ -177,36 +202,6 @@ export function isAwsFailure(thrown: unknown): boolean {
     error.$response !== undefined ||
     TIMEOUT_NAMES.has(name) ||
     networkCode(error) !== undefined ||
-    isUnreadableAnswer(error, name, message)
+    isUnreadableAnswer(name, message)
   );
-}
-
-/** A typed error for `errors[]`: queries, and anything a mutation cannot return as data. */
-export class DirectConnectGatewayError extends GraphQLError {
-  readonly classified: ClassifiedAwsError;
-
-  constructor(classified: Omit<ClassifiedAwsError, 'retryable'> & { retryable?: boolean }, originalError?: unknown) {
-    const retryable = classified.retryable ?? isRetryable(classified.code);
-    super(classified.message, {
-      originalError: originalError instanceof Error ? originalError : undefined,
-      extensions: {
-        code: classified.code,
-        retryable,
-        ...(classified.awsRequestId ? { awsRequestId: classified.awsRequestId } : {}),
-      },
-    });
-    this.name = 'DirectConnectGatewayError';
-    this.classified = { ...classified, retryable };
-  }
-
-  /** An AWS failure as a typed error; anything else (a bug) is passed on untouched, to be masked. */
-  static fromAws(error: unknown): Error {
-    if (error instanceof DirectConnectGatewayError) return error;
-    if (isAwsFailure(error)) return new DirectConnectGatewayError(classifyAwsError(error), error);
-    return error instanceof Error ? error : new Error(String(error));
-  }
-
-  static badUserInput(message: string): DirectConnectGatewayError {
-    return new DirectConnectGatewayError({ code: 'BAD_USER_INPUT', message });
-  }
 }

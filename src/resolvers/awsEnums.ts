@@ -1,5 +1,5 @@
 // The one table from GraphQL enum values to the strings AWS sends. codegen.ts
-// points its `enumValues` here to type the resolvers, and enums.ts hands the same
+// points its `enumValues` here to type the resolvers, and index.ts hands the same
 // objects to Apollo at run time.
 
 export enum ConnectionState {

@@ -1,7 +1,5 @@
-import { DirectConnectGatewayError } from './errors.js';
-
-// Input checks that run before any AWS call (DESIGN.md §5): a malformed ID or an
-// unserved region never reaches AWS.
+// Input checks that run before any AWS call: a malformed ID or an unserved region
+// never reaches AWS. The ID forms are AWS's (docs/aws-behaviour.md, "Identifiers").
 
 const CONNECTION_ID = /^dxcon-[a-z0-9]{8,21}$/;
 const LAG_ID = /^dxlag-[a-z0-9]{8,21}$/;
@@ -49,11 +47,4 @@ export function resolveRegion(
     field,
     message: `${field} ${quote(requested)} is not served by this gateway; use one of: ${served.regions.join(', ')}.`,
   };
-}
-
-/** For queries: a problem becomes a BAD_USER_INPUT entry in `errors[]`. */
-export function assertValid<T extends object>(result: T | InputProblem | undefined): asserts result is T | undefined {
-  if (result && 'message' in result && 'field' in result) {
-    throw DirectConnectGatewayError.badUserInput(result.message);
-  }
 }

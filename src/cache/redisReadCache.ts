@@ -110,7 +110,6 @@ export class RedisReadCache implements ReadCache {
     const deadline = Date.now() + LOCK_MS;
     let lock: { key: string; generation: string } | undefined;
     let current = generation;
-    let waited = false;
     try {
       while (Date.now() <= deadline) {
         const lockKey = `${PREFIX}:lock:${id}:${current}`;
@@ -127,11 +126,10 @@ export class RedisReadCache implements ReadCache {
           break;
         }
         // Another replica is asking AWS: wait for its answer rather than ask again.
-        waited = true;
         await sleep(POLL_MS);
         const cached = await this.lookup(generationKey, valueKey);
         if (cached.hit) {
-          this.metrics.cacheEvents.inc({ event: waited ? 'coalesced' : 'hit', layer: 'redis' });
+          this.metrics.cacheEvents.inc({ event: 'coalesced', layer: 'redis' });
           return cached.value as T;
         }
         current = cached.generation;

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { enumValues, type AwsEnumName } from './enumValues.js';
+import { enumValues, type AwsEnumName } from './awsEnums.js';
 
 type EnumOf<N extends AwsEnumName> = (typeof enumValues)[N][keyof (typeof enumValues)[N]];
 

@@ -1,6 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { ApolloServerErrorCode } from '@apollo/server/errors';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
+import { errorBody, internalErrorBody } from '../errors/masking.js';
 
 // Failures before GraphQL runs (the body parser's, mostly) answered in GraphQL's
 // error shape with a 4xx, never Express's HTML page and never a stack trace.
@@ -24,14 +25,10 @@ export function httpErrors(logger: Logger) {
   return (error: HttpError, req: Request, res: Response, _next: NextFunction) => {
     const status = typeof error.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
     if (status === 500) {
-      const correlationId = randomUUID();
-      logger.error({ err: error, correlationId, reqId: req.id }, 'unexpected error outside GraphQL');
-      res.status(500).json({
-        errors: [{ message: `Internal server error. Quote correlation ID ${correlationId} when reporting it.`, extensions: { code: 'INTERNAL_SERVER_ERROR', retryable: false, correlationId } }],
-      });
+      res.status(500).json(internalErrorBody(logger, error, { reqId: req.id }));
       return;
     }
     const message = (error.type && MESSAGES[error.type]?.(error)) ?? 'The request could not be read.';
-    res.status(status).json({ errors: [{ message, extensions: { code: 'BAD_REQUEST', retryable: false } }] });
+    res.status(status).json(errorBody(ApolloServerErrorCode.BAD_REQUEST, message));
   };
 }
