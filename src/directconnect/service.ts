@@ -7,11 +7,11 @@ import {
   type Lag,
 } from '@aws-sdk/client-direct-connect';
 import type { Logger } from 'pino';
-import { NO_CACHE, type ReadCache } from '../cache/readCache.js';
+import { NO_CACHE, type ReadCache, type ReadKey } from '../cache/readCache.js';
 import type { Metrics } from '../metrics.js';
 import { AwsCallFailed, classifyAwsError } from './classifyAwsError.js';
 import type { ClientForRegion } from './clients.js';
-import { collectPages, PAGE_SIZE } from './paging.js';
+import { collectPages, PAGE_SIZE, type Page } from './paging.js';
 
 // The typed face of the Direct Connect API for the rest of the gateway. Every AWS
 // call goes through `call` here, so paging (paging.ts), "not found means null", checking what
@@ -79,48 +79,76 @@ export class DirectConnectService {
     return usable;
   }
 
-  describeConnections(region: string, options: ReadOptions = {}): Promise<Connection[]> {
-    return this.cache.read({ region, operation: 'DescribeConnections' }, (abortSignal) =>
-      collectPages(async (nextToken) => {
-        const out = await this.call(region, 'DescribeConnections', (c) =>
-          c.send(new DescribeConnectionsCommand({ maxResults: PAGE_SIZE, nextToken }), { abortSignal }),
-        );
-        return { items: this.withIds(out.connections, (c) => c.connectionId, 'connection'), nextToken: out.nextToken };
-      }),
+  /** A region's whole listing, every page, through the cross-request cache. */
+  private listAll<T>(
+    region: string,
+    operation: ReadKey['operation'],
+    options: ReadOptions,
+    fetchPage: (client: DirectConnectClient, nextToken: string | undefined, abortSignal?: AbortSignal) => Promise<Page<T>>,
+  ): Promise<T[]> {
+    return this.cache.read(
+      { region, operation },
+      (abortSignal) => collectPages((nextToken) => this.call(region, operation, (client) => fetchPage(client, nextToken, abortSignal))),
       options.abortSignal,
     );
+  }
+
+  /** One item by ID, through the cross-request cache; null when AWS says it does not exist. */
+  private describeOne<T>(
+    region: string,
+    operation: ReadKey['operation'],
+    id: string,
+    options: ReadOptions,
+    notFound: 'CONNECTION_NOT_FOUND' | 'LAG_NOT_FOUND',
+    fetch: (client: DirectConnectClient, abortSignal?: AbortSignal) => Promise<T[] | undefined>,
+    idOf: (item: T) => string | undefined,
+  ): Promise<T | null> {
+    return this.cache.read(
+      { region, operation, id },
+      async (abortSignal) => {
+        const items = await nullIfNotFound(this.call(region, operation, (client) => fetch(client, abortSignal)), notFound);
+        return items?.find((item) => idOf(item) === id) ?? null;
+      },
+      options.abortSignal,
+    );
+  }
+
+  describeConnections(region: string, options: ReadOptions = {}): Promise<Connection[]> {
+    return this.listAll(region, 'DescribeConnections', options, async (client, nextToken, abortSignal) => {
+      const out = await client.send(new DescribeConnectionsCommand({ maxResults: PAGE_SIZE, nextToken }), { abortSignal });
+      return { items: this.withIds(out.connections, (c) => c.connectionId, 'connection'), nextToken: out.nextToken };
+    });
   }
 
   describeConnection(region: string, connectionId: string, options: ReadOptions = {}): Promise<Connection | null> {
-    return this.cache.read({ region, operation: 'DescribeConnections', id: connectionId }, async (abortSignal) => {
-      const out = await nullIfNotFound(
-        this.call(region, 'DescribeConnections', (c) => c.send(new DescribeConnectionsCommand({ connectionId }), { abortSignal })),
-        'CONNECTION_NOT_FOUND',
-      );
-      return out?.connections?.find((c) => c.connectionId === connectionId) ?? null;
-    }, options.abortSignal);
-  }
-
-  describeLags(region: string, options: ReadOptions = {}): Promise<Lag[]> {
-    return this.cache.read({ region, operation: 'DescribeLags' }, (abortSignal) =>
-      collectPages(async (nextToken) => {
-        const out = await this.call(region, 'DescribeLags', (c) =>
-          c.send(new DescribeLagsCommand({ maxResults: PAGE_SIZE, nextToken }), { abortSignal }),
-        );
-        return { items: this.withIds(out.lags, (l) => l.lagId, 'lag'), nextToken: out.nextToken };
-      }),
-      options.abortSignal,
+    return this.describeOne(
+      region,
+      'DescribeConnections',
+      connectionId,
+      options,
+      'CONNECTION_NOT_FOUND',
+      async (client, abortSignal) => (await client.send(new DescribeConnectionsCommand({ connectionId }), { abortSignal })).connections,
+      (c) => c.connectionId,
     );
   }
 
+  describeLags(region: string, options: ReadOptions = {}): Promise<Lag[]> {
+    return this.listAll(region, 'DescribeLags', options, async (client, nextToken, abortSignal) => {
+      const out = await client.send(new DescribeLagsCommand({ maxResults: PAGE_SIZE, nextToken }), { abortSignal });
+      return { items: this.withIds(out.lags, (l) => l.lagId, 'lag'), nextToken: out.nextToken };
+    });
+  }
+
   describeLag(region: string, lagId: string, options: ReadOptions = {}): Promise<Lag | null> {
-    return this.cache.read({ region, operation: 'DescribeLags', id: lagId }, async (abortSignal) => {
-      const out = await nullIfNotFound(
-        this.call(region, 'DescribeLags', (c) => c.send(new DescribeLagsCommand({ lagId }), { abortSignal })),
-        'LAG_NOT_FOUND',
-      );
-      return out?.lags?.find((l) => l.lagId === lagId) ?? null;
-    }, options.abortSignal);
+    return this.describeOne(
+      region,
+      'DescribeLags',
+      lagId,
+      options,
+      'LAG_NOT_FOUND',
+      async (client, abortSignal) => (await client.send(new DescribeLagsCommand({ lagId }), { abortSignal })).lags,
+      (l) => l.lagId,
+    );
   }
 
   /**
