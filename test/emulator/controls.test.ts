@@ -4,7 +4,7 @@ import { DescribeConnectionsCommand, DescribeLagsCommand, DisassociateConnection
 import { describe, expect, it } from 'vitest';
 import { createRequestListener } from '../../src/emulator/router.js';
 import { EmulatorState } from '../../src/emulator/state.js';
-import { caught, useEmulator, UUID } from './harness.js';
+import { caught, useEmulator, UUID } from '../helpers/emulator.js';
 
 const h = useEmulator();
 const json = async (response: Response) => (await response.json()) as Record<string, unknown>;

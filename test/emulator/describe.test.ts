@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-direct-connect';
 import { describe, expect, it } from 'vitest';
 import { CONNECTION_MEMBERS, INTERCONNECT_MEMBERS, LAG_MEMBERS } from '../../src/emulator/shapes.js';
-import { expectClientError, useEmulator, UUID } from './harness.js';
+import { expectClientError, useEmulator, UUID } from '../helpers/emulator.js';
 
 const h = useEmulator();
 const arn = (region: string, id: string) => `arn:aws:directconnect:${region}:123456789012:${id.slice(0, 5)}/${id}`;

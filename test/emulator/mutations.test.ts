@@ -13,7 +13,11 @@ import {
   UpdateLagCommand,
 } from '@aws-sdk/client-direct-connect';
 import { describe, expect, it } from 'vitest';
-import { expectClientError, sleep, useEmulator, UUID } from './harness.js';
+import { expectClientError, sleep, useEmulator, UUID } from '../helpers/emulator.js';
+
+// The emulator's other changing operations, through the real SDK (docs/aws-behaviour.md,
+// "Associating, updating and deleting"). DisassociateConnectionFromLag has its own
+// file: test/emulator/DirectConnect.DisassociateConnectionFromLag.test.ts.
 
 const TRANSITION_MS = 200;
 const h = useEmulator({ transitionMs: TRANSITION_MS });

@@ -5,7 +5,7 @@ import {
   type DirectConnectClient,
 } from '@aws-sdk/client-direct-connect';
 import { describe, expect, it } from 'vitest';
-import { expectClientError, useEmulator } from './harness.js';
+import { expectClientError, useEmulator } from '../helpers/emulator.js';
 
 const h = useEmulator({ seed: 'large' });
 

@@ -1,7 +1,7 @@
 import { DescribeLagsCommand } from '@aws-sdk/client-direct-connect';
 import { describe, expect, it } from 'vitest';
 import { operationNames } from '../../src/emulator/operations/index.js';
-import { useEmulator, UUID } from './harness.js';
+import { useEmulator, UUID } from '../helpers/emulator.js';
 
 const h = useEmulator();
 

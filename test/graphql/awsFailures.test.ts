@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { startTestGateway, useTestGateway } from '../helpers/gateway.js';
 
-// AWS failing in each way DESIGN.md §5 names, driven through the emulator's fault
-// controls. Queries answer typed entries in `errors[]`; the mutation answers typed
-// union members. The process keeps serving afterwards.
+// AWS failing in each way the emulator's fault controls can make it fail
+// (docs/contract.md, "Emulator"). Queries answer typed entries in `errors[]`; the
+// mutation answers typed union members (docs/contract.md, "Errors"). The process
+// keeps serving afterwards.
 
 // One attempt, so each fault reaches the gateway unretried; a short timeout for latency faults.
 const gw = useTestGateway({ DX_MAX_ATTEMPTS: '1', DX_TIMEOUT_MS: '300' });

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
 import { loadConfig } from '../../src/config.js';
 import { start, type Running } from '../../src/start.js';
@@ -14,27 +13,13 @@ export interface GraphQLResponse<T = any> {
 
 export interface TestGateway extends Running {
   graphql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
-  /** Emulator request counts since the last `resetStats()`, by AWS operation. */
+  /** Emulator request counts since the embedded emulator started or the last `reset()`, by AWS operation. */
   awsCalls(): Promise<Record<string, number>>;
-  /** Reseeds the emulator and zeroes its counts. */
+  /** Reseeds the emulator, zeroes its counts and clears its faults. */
   reset(): Promise<void>;
   /** Adds an emulator fault rule through its HTTP control route. */
   fault(spec: Record<string, unknown>): Promise<void>;
   clearFaults(): Promise<void>;
-}
-
-/** A real pino logger that keeps its JSON lines in memory, for tests that read the log. */
-export function capturedLogger(): { logger: Logger; lines: Array<Record<string, any>>; text: () => string } {
-  const raw: string[] = [];
-  const lines: Array<Record<string, any>> = [];
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      raw.push(chunk.toString());
-      lines.push(JSON.parse(chunk.toString()));
-      done();
-    },
-  });
-  return { logger: pino({ level: 'debug' }, sink), lines, text: () => raw.join('') };
 }
 
 export async function startTestGateway(env: Record<string, string> = {}, options: { logger?: Logger } = {}): Promise<TestGateway> {
@@ -44,7 +29,7 @@ export async function startTestGateway(env: Record<string, string> = {}, options
     DX_EMULATOR_PORT: '0',
     DX_EMULATOR_TRANSITION_MS: '300',
     // Tests reseed the emulator behind the gateway's back; the cross-request cache
-    // has its own tests (test/cache/), which turn it on.
+    // has its own tests (test/unit/cache/, and test/cache/, which turns it on).
     DX_CACHE_TTL_MS: '0',
     ...env,
   });

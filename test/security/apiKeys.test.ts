@@ -3,22 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { hashApiKey, newApiKey } from '../../src/auth/apiKeys.js';
-import { capturedLogger, startTestGateway, totalCalls, type TestGateway } from '../helpers/gateway.js';
-import { ALLOWED, DISASSOCIATE, LAGS, MIN_LINKS, post, UUID, type Answer } from './requests.js';
+import { startTestGateway, totalCalls, type TestGateway } from '../helpers/gateway.js';
+import { capturedLogger } from '../helpers/logger.js';
+import { ALLOWED, DISASSOCIATE, LAGS, MIN_LINKS, post, UUID, auditLines, type Answer } from '../helpers/authRequests.js';
 
 // AUTH_MODE=apikey over real HTTP against npm start's wiring. API_KEYS_FILE holds
 // names, roles and SHA-256 hashes only; the keys themselves exist in this test alone.
 
 const apiKey = (key: string) => ({ 'x-api-key': key });
 const sha256 = (key: string) => hashApiKey(key).toString('hex');
-
-async function auditLines(file: string): Promise<Array<Record<string, any>>> {
-  const text = await readFile(file, 'utf8');
-  return text
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line));
-}
 
 const readerKey = newApiKey();
 const operatorKey = newApiKey();

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { start, type Running } from '../../src/start.js';
 import { createEmulator, type Emulator } from '../../src/emulator/index.js';
-import { capturedLogger } from '../helpers/gateway.js';
+import { capturedLogger } from '../helpers/logger.js';
 
 // With DX_BACKEND=aws the developer conveniences are off unless asked for, and
 // running without authentication is loud. A stand-alone emulator plays AWS here.

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { capturedLogger, useTestGateway } from '../helpers/gateway.js';
+import { useTestGateway } from '../helpers/gateway.js';
+import { capturedLogger } from '../helpers/logger.js';
 
-// A request whose client has gone away stops waiting for AWS (issue 3), so a
+// A request whose client has gone away stops waiting for AWS (README, "Security"), so a
 // closed browser tab does not hold sockets and memory until AWS answers.
 
 const log = capturedLogger();

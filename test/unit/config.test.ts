@@ -5,7 +5,8 @@ import { seedRegions } from '../../src/emulator/seed.js';
 /** The aws backend needs AUTH_MODE; these tests are about other settings. */
 const AWS_BACKEND = { DX_BACKEND: 'aws', AUTH_MODE: 'jwt', JWT_JWKS_URL: 'https://idp.example/jwks', JWT_ISSUER: 'https://idp.example', JWT_AUDIENCE: 'dxgraph' };
 
-// Pinned names and defaults (docs/contract.md, "Configuration"), every problem reported at once.
+// src/config.ts: pinned names and defaults (docs/contract.md, "Configuration"), every
+// problem reported at once.
 
 function problemsOf(env: NodeJS.ProcessEnv): string[] {
   try {

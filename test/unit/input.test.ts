@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { assertValid, GatewayError } from '../../src/errors/GatewayError.js';
 import { checkConnectionId, checkLagId, resolveRegion, type InputProblem } from '../../src/input.js';
 
-// Malformed IDs and unserved regions are rejected before any AWS call (docs/contract.md, "Errors").
+// src/input.ts: malformed IDs and unserved regions are rejected before any AWS call
+// (docs/contract.md, "Errors"). assertValid, which turns a problem into an error, is
+// tested with GatewayError (test/unit/errors/GatewayError.test.ts).
 
 const chars = (n: number) => 'abcdefghij0123456789xyz'.repeat(2).slice(0, n);
 
-describe('checkConnectionId', () => {
+describe('Function: checkConnectionId', () => {
   it.each([
     ['8 characters (the shortest)', `dxcon-${chars(8)}`],
     ['21 characters (the longest)', `dxcon-${chars(21)}`],
@@ -46,7 +47,7 @@ describe('checkConnectionId', () => {
   });
 });
 
-describe('checkLagId', () => {
+describe('Function: checkLagId', () => {
   it.each([
     ['8 characters (the shortest)', `dxlag-${chars(8)}`],
     ['21 characters (the longest)', `dxlag-${chars(21)}`],
@@ -98,7 +99,7 @@ describe('hostile input in messages', () => {
   });
 });
 
-describe('resolveRegion', () => {
+describe('Function: resolveRegion', () => {
   const served = { defaultRegion: 'us-east-1', regions: ['us-east-1', 'eu-west-1'] };
 
   it('uses the default region when none is asked for', () => {
@@ -124,32 +125,5 @@ describe('resolveRegion', () => {
 
   it('names the field it was given', () => {
     expect(resolveRegion('ap-south-1', served, 'input.region')).toMatchObject({ field: 'input.region' });
-  });
-});
-
-describe('assertValid', () => {
-  it('throws a BAD_USER_INPUT GatewayError for a problem', () => {
-    const problem = checkLagId('nope')!;
-    let thrown: unknown;
-    try {
-      assertValid(problem);
-    } catch (error) {
-      thrown = error;
-    }
-    expect(thrown).toBeInstanceOf(GatewayError);
-    const error = thrown as GatewayError;
-    expect(error.message).toBe(problem.message);
-    expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', retryable: false });
-  });
-
-  it('throws for an unserved region', () => {
-    expect(() => assertValid(resolveRegion('ap-south-1', { defaultRegion: 'us-east-1', regions: ['us-east-1'] }))).toThrow(
-      GatewayError,
-    );
-  });
-
-  it('lets a resolved region and "no problem" through', () => {
-    expect(() => assertValid(resolveRegion('us-east-1', { defaultRegion: 'us-east-1', regions: ['us-east-1'] }))).not.toThrow();
-    expect(() => assertValid(checkConnectionId('dxcon-fg9607vm'))).not.toThrow();
   });
 });

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { totalCalls, useTestGateway } from '../helpers/gateway.js';
 
-// Every disassociation rule of the AWS documentation, seen through GraphQL alone
-// against the demo seed (src/emulator/seed.ts).
+// Mutation.disassociateConnectionFromLag (docs/contract.md, "The mutation"): every
+// disassociation rule of the AWS documentation, seen through GraphQL alone against
+// the demo seed (src/emulator/seed.ts).
 
 const gw = useTestGateway();
 

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { AwsCallFailed } from '../../src/directconnect/classifyAwsError.js';
-import { GatewayError } from '../../src/errors/GatewayError.js';
+import { AwsCallFailed } from '../../../src/directconnect/classifyAwsError.js';
+import { assertValid, GatewayError } from '../../../src/errors/GatewayError.js';
+import { checkConnectionId, checkLagId, resolveRegion } from '../../../src/input.js';
 
-describe('GatewayError', () => {
+// src/errors/GatewayError.ts: the entries of errors[] (docs/contract.md, "Errors").
+
+describe('Class: GatewayError', () => {
   it('carries code, retryable and awsRequestId as GraphQL extensions', () => {
     const error = new GatewayError('THROTTLED', 'slow down', { awsRequestId: 'req-7' });
     expect(error.message).toBe('slow down');
@@ -42,5 +45,32 @@ describe('GatewayError', () => {
 
   it('carries an HTTP status for Apollo when one is given', () => {
     expect(new GatewayError('FORBIDDEN', 'no', { httpStatus: 403 }).extensions).toEqual({ code: 'FORBIDDEN', retryable: false, http: { status: 403 } });
+  });
+});
+
+describe('Function: assertValid', () => {
+  it('throws a BAD_USER_INPUT GatewayError for a problem', () => {
+    const problem = checkLagId('nope')!;
+    let thrown: unknown;
+    try {
+      assertValid(problem);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(GatewayError);
+    const error = thrown as GatewayError;
+    expect(error.message).toBe(problem.message);
+    expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', retryable: false });
+  });
+
+  it('throws for an unserved region', () => {
+    expect(() => assertValid(resolveRegion('ap-south-1', { defaultRegion: 'us-east-1', regions: ['us-east-1'] }))).toThrow(
+      GatewayError,
+    );
+  });
+
+  it('lets a resolved region and "no problem" through', () => {
+    expect(() => assertValid(resolveRegion('us-east-1', { defaultRegion: 'us-east-1', regions: ['us-east-1'] }))).not.toThrow();
+    expect(() => assertValid(checkConnectionId('dxcon-fg9607vm'))).not.toThrow();
   });
 });

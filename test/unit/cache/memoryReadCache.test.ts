@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryReadCache } from '../../src/cache/memoryReadCache.js';
-import { createMetrics } from '../../src/metrics.js';
-import type { ReadKey } from '../../src/cache/readCache.js';
+import { MemoryReadCache } from '../../../src/cache/memoryReadCache.js';
+import { createMetrics } from '../../../src/metrics.js';
+import type { ReadKey } from '../../../src/cache/readCache.js';
+
+// src/cache/memoryReadCache.ts: the cross-request cache in one process
+// (docs/contract.md, "Data loading"). Through the whole gateway: test/cache/.
 
 const LAGS: ReadKey = { region: 'us-east-1', operation: 'DescribeLags' };
 const EU_LAGS: ReadKey = { region: 'eu-west-1', operation: 'DescribeLags' };
@@ -34,7 +37,7 @@ async function events(cache: { metrics: ReturnType<typeof createMetrics> }) {
   return Object.fromEntries(metric.values.map((v) => [v.labels.event, v.value]));
 }
 
-describe('MemoryReadCache', () => {
+describe('Class: MemoryReadCache', () => {
   it('answers repeated reads from memory within the TTL', async () => {
     const metrics = createMetrics();
     const cache = new MemoryReadCache(60_000, 1_000_000, metrics);

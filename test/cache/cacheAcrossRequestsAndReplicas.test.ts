@@ -6,7 +6,8 @@ import { createEmulator, type Emulator } from '../../src/emulator/index.js';
 import { redisAvailable, startRedis, type RedisServer } from '../helpers/redis.js';
 
 // The cross-request cache through the real wiring: gateways over real HTTP in
-// front of one emulator playing AWS, on one replica and on three sharing Redis.
+// front of one emulator playing AWS, on one replica and on three sharing Redis
+// (docs/contract.md, "Data loading"). The caches alone: test/unit/cache/.
 
 let emulator: Emulator;
 let endpoint: string;

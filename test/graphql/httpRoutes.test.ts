@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { useTestGateway } from '../helpers/gateway.js';
 
+// What /graphql and /healthz answer over real HTTP, as npm start serves them: the
+// Sandbox page and introspection (on with the emulator backend), CSRF prevention,
+// no HTTP batching, Apollo's codes for invalid GraphQL, CORS (docs/contract.md,
+// "Routes"). /readyz and draining: test/graphql/startCommand.test.ts.
+
 const gw = useTestGateway({}, { resetEachTest: false });
 
 describe('the HTTP server as npm start runs it (NODE_ENV=production, embedded emulator)', () => {

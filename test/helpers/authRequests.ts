@@ -1,5 +1,6 @@
 // Requests and fixtures shared by the authentication suites.
-import type { TestGateway } from '../helpers/gateway.js';
+import { readFile } from 'node:fs/promises';
+import type { TestGateway } from './gateway.js';
 
 export const LAGS = `{ lags { lagId } }`;
 export const DISASSOCIATE = `
@@ -14,6 +15,9 @@ export const DISASSOCIATE = `
 export const ALLOWED = { connectionId: 'dxcon-allow01a', lagId: 'dxlag-allow001' };
 export const MIN_LINKS = { connectionId: 'dxcon-minlnk1a', lagId: 'dxlag-minlink01' };
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The Authorization header that presents a token. */
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 export interface Answer {
   status: number;
@@ -38,4 +42,13 @@ export async function post(gw: TestGateway, query: string, variables?: Record<st
     text,
     body: JSON.parse(text),
   };
+}
+
+/** The records of an AUDIT_LOG_FILE, one JSON object a line. */
+export async function auditLines(file: string): Promise<Array<Record<string, any>>> {
+  const text = await readFile(file, 'utf8');
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
 }

@@ -8,7 +8,12 @@ import {
   DisassociateConnectionFromLagCommand,
 } from '@aws-sdk/client-direct-connect';
 import { describe, expect, it } from 'vitest';
-import { expectClientError, sleep, useEmulator, UUID } from './harness.js';
+import { expectClientError, sleep, useEmulator, UUID } from '../helpers/emulator.js';
+
+// The emulator's DisassociateConnectionFromLag, the AWS operation, through the real
+// SDK (docs/aws-behaviour.md, "Disassociating a connection from a LAG"). The GraphQL
+// mutation is in test/graphql/Mutation.disassociateConnectionFromLag.test.ts, the
+// gateway's own minimum-links rule in test/unit/changes/disassociateConnectionFromLag.test.ts.
 
 const TRANSITION_MS = 300;
 const h = useEmulator({ transitionMs: TRANSITION_MS });

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Connection, ConnectionState, Lag } from '@aws-sdk/client-direct-connect';
-import { minimumLinksShortfall } from '../../src/changes/disassociateConnectionFromLag.js';
+import { minimumLinksShortfall } from '../../../src/changes/disassociateConnectionFromLag.js';
 
-// DESIGN.md §7, from the AWS documentation: a disassociation may not leave the LAG
-// with fewer operational (available) connections than minimumLinks, except for
-// the LAG's last member.
+// src/changes/disassociateConnectionFromLag.ts: minimumLinksShortfall, the rule the
+// dry run and the real call share (docs/aws-behaviour.md, "Disassociating a
+// connection from a LAG"). A disassociation may not leave the LAG with fewer
+// operational (available) connections than minimumLinks, except for the LAG's last
+// member. The change as a whole is tested through GraphQL, in
+// test/graphql/Mutation.disassociateConnectionFromLag.test.ts.
 
 const member = (n: number, state: ConnectionState = 'available'): Connection => ({
   connectionId: `dxcon-member0${n}`,
@@ -20,7 +23,7 @@ const lagOf = (minimumLinks: number | undefined, ...connections: Connection[]): 
   connections,
 });
 
-describe('minimumLinksShortfall', () => {
+describe('Function: minimumLinksShortfall', () => {
   describe('allows the disassociation', () => {
     it('when the operational connections left stay above minimumLinks', () => {
       expect(minimumLinksShortfall(lagOf(1, member(1), member(2), member(3)), 'dxcon-member01')).toBeUndefined();

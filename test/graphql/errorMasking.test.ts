@@ -7,7 +7,8 @@ import { ANONYMOUS } from '../../src/auth/roles.js';
 import { createMetrics } from '../../src/metrics.js';
 
 // An unexpected failure inside the gateway (here: a backend answer of the wrong
-// shape) must not leak internals in production, and must be traceable in the log.
+// shape) must not leak internals in production, and must be traceable in the log
+// (docs/contract.md, "Errors": INTERNAL_SERVER_ERROR).
 
 const broken = {
   describeLags: async () => [{ lagId: 'dxlag-abcdefgh', region: 'us-east-1', connections: 42 }],

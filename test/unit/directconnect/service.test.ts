@@ -6,12 +6,13 @@ import {
   DirectConnectServiceException,
   DisassociateConnectionFromLagCommand,
 } from '@aws-sdk/client-direct-connect';
-import { capturedLogger } from '../helpers/gateway.js';
-import { DirectConnectService } from '../../src/directconnect/service.js';
-import { isRetryable } from '../../src/errors/codes.js';
-import { classifyAwsError } from '../../src/directconnect/classifyAwsError.js';
+import { capturedLogger } from '../../helpers/logger.js';
+import { DirectConnectService } from '../../../src/directconnect/service.js';
+import { isRetryable } from '../../../src/errors/codes.js';
+import { classifyAwsError } from '../../../src/directconnect/classifyAwsError.js';
 
-// What the service does with answers AWS (or something posing as AWS) should not give.
+// src/directconnect/service.ts, DirectConnectService: what it does with answers AWS
+// (or something posing as AWS) should not give.
 
 let mock: AwsClientStub<DirectConnectClient>;
 let service: DirectConnectService;

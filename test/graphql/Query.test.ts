@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { totalCalls, useTestGateway } from '../helpers/gateway.js';
 
+// The fields of Query (connection, connections, lag, lags) over real HTTP against
+// npm start's wiring and the demo seed (docs/contract.md, "Schema").
+
 const gw = useTestGateway();
 
 const CONNECTION_FIELDS = `

@@ -14,8 +14,10 @@ import {
 } from 'graphql';
 import { Connection$, Lag$, MacSecKey$, Tag$ } from '@aws-sdk/client-direct-connect';
 
-// DESIGN.md §4: every field the installed SDK model has is in the SDL, under AWS's
-// own name; an SDK upgrade that adds a field fails here until the schema has it.
+// The SDL in schema/*.graphql, as src/schema.ts loads it (docs/contract.md, "Schema").
+// Every field the installed SDK model has is in the SDL, under AWS's own name; an SDK
+// upgrade that adds a field fails here until the schema has it. Every element of the
+// schema has a description.
 
 const schema = buildSchema(loadTypeDefs().join('\n'));
 
@@ -44,7 +46,7 @@ describe('the SDL against the installed AWS SDK model', () => {
     expect(sdkMembers(structure).length).toBeGreaterThan(1);
   });
 
-  it('sees fields the DESIGN names in the SDK model (so the comparison is real)', () => {
+  it('sees fields the contract names in the SDK model (so the comparison is real)', () => {
     expect(sdkMembers(Connection$)).toEqual(expect.arrayContaining(['awsDeviceV2', 'loaIssueTime', 'partnerInterconnectMacSecCapable']));
     expect(sdkMembers(MacSecKey$)).toEqual(expect.arrayContaining(['secretARN', 'ckn', 'state', 'startOn']));
   });
@@ -57,7 +59,7 @@ describe('the SDL against the installed AWS SDK model', () => {
     expect(missing, `type ${name} lacks the SDK member(s): ${missing.join(', ')}`).toEqual([]);
   });
 
-  it('adds only the relations DESIGN names beyond the SDK model', () => {
+  it('adds only the relations the contract names beyond the SDK model', () => {
     const extra = (name: string, structure: readonly unknown[]) => {
       const type = schema.getType(name);
       if (!isObjectType(type)) return [];

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { DEMO_ACCOUNT_ID } from '../../src/emulator/index.js';
-import { seedStores } from '../../src/emulator/seed.js';
+import { DEMO_ACCOUNT_ID } from '../../../src/emulator/index.js';
+import { seedStores } from '../../../src/emulator/seed.js';
+
+// src/emulator/seed.ts: the demo seed's pinned IDs (docs/contract.md, "Emulator") and
+// the large seed. The emulator over HTTP is tested in test/emulator/.
 
 describe('the demo seed', () => {
   it('pins the IDs, minimum links and members the gateway relies on', () => {

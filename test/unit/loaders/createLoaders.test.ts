@@ -12,18 +12,20 @@ import {
   type Lag,
 } from '@aws-sdk/client-direct-connect';
 import { pino } from 'pino';
-import { DirectConnectService } from '../../src/directconnect/service.js';
-import { AwsCallFailed } from '../../src/directconnect/classifyAwsError.js';
-import { GatewayError } from '../../src/errors/GatewayError.js';
+import { DirectConnectService } from '../../../src/directconnect/service.js';
+import { AwsCallFailed } from '../../../src/directconnect/classifyAwsError.js';
+import { GatewayError } from '../../../src/errors/GatewayError.js';
+import { createLoaders, type Loaders } from '../../../src/loaders/index.js';
 
 /** What a client is shown of a failure a loader handed on (src/errors/masking.ts). */
 const shown = (failure: unknown) => GatewayError.fromAws((failure as AwsCallFailed).classified).extensions;
-import { createLoaders, type Loaders } from '../../src/loaders/index.js';
 
 const silent = pino({ level: 'silent' });
 
-// DESIGN.md §6: per region, one key → Describe with that ID; several → one paged
-// listing of the region; lists prime the by-ID loaders.
+// src/loaders/index.ts, createLoaders: the per-request DataLoaders (docs/contract.md,
+// "Data loading"). Per region, one key → Describe with that ID; several → one paged
+// listing of the region; lists prime the by-ID loaders. Over real HTTP, counting the
+// emulator's calls: test/graphql/awsCallsPerQuery.test.ts.
 
 const US = 'us-east-1';
 const EU = 'eu-west-1';

@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { RedisReadCache } from '../../src/cache/redisReadCache.js';
-import type { ReadKey } from '../../src/cache/readCache.js';
-import { createMetrics } from '../../src/metrics.js';
-import { redisAvailable, startRedis, type RedisServer } from '../helpers/redis.js';
+import { RedisReadCache } from '../../../src/cache/redisReadCache.js';
+import type { ReadKey } from '../../../src/cache/readCache.js';
+import { createMetrics } from '../../../src/metrics.js';
+import { redisAvailable, startRedis, type RedisServer } from '../../helpers/redis.js';
 
-// The shared cache itself, two "replicas" (two RedisReadCache instances) on one real redis-server.
+// src/cache/redisReadCache.ts: the shared cache itself, two "replicas" (two
+// RedisReadCache instances) on one real redis-server (test/helpers/redis.ts).
+// Through whole gateways sharing Redis: test/cache/.
 
 const LAGS: ReadKey = { region: 'us-east-1', operation: 'DescribeLags' };
 const silent = pino({ level: 'silent' });
@@ -18,7 +20,7 @@ function deferred<T>() {
   return { promise, resolve };
 }
 
-describe.skipIf(!redisAvailable)('RedisReadCache', () => {
+describe.skipIf(!redisAvailable)('Class: RedisReadCache', () => {
   let redis: RedisServer;
   let a: RedisReadCache;
   let b: RedisReadCache;
