@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { seedRegions } from './emulator/seed.js';
+import { seedRegions } from './emulator/seedRegions.js';
 
 // Every setting the gateway reads, validated once at start-up; the names are part of
 // the contract (docs/contract.md, "Configuration"). One zod schema says everything:
@@ -39,7 +39,10 @@ const booleanFlag = z
   .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
   .transform((value) => value === 'true' || value === '1');
 
-/** Settings every mode has. The emulator's are here too: `npm run emulator` reads them whatever DX_BACKEND says. */
+/**
+ * Every variable's own format, checked whatever mode is chosen (a bad value is
+ * reported even where it would go unused). The unions below add only requirements.
+ */
 const common = z.object({
   PORT: port(4000),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -54,6 +57,17 @@ const common = z.object({
   GRAPHQL_INTROSPECTION: booleanFlag.optional(),
   NODE_ENV: z.string().default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be a pino level such as info' }).default('info'),
+  DX_ENDPOINT: z.url({ error: 'must be a URL such as https://directconnect.example.com' }).optional(),
+  JWT_JWKS_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL of a JWKS document' }).optional(),
+  JWT_PUBLIC_KEY_FILE: z.string().optional(),
+  JWT_ISSUER: z.string().optional(),
+  JWT_AUDIENCE: z.string().optional(),
+  JWT_ROLES_CLAIM: z
+    .string()
+    .regex(/^[\w:/-]+(\.[\w:/-]+)*$/, 'must be a claim name or a dotted path such as realm_access.roles')
+    .default('roles'),
+  JWT_JWKS_COOLDOWN_MS: millis(30_000, 3_600_000),
+  API_KEYS_FILE: z.string().optional(),
   AUDIT_LOG_FILE: z.string().optional(),
   CORS_ORIGINS: commaList(z.url({ error: 'must list origins such as https://console.example.com' })).optional(),
   BODY_LIMIT_BYTES: positiveInt(102_400, 10_485_760),
@@ -74,7 +88,6 @@ const backend = z.discriminatedUnion(
     }),
     z.object({
       DX_BACKEND: z.literal('aws'),
-      DX_ENDPOINT: z.url({ error: 'must be a URL such as https://directconnect.example.com' }).optional(),
       // Real links: no default. AUTH_MODE's own union below checks the value.
       AUTH_MODE: z.string({ error: 'must be set with DX_BACKEND=aws (jwt, apikey, or none to run without authentication)' }),
     }),
@@ -90,15 +103,11 @@ const auth = z.discriminatedUnion(
     z
       .object({
         AUTH_MODE: z.literal('jwt'),
-        JWT_JWKS_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL of a JWKS document' }).optional(),
-        JWT_PUBLIC_KEY_FILE: z.string().optional(),
         JWT_ISSUER: z.string({ error: 'must be set with AUTH_MODE=jwt' }),
         JWT_AUDIENCE: z.string({ error: 'must be set with AUTH_MODE=jwt' }),
-        JWT_ROLES_CLAIM: z
-          .string()
-          .regex(/^[\w:/-]+(\.[\w:/-]+)*$/, 'must be a claim name or a dotted path such as realm_access.roles')
-          .default('roles'),
-        JWT_JWKS_COOLDOWN_MS: millis(30_000, 3_600_000),
+        // Their formats are checked above; here only which of them is set.
+        JWT_JWKS_URL: z.string().optional(),
+        JWT_PUBLIC_KEY_FILE: z.string().optional(),
       })
       .refine((e) => (e.JWT_JWKS_URL === undefined) !== (e.JWT_PUBLIC_KEY_FILE === undefined), {
         path: ['JWT_JWKS_URL'],
@@ -115,26 +124,32 @@ function defaultRegions(env: { DX_BACKEND: 'emulator' | 'aws'; DX_EMULATOR_SEED:
   return env.DX_BACKEND === 'emulator' ? seedRegions(env.DX_EMULATOR_SEED) : [env.AWS_REGION];
 }
 
-const envSchema = common
-  .and(backend)
-  .and(auth)
-  .superRefine((env, ctx) => {
-    // Runs beside other problems (`when`), so it judges only values that parsed.
-    const parsed =
-      REGION.test(String(env.AWS_REGION)) &&
-      (env.DX_REGIONS === undefined || (Array.isArray(env.DX_REGIONS) && env.DX_REGIONS.length > 0 && env.DX_REGIONS.every((r) => REGION.test(r)))) &&
-      ['demo', 'large'].includes(env.DX_EMULATOR_SEED);
-    if (!parsed) return;
-    const served = env.DX_REGIONS ?? defaultRegions(env);
-    if (!served.includes(env.AWS_REGION)) {
-      const from = env.DX_REGIONS ? 'DX_REGIONS' : `the emulator's ${env.DX_EMULATOR_SEED} seed`;
-      ctx.addIssue({
-        code: 'custom',
-        path: ['AWS_REGION'],
-        message: `${env.AWS_REGION} is the default region, so it must be one the gateway serves (${from}: ${served.join(', ')})`,
-      });
-    }
-  }, { when: () => true });
+/**
+ * The default region must be one the gateway serves. It spans variables, so it is
+ * judged apart from the schema, on each variable that parsed by itself: reported
+ * beside every other problem, and never guessed from a value that is wrong anyway.
+ */
+function defaultRegionProblem(input: Record<string, string>): string | undefined {
+  const parsed = <T>(schema: z.ZodType<T>, name: string): T | undefined => {
+    const result = schema.safeParse(input[name]);
+    return result.success ? result.data : undefined;
+  };
+  const defaultRegion = parsed(common.shape.AWS_REGION, 'AWS_REGION');
+  const listed = parsed(common.shape.DX_REGIONS, 'DX_REGIONS');
+  if (defaultRegion === undefined) return undefined;
+  if (listed !== undefined) {
+    if (listed.includes(defaultRegion)) return undefined;
+    return `AWS_REGION: ${defaultRegion} is the default region, so it must be one of DX_REGIONS (${listed.join(', ')})`;
+  }
+  if (input.DX_REGIONS !== undefined || input.DX_BACKEND === 'aws') return undefined;
+  const seed = parsed(common.shape.DX_EMULATOR_SEED, 'DX_EMULATOR_SEED');
+  if (seed === undefined || (input.DX_BACKEND ?? 'emulator') !== 'emulator') return undefined;
+  const served = seedRegions(seed);
+  if (served.includes(defaultRegion)) return undefined;
+  return `AWS_REGION: ${defaultRegion} is the default region, so it must be one the gateway serves (the emulator's ${seed} seed: ${served.join(', ')})`;
+}
+
+const envSchema = common.and(backend).and(auth);
 
 type Env = z.infer<typeof envSchema>;
 
@@ -214,14 +229,34 @@ function describeIssue(issue: z.core.$ZodIssue, input: Record<string, string>): 
   return `${name}: ${issue.message}${given === undefined ? '' : ` (got "${given}")`}`;
 }
 
+/** The variables that are set; an empty one means "not set", as in most shells' `VAR= cmd`. */
+const setVariables = (env: NodeJS.ProcessEnv): Record<string, string> =>
+  Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''));
+
+const emulatorSchema = common.pick({ DX_EMULATOR_PORT: true, DX_EMULATOR_SEED: true, DX_EMULATOR_LATENCY_MS: true, DX_EMULATOR_TRANSITION_MS: true });
+
+const emulatorSettings = (e: z.infer<typeof emulatorSchema>): Config['emulator'] => ({
+  port: e.DX_EMULATOR_PORT,
+  seed: e.DX_EMULATOR_SEED,
+  latencyMs: e.DX_EMULATOR_LATENCY_MS,
+  transitionMs: e.DX_EMULATOR_TRANSITION_MS,
+});
+
+/** What `npm run emulator` reads: the DX_EMULATOR_* settings alone, none of the gateway's. */
+export function loadEmulatorSettings(env: NodeJS.ProcessEnv = process.env): Config['emulator'] {
+  const input = setVariables(env);
+  const parsed = emulatorSchema.safeParse(input);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((issue) => describeIssue(issue, input)));
+  return emulatorSettings(parsed.data);
+}
+
 /** Parses the environment; throws a ConfigError listing every problem at once. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  // An empty variable means "not set", as in most shells' `VAR= cmd`.
-  const input = Object.fromEntries(
-    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''),
-  );
+  const input = setVariables(env);
   const parsed = envSchema.safeParse(input);
-  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((issue) => describeIssue(issue, input)));
+  const regionProblem = defaultRegionProblem(input);
+  const problems = [...(parsed.error?.issues ?? []).map((issue) => describeIssue(issue, input)), ...(regionProblem ? [regionProblem] : [])];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   return {
     port: e.PORT,
@@ -230,12 +265,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     endpoint: e.DX_ENDPOINT,
     defaultRegion: e.AWS_REGION,
     regions: e.DX_REGIONS ?? defaultRegions(e),
-    emulator: {
-      port: e.DX_EMULATOR_PORT,
-      seed: e.DX_EMULATOR_SEED,
-      latencyMs: e.DX_EMULATOR_LATENCY_MS,
-      transitionMs: e.DX_EMULATOR_TRANSITION_MS,
-    },
+    emulator: emulatorSettings(e),
     aws: { timeoutMs: e.DX_TIMEOUT_MS, maxAttempts: e.DX_MAX_ATTEMPTS },
     introspection: e.GRAPHQL_INTROSPECTION ?? e.DX_BACKEND === 'emulator',
     production: e.NODE_ENV === 'production',

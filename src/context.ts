@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
-import type { AuditTrail } from './audit.js';
+import type { AuditTrail } from './audit/trail.js';
 import type { Caller } from './auth/roles.js';
 import type { DirectConnectService } from './directconnect/service.js';
 import type { ServedRegions } from './input.js';

@@ -9,14 +9,14 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { Logger } from 'pino';
-import type { AuditTrail } from './audit.js';
+import type { AuditTrail } from './audit/trail.js';
 import type { Authenticate } from './auth/authenticator.js';
 import { requireRole } from './auth/requireRole.js';
 import { READ } from './auth/roles.js';
 import type { Config } from './config.js';
 import { createContextFactory, type GatewayContext } from './context.js';
 import type { DirectConnectService } from './directconnect/service.js';
-import { maskErrors } from './errors/masking.js';
+import { errorCode, maskErrors } from './errors/masking.js';
 import { jitExecutor } from './executor.js';
 import { authenticateRequests } from './http/authenticateRequests.js';
 import { httpErrors } from './http/errorHandler.js';
@@ -71,7 +71,7 @@ function operationMetrics(metrics: Metrics): ApolloServerPlugin<GatewayContext> 
       return {
         async willSendResponse({ request, response, errors }) {
           const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
-          const firstCode = (errors?.[0]?.extensions?.code ?? body?.errors?.[0]?.extensions?.code) as string | undefined;
+          const firstCode = errorCode(errors?.[0]) ?? (body?.errors?.[0]?.extensions?.code as string | undefined);
           metrics.graphqlOperations.inc({ operation_name: metrics.operationLabel(request.operationName), outcome: firstCode ?? 'success' });
         },
       };

@@ -3,7 +3,7 @@ import type { Config } from './config.js';
 import { createClientFactory } from './directconnect/clients.js';
 import { DirectConnectService } from './directconnect/service.js';
 import { createEmulator, type Emulator } from './emulator/index.js';
-import { createAuditTrail } from './audit.js';
+import { createAuditTrail } from './audit/trail.js';
 import { createAuthenticator } from './auth/authenticator.js';
 import { createReadCache } from './cache/createReadCache.js';
 import { createMetrics } from './metrics.js';

@@ -2,10 +2,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FaultRule, FaultSpec } from './faults.js';
 import { createRequestListener } from './router.js';
-import { seedRegions, type EmulatorSeed } from './seed.js';
+import { seedRegions, type EmulatorSeed } from './seedRegions.js';
 import { EmulatorState } from './state.js';
 
-export { DEMO_ACCOUNT_ID, type EmulatorSeed } from './seed.js';
+export { DEMO_ACCOUNT_ID } from './seed.js';
+export type { EmulatorSeed } from './seedRegions.js';
 export type { FaultRule, FaultSpec, FaultType } from './faults.js';
 
 export interface EmulatorOptions {

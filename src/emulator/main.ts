@@ -1,11 +1,11 @@
-import { ConfigError, loadConfig } from '../config.js';
+import { ConfigError, loadEmulatorSettings } from '../config.js';
 import { createEmulator } from './index.js';
 
-/** `npm run emulator`: the emulator alone, for the AWS CLI and SDK scripts. Reads the DX_EMULATOR_* settings of src/config.ts. */
+/** `npm run emulator`: the emulator alone, for the AWS CLI and SDK scripts. Reads only the DX_EMULATOR_* settings of src/config.ts. */
 
 let settings;
 try {
-  settings = loadConfig(process.env).emulator;
+  settings = loadEmulatorSettings(process.env);
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   console.error(error.message);

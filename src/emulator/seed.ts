@@ -1,11 +1,12 @@
 import { RegionStore, RegionStores, type ConnectionRecord, type LagRecord, type MacSecKey, type Tag } from './regionStore.js';
+import { LARGE_REGIONS, type EmulatorSeed } from './seedRegions.js';
+
 
 /**
  * Deterministic seed data. The demo IDs are pinned: the gateway's tests and
  * README use them. Each demo LAG exists to exercise one disassociation rule.
  */
 
-export type EmulatorSeed = 'demo' | 'large';
 export const DEMO_ACCOUNT_ID = '123456789012';
 
 const tag = (key: string, value: string): Tag => ({ key, value });
@@ -238,7 +239,6 @@ function hash(text: string): number {
   return h >>> 0;
 }
 
-export const LARGE_REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1'];
 export const LARGE_LAGS_PER_REGION = 60;
 export const LARGE_MEMBERS_PER_LAG = 4;
 export const LARGE_STANDALONE_PER_REGION = 160;
@@ -303,9 +303,6 @@ function largeRegion(region: string): RegionStore {
   return store;
 }
 
-export function seedRegions(seed: EmulatorSeed): string[] {
-  return seed === 'demo' ? ['us-east-1', 'eu-west-1'] : [...LARGE_REGIONS];
-}
 
 export function seedStores(seed: EmulatorSeed): RegionStores {
   const stores = seed === 'demo' ? [demoUsEast1(), demoEuWest1()] : LARGE_REGIONS.map(largeRegion);

@@ -1,5 +1,6 @@
 import { Faults } from './faults.js';
-import { seedStores, type EmulatorSeed } from './seed.js';
+import { seedStores } from './seed.js';
+import type { EmulatorSeed } from './seedRegions.js';
 import type { RegionStores } from './regionStore.js';
 
 /** Everything one emulator instance holds; reset() returns it to how it started. */

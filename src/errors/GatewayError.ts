@@ -1,18 +1,18 @@
 import { ApolloServerErrorCode } from '@apollo/server/errors';
 import { GraphQLError } from 'graphql';
-import type { DirectConnectErrorCode } from '../__generated__/resolvers-types.js';
-import type { ClassifiedAwsError } from '../directconnect/classifyAwsError.js';
 import type { InputProblem } from '../input.js';
-import { isRetryable } from './codes.js';
-
-/** A code a client may see in `errors[]`: the API's own, or Apollo's for a request that is not valid GraphQL. */
-export type ErrorCode = DirectConnectErrorCode | ApolloServerErrorCode;
+import { isRetryable, type ErrorCode } from './codes.js';
 
 export interface GatewayErrorOptions {
   awsRequestId?: string;
   /** The HTTP status Apollo answers with when this error ends the request before execution. */
   httpStatus?: number;
   cause?: unknown;
+}
+
+/** What an entry of `errors[]` carries besides its message: the code, `retryable` and, where AWS answered, its request ID. */
+export function errorExtensions(code: ErrorCode, awsRequestId?: string) {
+  return { code, retryable: isRetryable(code), ...(awsRequestId ? { awsRequestId } : {}) };
 }
 
 /**
@@ -29,18 +29,11 @@ export class GatewayError extends GraphQLError {
     super(message, {
       originalError: options.cause instanceof Error ? options.cause : undefined,
       extensions: {
-        code,
-        retryable: isRetryable(code),
-        ...(options.awsRequestId ? { awsRequestId: options.awsRequestId } : {}),
+        ...errorExtensions(code, options.awsRequestId),
         ...(options.httpStatus ? { http: { status: options.httpStatus } } : {}),
       },
     });
     this.name = 'GatewayError';
-  }
-
-  /** An AWS failure, as its classification describes it. */
-  static fromAws(classified: ClassifiedAwsError, cause?: unknown): GatewayError {
-    return new GatewayError(classified.code, classified.message, { awsRequestId: classified.awsRequestId, cause });
   }
 
   static badUserInput(message: string): GatewayError {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import { AwsCallFailed } from '../directconnect/classifyAwsError.js';
-import { isRetryable } from './codes.js';
-import { GatewayError, type ErrorCode } from './GatewayError.js';
+import { isRetryable, type ErrorCode } from './codes.js';
+import { errorExtensions, GatewayError } from './GatewayError.js';
 
 // What a client may see of a failure, decided in one place (the graphql-yoga model:
 // the error class is the policy). A GatewayError was written for the caller and
@@ -23,23 +23,24 @@ export function maskErrors(logger: Logger, production: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     if (original instanceof AwsCallFailed) {
-      const { extensions } = GatewayError.fromAws(original.classified);
-      return { ...formatted, message: original.classified.message, extensions: { ...formatted.extensions, ...extensions } };
+      const { code, awsRequestId } = original.classified;
+      return { ...formatted, extensions: { ...formatted.extensions, ...errorExtensions(code, awsRequestId) } };
     }
+    if (original instanceof GatewayError) return formatted;
     const code = formatted.extensions?.code;
-    if (original instanceof GatewayError || (typeof code === 'string' && APOLLO_REQUEST_CODES.has(code))) {
-      return { ...formatted, extensions: { retryable: isRetryable(String(code)), ...formatted.extensions } };
+    if (typeof code === 'string' && APOLLO_REQUEST_CODES.has(code)) {
+      return { ...formatted, extensions: { retryable: isRetryable(code as ApolloServerErrorCode), ...formatted.extensions } };
     }
     const correlationId = randomUUID();
     logger.error({ err: error, correlationId, path: formatted.path }, 'unexpected error while resolving');
     if (!production) {
-      return { ...formatted, extensions: { ...formatted.extensions, code: 'INTERNAL_SERVER_ERROR', retryable: false, correlationId } };
+      return { ...formatted, extensions: { ...formatted.extensions, ...errorExtensions('INTERNAL_SERVER_ERROR'), correlationId } };
     }
     return {
       message: maskedMessage(correlationId),
       path: formatted.path,
       locations: formatted.locations,
-      extensions: { code: 'INTERNAL_SERVER_ERROR', retryable: false, correlationId },
+      extensions: { ...errorExtensions('INTERNAL_SERVER_ERROR'), correlationId },
     };
   };
 }
@@ -54,4 +55,15 @@ export function internalErrorBody(logger: Logger, error: unknown, context: Recor
   const correlationId = randomUUID();
   logger.error({ err: error, correlationId, ...context }, 'unexpected error outside GraphQL');
   return errorBody('INTERNAL_SERVER_ERROR', maskedMessage(correlationId), { correlationId });
+}
+
+/**
+ * The code a thrown error stands for, as the client is shown it: for the audit
+ * record and the metrics, which see errors before masking. Undefined for a bug.
+ */
+export function errorCode(thrown: unknown): string | undefined {
+  const original = unwrapResolverError(thrown);
+  if (original instanceof AwsCallFailed) return original.classified.code;
+  if (original instanceof GraphQLError && typeof original.extensions.code === 'string') return original.extensions.code;
+  return undefined;
 }

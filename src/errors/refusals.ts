@@ -10,18 +10,25 @@ import { isRetryable } from './codes.js';
 
 type Result = ResolversUnionTypes<ResolversTypes>['DisassociateConnectionFromLagResult'];
 
-/** Every member of a mutation's result union but its success. */
+/** Every member of a mutation's result union but its success (one mutation today). */
 export type Refusal = Exclude<Result, { __typename: `${string}Success` }>;
 
 type Member<N extends Refusal['__typename']> = Extract<Refusal, { __typename: N }>;
 type Fields<N extends Refusal['__typename']> = Omit<Member<N>, '__typename' | 'code' | 'retryable' | 'message'>;
 
-function refusal<N extends Refusal['__typename']>(
-  __typename: N,
-  code: DirectConnectErrorCode,
-  message: string,
-  fields: Fields<N>,
-): Member<N> {
+/** Each member's one code; AwsServiceError carries whichever AWS failure it reports. */
+const CODE_OF = {
+  InvalidInput: 'BAD_USER_INPUT',
+  ConnectionNotFound: 'CONNECTION_NOT_FOUND',
+  LagNotFound: 'LAG_NOT_FOUND',
+  ConnectionNotInLag: 'CONNECTION_NOT_IN_LAG',
+  MinimumLinksViolation: 'MINIMUM_LINKS_VIOLATION',
+  ResourceBusy: 'RESOURCE_BUSY',
+  Throttled: 'THROTTLED',
+} as const satisfies Record<Exclude<Refusal['__typename'], 'AwsServiceError'>, DirectConnectErrorCode>;
+
+function refusal<N extends keyof typeof CODE_OF>(__typename: N, message: string, fields: Fields<N>): Member<N> {
+  const code = CODE_OF[__typename];
   return { __typename, code, message, retryable: isRetryable(code), ...fields } as Member<N>;
 }
 
@@ -33,23 +40,23 @@ export interface Subject {
 }
 
 export const invalidInput = (problem: InputProblem): Member<'InvalidInput'> =>
-  refusal('InvalidInput', 'BAD_USER_INPUT', problem.message, { field: problem.field });
+  refusal('InvalidInput', problem.message, { field: problem.field });
 
 export const connectionNotFound = ({ connectionId, region }: Subject, awsRequestId?: string): Member<'ConnectionNotFound'> =>
-  refusal('ConnectionNotFound', 'CONNECTION_NOT_FOUND', `No connection ${connectionId} exists in ${region}.`, {
+  refusal('ConnectionNotFound', `No connection ${connectionId} exists in ${region}.`, {
     connectionId,
     region,
     awsRequestId: awsRequestId ?? null,
   });
 
 export const lagNotFound = ({ lagId, region }: Subject, awsRequestId?: string): Member<'LagNotFound'> =>
-  refusal('LagNotFound', 'LAG_NOT_FOUND', `No LAG ${lagId} exists in ${region}.`, { lagId, region, awsRequestId: awsRequestId ?? null });
+  refusal('LagNotFound', `No LAG ${lagId} exists in ${region}.`, { lagId, region, awsRequestId: awsRequestId ?? null });
 
 export function connectionNotInLag({ connectionId, lagId }: Subject, actualLagId: string | null, awsRequestId?: string): Member<'ConnectionNotInLag'> {
   const message = actualLagId
     ? `Connection ${connectionId} is a member of LAG ${actualLagId}, not of ${lagId}.`
     : `Connection ${connectionId} is a standalone connection, not a member of LAG ${lagId}.`;
-  return refusal('ConnectionNotInLag', 'CONNECTION_NOT_IN_LAG', message, { connectionId, lagId, actualLagId, awsRequestId: awsRequestId ?? null });
+  return refusal('ConnectionNotInLag', message, { connectionId, lagId, actualLagId, awsRequestId: awsRequestId ?? null });
 }
 
 export interface MinimumLinksShortfall {
@@ -70,7 +77,7 @@ export function minimumLinksViolation(
     `operational connection(s), below its minimumLinks of ${shortfall.minimumLinks} ` +
     `(${shortfall.operationalConnections} of its ${members} members are available now). ` +
     `Lower the LAG's minimumLinks first, or bring another member to available.`;
-  return refusal('MinimumLinksViolation', 'MINIMUM_LINKS_VIOLATION', message, { ...shortfall, lag, awsRequestId: awsRequestId ?? null });
+  return refusal('MinimumLinksViolation', message, { ...shortfall, lag, awsRequestId: awsRequestId ?? null });
 }
 
 /** A refusal explained from the state, with AWS's own words after the gateway's. */
@@ -90,10 +97,17 @@ export function fromAwsError(subject: Subject, error: ClassifiedAwsError): Refus
     case 'BAD_USER_INPUT':
       return invalidInput({ field: /\bLag ID\b/i.test(error.message) ? 'lagId' : 'connectionId', message: error.message });
     case 'RESOURCE_BUSY':
-      return refusal('ResourceBusy', error.code, `${error.message} The connection or LAG is changing state; retry in a minute.`, { awsRequestId });
+      return refusal('ResourceBusy', `${error.message} The connection or LAG is changing state; retry in a minute.`, { awsRequestId });
     case 'THROTTLED':
-      return refusal('Throttled', error.code, error.message, { awsRequestId });
+      return refusal('Throttled', error.message, { awsRequestId });
     default:
-      return refusal('AwsServiceError', error.code, error.message, { awsErrorName: error.awsErrorName ?? null, awsRequestId });
+      return {
+        __typename: 'AwsServiceError',
+        code: error.code,
+        message: error.message,
+        retryable: isRetryable(error.code),
+        awsErrorName: error.awsErrorName ?? null,
+        awsRequestId,
+      };
   }
 }

@@ -8,7 +8,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import { recordAttempt, type AuditTrail } from '../audit.js';
+import { recordAttempt, type AuditTrail } from '../audit/trail.js';
 import { AuthenticationFailed, type Authenticate } from '../auth/authenticator.js';
 import { errorBody } from '../errors/masking.js';
 

@@ -1,5 +1,5 @@
 import type { MutationResolvers } from '../__generated__/resolvers-types.js';
-import { audited } from '../audit.js';
+import { audited } from '../audit/audited.js';
 import { requireRole } from '../auth/requireRole.js';
 import { OPERATE, READ } from '../auth/roles.js';
 import { disassociateConnectionFromLag } from '../changes/disassociateConnectionFromLag.js';

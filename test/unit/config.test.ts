@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
-import { seedRegions } from '../../src/emulator/seed.js';
+import { ConfigError, loadConfig, loadEmulatorSettings } from '../../src/config.js';
+import { seedRegions } from '../../src/emulator/seedRegions.js';
 
 /** The aws backend needs AUTH_MODE; these tests are about other settings. */
 const AWS_BACKEND = { DX_BACKEND: 'aws', AUTH_MODE: 'jwt', JWT_JWKS_URL: 'https://idp.example/jwks', JWT_ISSUER: 'https://idp.example', JWT_AUDIENCE: 'dxgraph' };
@@ -252,5 +252,48 @@ describe('validation', () => {
     const problems = problemsOf({ DX_ENDPOINT: 'http://127.0.0.1:4566', PORT: 'abc' });
     expect(problems.some((p) => p.startsWith('PORT: '))).toBe(true);
     expect(problems.some((p) => p.startsWith('DX_ENDPOINT: '))).toBe(true);
+  });
+});
+
+describe('formats checked whatever the mode', () => {
+  it('rejects a bad JWT setting even without AUTH_MODE=jwt', () => {
+    expect(problemsOf({ JWT_JWKS_COOLDOWN_MS: 'abc' })).toEqual([expect.stringMatching(/^JWT_JWKS_COOLDOWN_MS: /)]);
+    const problems = problemsOf({ AUTH_MODE: 'apikey', API_KEYS_FILE: '/keys.json', JWT_JWKS_URL: 'ftp://idp.example/jwks' });
+    expect(problems).toEqual([expect.stringMatching(/^JWT_JWKS_URL: .*http\(s\) URL/)]);
+  });
+
+  it('reports a bad DX_ENDPOINT beside a bad DX_BACKEND', () => {
+    const problems = problemsOf({ DX_BACKEND: 'azure', DX_ENDPOINT: 'nope' });
+    expect(problems.some((p) => p.startsWith('DX_BACKEND: '))).toBe(true);
+    expect(problems.some((p) => p.startsWith('DX_ENDPOINT: ') && p.includes('URL'))).toBe(true);
+  });
+
+  it('reports the region rule beside an unknown AUTH_MODE, in its own words', () => {
+    const problems = problemsOf({ AWS_REGION: 'eu-west-1', DX_REGIONS: 'us-east-1', AUTH_MODE: 'oauth' });
+    expect(problems.some((p) => p.startsWith('AUTH_MODE: '))).toBe(true);
+    expect(problems).toContain('AWS_REGION: eu-west-1 is the default region, so it must be one of DX_REGIONS (us-east-1)');
+  });
+});
+
+describe('loadEmulatorSettings', () => {
+  it("reads the emulator's settings and nothing of the gateway's", () => {
+    // An AWS_REGION exported in the shell, or a gateway setting, must not stop `npm run emulator`.
+    expect(loadEmulatorSettings({ AWS_REGION: 'eu-central-1', DX_BACKEND: 'aws', DX_EMULATOR_SEED: 'large', DX_EMULATOR_PORT: '4570' })).toEqual({
+      port: 4570,
+      seed: 'large',
+      latencyMs: 0,
+      transitionMs: 5000,
+    });
+  });
+
+  it('reports a bad emulator setting', () => {
+    let error: unknown;
+    try {
+      loadEmulatorSettings({ DX_EMULATOR_SEED: 'huge' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([expect.stringMatching(/^DX_EMULATOR_SEED: .*"huge"/)]);
   });
 });

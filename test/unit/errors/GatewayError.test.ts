@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AwsCallFailed } from '../../../src/directconnect/classifyAwsError.js';
-import { assertValid, GatewayError } from '../../../src/errors/GatewayError.js';
+import { assertValid, errorExtensions, GatewayError } from '../../../src/errors/GatewayError.js';
 import { checkConnectionId, checkLagId, resolveRegion } from '../../../src/input.js';
 
 // src/errors/GatewayError.ts: the entries of errors[] (docs/contract.md, "Errors").
@@ -30,9 +30,14 @@ describe('Class: GatewayError', () => {
     expect(json).toMatchObject({ message: 'gone', extensions: { code: 'LAG_NOT_FOUND', retryable: false, awsRequestId: 'req-3' } });
   });
 
-  it('fromAws shows an AWS failure as its classification says', () => {
+  it('shows an AWS failure as its classification says, keeping it as the original error', () => {
     const failure = new AwsCallFailed({ code: 'CONNECTION_NOT_FOUND', message: 'gone', awsRequestId: 'req-4' });
-    const error = GatewayError.fromAws(failure.classified, failure);
+    expect(errorExtensions(failure.classified.code, failure.classified.awsRequestId)).toEqual({
+      code: 'CONNECTION_NOT_FOUND',
+      retryable: false,
+      awsRequestId: 'req-4',
+    });
+    const error = new GatewayError(failure.classified.code, failure.message, { awsRequestId: failure.classified.awsRequestId, cause: failure });
     expect(error.extensions).toEqual({ code: 'CONNECTION_NOT_FOUND', retryable: false, awsRequestId: 'req-4' });
     expect(error.originalError).toBe(failure);
   });

@@ -14,11 +14,14 @@ import {
 import { pino } from 'pino';
 import { DirectConnectService } from '../../../src/directconnect/service.js';
 import { AwsCallFailed } from '../../../src/directconnect/classifyAwsError.js';
-import { GatewayError } from '../../../src/errors/GatewayError.js';
+import { errorExtensions } from '../../../src/errors/GatewayError.js';
 import { createLoaders, type Loaders } from '../../../src/loaders/index.js';
 
 /** What a client is shown of a failure a loader handed on (src/errors/masking.ts). */
-const shown = (failure: unknown) => GatewayError.fromAws((failure as AwsCallFailed).classified).extensions;
+const shown = (failure: unknown) => {
+  const { code, awsRequestId } = (failure as AwsCallFailed).classified;
+  return errorExtensions(code, awsRequestId);
+};
 
 const silent = pino({ level: 'silent' });
 

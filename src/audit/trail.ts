@@ -1,6 +1,6 @@
 import { appendFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
-import type { Caller } from './auth/roles.js';
+import type { Caller } from '../auth/roles.js';
 
 // One record per mutation attempt, allowed or refused, dry or real. It
 // goes to the log and, with AUDIT_LOG_FILE, is appended to that file before the
@@ -70,30 +70,4 @@ export function recordAttempt(
     awsRequestId: attempt.awsRequestId,
     durationMs: Math.round(performance.now() - attempt.startedAt),
   });
-}
-
-/** Runs one mutation attempt and audits how it ended, whether it returned or threw. */
-export async function audited<T extends object>(
-  trail: AuditTrail,
-  actor: Actor,
-  operation: string,
-  input: unknown,
-  attempt: () => Promise<T>,
-): Promise<T> {
-  const startedAt = performance.now();
-  let outcome = 'INTERNAL_SERVER_ERROR';
-  let awsRequestId: string | null = null;
-  try {
-    const result = await attempt();
-    const fields = result as { code?: string; awsRequestId?: string | null; __typename?: string };
-    outcome = fields.code ?? 'SUCCESS';
-    awsRequestId = fields.awsRequestId ?? null;
-    return result;
-  } catch (error) {
-    const code = (error as { extensions?: { code?: unknown } }).extensions?.code;
-    if (typeof code === 'string') outcome = code;
-    throw error;
-  } finally {
-    await recordAttempt(trail, actor, { operation, input, outcome, awsRequestId, startedAt });
-  }
 }
