@@ -141,9 +141,10 @@ function defaultRegionProblem(input: Record<string, string>): string | undefined
     if (listed.includes(defaultRegion)) return undefined;
     return `AWS_REGION: ${defaultRegion} is the default region, so it must be one of DX_REGIONS (${listed.join(', ')})`;
   }
-  if (input.DX_REGIONS !== undefined || input.DX_BACKEND === 'aws') return undefined;
+  // Unset DX_REGIONS: the aws backend serves AWS_REGION itself; the emulator, its seed's regions.
+  if (input.DX_REGIONS !== undefined || (input.DX_BACKEND ?? 'emulator') !== 'emulator') return undefined;
   const seed = parsed(common.shape.DX_EMULATOR_SEED, 'DX_EMULATOR_SEED');
-  if (seed === undefined || (input.DX_BACKEND ?? 'emulator') !== 'emulator') return undefined;
+  if (seed === undefined) return undefined;
   const served = seedRegions(seed);
   if (served.includes(defaultRegion)) return undefined;
   return `AWS_REGION: ${defaultRegion} is the default region, so it must be one the gateway serves (the emulator's ${seed} seed: ${served.join(', ')})`;

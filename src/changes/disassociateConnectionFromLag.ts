@@ -78,13 +78,14 @@ async function disassociate(subject: Subject, deps: DisassociationDeps): Promise
   let connection: Connection;
   let awsRequestId: string | undefined;
   try {
-    ({ connection, awsRequestId } = await deps.directConnect.disassociateConnectionFromLag(region, connectionId, lagId));
+    // Whatever AWS answered, what this request read of the LAG and the connection is stale.
+    ({ connection, awsRequestId } = await deps.directConnect
+      .disassociateConnectionFromLag(region, connectionId, lagId)
+      .finally(() => deps.loaders.forget(region, { lagId, connectionId })));
   } catch (error) {
     if (!isAwsFailure(error)) throw error;
-    deps.loaders.forget(region, { lagId, connectionId });
     return explainRefusal(subject, classifyAwsError(error), deps);
   }
-  deps.loaders.forget(region, { lagId, connectionId });
   deps.loaders.primeConnections([connection], region);
   return { __typename: 'DisassociateConnectionFromLagSuccess', connection, region, lagId, dryRun: false, awsRequestId: awsRequestId ?? null };
 }
