@@ -5,7 +5,7 @@ import { createRequestListener } from './router.js';
 import { seedRegions, type EmulatorSeed } from './seedRegions.js';
 import { EmulatorState } from './state.js';
 
-export { DEMO_ACCOUNT_ID } from './seed.js';
+export { DEMO_ACCOUNT_ID, SEEDED_SECRET_MARKER } from './seed.js';
 export type { EmulatorSeed } from './seedRegions.js';
 export type { FaultRule, FaultSpec, FaultType } from './faults.js';
 

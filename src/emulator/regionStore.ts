@@ -80,11 +80,67 @@ export interface LagRecord {
   macSecKeys?: MacSecKey[];
 }
 
+export interface BgpPeerRecord {
+  bgpPeerId: string;
+  asn: number;
+  asnLong?: number;
+  /** A secret: the BGP MD5 key (docs/aws-behaviour.md, "Virtual interfaces and secrets"). */
+  authKey?: string;
+  addressFamily: string;
+  amazonAddress?: string;
+  customerAddress?: string;
+  bgpPeerState: string;
+  bgpStatus: string;
+  awsDeviceV2?: string;
+  awsLogicalDeviceId?: string;
+}
+
+export interface RouteFilterPrefix {
+  cidr: string;
+}
+
+/**
+ * A virtual interface. `connectionId` is what it rides on: a `dxcon-` connection
+ * or, for a VIF on a LAG, the `dxlag-` LAG ID (docs/aws-behaviour.md, "Virtual
+ * interfaces and secrets"). The VIF-level `asn`, addresses, `addressFamily` and
+ * `authKey` mirror its first BGP peer.
+ */
+export interface VirtualInterfaceRecord {
+  ownerAccount: string;
+  virtualInterfaceId: string;
+  location: string;
+  connectionId: string;
+  virtualInterfaceType: string;
+  virtualInterfaceName: string;
+  vlan: number;
+  asn: number;
+  asnLong?: number;
+  amazonSideAsn?: number;
+  authKey?: string;
+  amazonAddress?: string;
+  customerAddress?: string;
+  addressFamily?: string;
+  virtualInterfaceState: string;
+  /** A secret: a router configuration that contains the BGP keys. */
+  customerRouterConfig?: string;
+  mtu?: number;
+  jumboFrameCapable?: boolean;
+  virtualGatewayId?: string;
+  directConnectGatewayId?: string;
+  routeFilterPrefixes: RouteFilterPrefix[];
+  bgpPeers: BgpPeerRecord[];
+  awsDeviceV2?: string;
+  awsLogicalDeviceId?: string;
+  tags: Tag[];
+  siteLinkEnabled?: boolean;
+}
+
 const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
 export class RegionStore {
   readonly connections = new Map<string, ConnectionRecord>();
   readonly lags = new Map<string, LagRecord>();
+  readonly virtualInterfaces = new Map<string, VirtualInterfaceRecord>();
 
   constructor(
     readonly region: string,
@@ -101,6 +157,16 @@ export class RegionStore {
     return record;
   }
 
+  addVirtualInterface(record: VirtualInterfaceRecord): VirtualInterfaceRecord {
+    this.virtualInterfaces.set(record.virtualInterfaceId, record);
+    return record;
+  }
+
+  /** The VIFs riding on a connection or a LAG, by the ID they report as `connectionId`. */
+  virtualInterfacesOn(parentId: string): VirtualInterfaceRecord[] {
+    return [...this.virtualInterfaces.values()].filter((v) => v.connectionId === parentId);
+  }
+
   /** The physical members of a LAG; hosted connections ride on it but are not members. */
   members(lagId: string): ConnectionRecord[] {
     return [...this.connections.values()].filter((c) => c.kind !== 'hosted' && c.lagId === lagId);
@@ -115,12 +181,12 @@ export class RegionStore {
   }
 
   /** A fresh ID like AWS's examples (`dxcon-fg9607vm`): the prefix and 8 lowercase letters or digits. */
-  newId(prefix: 'dxcon' | 'dxlag'): string {
+  newId(prefix: 'dxcon' | 'dxlag' | 'dxvif'): string {
     for (;;) {
       let suffix = '';
       for (let i = 0; i < 8; i++) suffix += ID_ALPHABET[randomInt(ID_ALPHABET.length)];
       const id = `${prefix}-${suffix}`;
-      if (!this.connections.has(id) && !this.lags.has(id)) return id;
+      if (!this.connections.has(id) && !this.lags.has(id) && !this.virtualInterfaces.has(id)) return id;
     }
   }
 }

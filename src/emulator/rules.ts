@@ -1,5 +1,5 @@
 import { clientError } from './protocol.js';
-import type { ConnectionRecord, LagRecord, RegionStore } from './regionStore.js';
+import type { ConnectionRecord, LagRecord, RegionStore, VirtualInterfaceRecord } from './regionStore.js';
 
 /**
  * The Direct Connect rules the operations share, with AWS's messages where they
@@ -26,6 +26,25 @@ export function findInterconnect(store: RegionStore, id: string): ConnectionReco
   const record = store.connections.get(id);
   if (!record || record.kind !== 'interconnect') throw clientError(`Could not find Interconnect with ID ${id}`);
   return record;
+}
+
+/**
+ * Emulator's own wording, modelled on AWS's "Could not find Connection with ID"
+ * (AWS's for a VIF is not recorded). It keeps the "Could not find" fragment on
+ * purpose: it reports the same condition, so a client matching on it reads it right.
+ */
+export function findVirtualInterface(store: RegionStore, id: string): VirtualInterfaceRecord {
+  const record = store.virtualInterfaces.get(id);
+  if (!record) throw clientError(`Could not find Virtual Interface with ID ${id}`);
+  return record;
+}
+
+/**
+ * A connection joining a LAG takes the VIFs directly on it along; a LAG it leaves
+ * keeps its own, which ride on the LAG ID (docs/aws-behaviour.md, "Virtual interfaces and secrets").
+ */
+export function moveVirtualInterfaces(store: RegionStore, fromId: string, toId: string): void {
+  for (const vif of store.virtualInterfacesOn(fromId)) vif.connectionId = toId;
 }
 
 /** Associate/Disassociate say "Connection does not exist" / "Lag does not exist" (Terraform's connection_association.go). */

@@ -1,6 +1,14 @@
-import { RegionStore, RegionStores, type ConnectionRecord, type LagRecord, type MacSecKey, type Tag } from './regionStore.js';
+import {
+  RegionStore,
+  RegionStores,
+  type BgpPeerRecord,
+  type ConnectionRecord,
+  type LagRecord,
+  type MacSecKey,
+  type Tag,
+  type VirtualInterfaceRecord,
+} from './regionStore.js';
 import { LARGE_REGIONS, type EmulatorSeed } from './seedRegions.js';
-
 
 /**
  * Deterministic seed data. The demo IDs are pinned: the gateway's tests and
@@ -86,6 +94,143 @@ function macSecKey(region: string, name: string, ckn: string): MacSecKey {
   };
 }
 
+/**
+ * Every seeded BGP key starts with this, so that a test can search any output
+ * (GraphQL answers, logs, errors) for a leaked secret.
+ */
+export const SEEDED_SECRET_MARKER = 'SEEDED-BGP-MD5-';
+
+const AMAZON_SIDE_ASN = 64512;
+
+interface PeerSpec {
+  bgpPeerId: string;
+  family: 'ipv4' | 'ipv6';
+  bgpStatus: 'up' | 'down' | 'unknown';
+}
+
+interface VifSpec {
+  virtualInterfaceId: string;
+  virtualInterfaceName: string;
+  virtualInterfaceType: 'private' | 'public' | 'transit';
+  vlan: number;
+  asn: number;
+  /** At least one; the VIF-level BGP fields mirror the first, as AWS reports them. */
+  peers: [PeerSpec, ...PeerSpec[]];
+  virtualGatewayId?: string;
+  directConnectGatewayId?: string;
+  routeFilterPrefixes?: string[];
+  /**
+   * MTU 8500 when set: the model's jumbo MTU for VIFs ("1500 and 8500"; older AWS
+   * documentation gave 9001 for private VIFs). Public VIFs are never seeded with it.
+   */
+  jumboFrameCapable?: boolean;
+  tags?: Tag[];
+}
+
+/**
+ * Link-local /30s for private and transit VIFs, documentation addresses for public
+ * ones. `n` numbers the VIF in its region, `i` the peer among its address family.
+ */
+function peerAddresses(type: VifSpec['virtualInterfaceType'], family: PeerSpec['family'], n: number, i: number): [string, string] {
+  if (family === 'ipv6') {
+    const prefix = `2001:db8:${10 + n}:${i === 0 ? '' : `${i}:`}`;
+    return [`${prefix}:1/125`, `${prefix}:2/125`];
+  }
+  const [prefix, base] = type === 'public' ? ['198.51.100', (4 * (n + i)) % 256] : [`169.254.${10 + n}`, 4 * i];
+  return [`${prefix}.${base + 1}/30`, `${prefix}.${base + 2}/30`];
+}
+
+/**
+ * A router configuration in AWS's XML form (AWS CLI `describe-virtual-interfaces`
+ * and `create-bgp-peer` examples): the IPv4 peer's elements, the IPv6 peer's with
+ * an `ipv6_` prefix, each with its BGP key.
+ */
+function routerConfig(spec: VifSpec, peers: BgpPeerRecord[]): string {
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<logical_connection id="${spec.virtualInterfaceId}">`,
+    `  <vlan>${spec.vlan}</vlan>`,
+    ...peers.flatMap((peer) => {
+      const p = peer.addressFamily === 'ipv6' ? 'ipv6_' : '';
+      return [
+        `  <${p}customer_address>${peer.customerAddress}</${p}customer_address>`,
+        `  <${p}amazon_address>${peer.amazonAddress}</${p}amazon_address>`,
+        `  <${p}bgp_asn>${peer.asn}</${p}bgp_asn>`,
+        `  <${p}bgp_auth_key>${peer.authKey}</${p}bgp_auth_key>`,
+      ];
+    }),
+    `  <amazon_bgp_asn>${AMAZON_SIDE_ASN}</amazon_bgp_asn>`,
+    `  <connection_type>${spec.virtualInterfaceType}</connection_type>`,
+    '</logical_connection>',
+    '',
+  ].join('\n');
+}
+
+/** A VIF on a connection or LAG; on a LAG it reports the LAG ID as `connectionId` (docs/aws-behaviour.md, "Virtual interfaces and secrets"). */
+function virtualInterface(store: RegionStore, parent: ConnectionRecord | LagRecord, spec: VifSpec): VirtualInterfaceRecord {
+  const n = store.virtualInterfaces.size;
+  const suffix = spec.virtualInterfaceId.slice('dxvif-'.length);
+  const peers = spec.peers.map((peer, index): BgpPeerRecord => {
+    const i = spec.peers.slice(0, index).filter((other) => other.family === peer.family).length;
+    const [amazonAddress, customerAddress] = peerAddresses(spec.virtualInterfaceType, peer.family, n, i);
+    return {
+      bgpPeerId: peer.bgpPeerId,
+      // service-2.json: a VIF set up with `asn` reports it as both `asn` and `asnLong`.
+      asn: spec.asn,
+      asnLong: spec.asn,
+      authKey: `${SEEDED_SECRET_MARKER}${suffix}-${peer.family}`,
+      addressFamily: peer.family,
+      amazonAddress,
+      customerAddress,
+      bgpPeerState: 'available',
+      bgpStatus: peer.bgpStatus,
+      awsDeviceV2: parent.awsDeviceV2,
+      awsLogicalDeviceId: parent.awsLogicalDeviceId,
+    };
+  });
+  const [first] = peers as [BgpPeerRecord, ...BgpPeerRecord[]];
+  const jumbo = spec.jumboFrameCapable ?? false;
+  return store.addVirtualInterface({
+    ownerAccount: store.accountId,
+    virtualInterfaceId: spec.virtualInterfaceId,
+    location: parent.location,
+    connectionId: 'lagName' in parent ? parent.lagId : parent.connectionId,
+    virtualInterfaceType: spec.virtualInterfaceType,
+    virtualInterfaceName: spec.virtualInterfaceName,
+    vlan: spec.vlan,
+    asn: first.asn,
+    asnLong: first.asnLong,
+    amazonSideAsn: AMAZON_SIDE_ASN,
+    authKey: first.authKey,
+    amazonAddress: first.amazonAddress,
+    customerAddress: first.customerAddress,
+    addressFamily: first.addressFamily,
+    virtualInterfaceState: 'available',
+    customerRouterConfig: routerConfig(spec, peers),
+    mtu: jumbo ? 8500 : 1500,
+    jumboFrameCapable: jumbo,
+    virtualGatewayId: spec.virtualGatewayId,
+    directConnectGatewayId: spec.directConnectGatewayId,
+    routeFilterPrefixes: (spec.routeFilterPrefixes ?? []).map((cidr) => ({ cidr })),
+    bgpPeers: peers,
+    awsDeviceV2: parent.awsDeviceV2,
+    awsLogicalDeviceId: parent.awsLogicalDeviceId,
+    tags: copyTags(spec.tags),
+    siteLinkEnabled: false,
+  });
+}
+
+/** Peer IDs of the demo seed: the VIF's suffix and the address family's digit. */
+const demoPeer = (vifId: string, family: PeerSpec['family'], bgpStatus: PeerSpec['bgpStatus']): PeerSpec => ({
+  bgpPeerId: `dxpeer-${vifId.slice('dxvif-'.length)}${family === 'ipv4' ? 4 : 6}`,
+  family,
+  bgpStatus,
+});
+
+/** Direct Connect gateway IDs are UUIDs (AWS CLI examples). */
+const DX_GATEWAY_1 = '5f0c8e2a-3b1d-4c7e-9a6f-2d4b8c1e0a37';
+const DX_GATEWAY_2 = '9c2d7b14-6e8a-4f03-b5d1-7a9e3c6f2b80';
+
 /** 2023-11-14T22:13:20Z, as epoch seconds like the wire. */
 const LOA_ISSUED = 1_700_000_000;
 
@@ -130,7 +275,7 @@ function demoUsEast1(): RegionStore {
     macSecKeys: [macSecKey('us-east-1', 'macsec01', cknA)],
   });
 
-  connection(
+  const standalone = connection(
     store,
     {
       connectionId: 'dxcon-standal1',
@@ -157,6 +302,77 @@ function demoUsEast1(): RegionStore {
     },
     91,
   );
+
+  // No VIFs on dxlag-empty001, dxcon-standal2 or any LAG member: a LAG's VIFs ride on the LAG.
+  virtualInterface(store, allowed, {
+    virtualInterfaceId: 'dxvif-allow01pv',
+    virtualInterfaceName: 'allowed-private',
+    virtualInterfaceType: 'private',
+    vlan: 101,
+    asn: 65001,
+    peers: [demoPeer('dxvif-allow01pv', 'ipv4', 'up'), demoPeer('dxvif-allow01pv', 'ipv6', 'up')],
+    virtualGatewayId: 'vgw-0a1b2c3d',
+    jumboFrameCapable: true,
+    tags: PROD,
+  });
+  virtualInterface(store, allowed, {
+    virtualInterfaceId: 'dxvif-allow01tr',
+    virtualInterfaceName: 'allowed-transit',
+    virtualInterfaceType: 'transit',
+    vlan: 102,
+    asn: 65002,
+    peers: [demoPeer('dxvif-allow01tr', 'ipv4', 'up')],
+    directConnectGatewayId: DX_GATEWAY_1,
+    tags: PROD,
+  });
+  virtualInterface(store, minLinks, {
+    virtualInterfaceId: 'dxvif-minlnk1pv',
+    virtualInterfaceName: 'minimum-links-private',
+    virtualInterfaceType: 'private',
+    vlan: 201,
+    asn: 65003,
+    peers: [demoPeer('dxvif-minlnk1pv', 'ipv4', 'up')],
+    directConnectGatewayId: DX_GATEWAY_1,
+    jumboFrameCapable: true,
+  });
+  virtualInterface(store, lastMember, {
+    virtualInterfaceId: 'dxvif-lastmem1pv',
+    virtualInterfaceName: 'last-member-private',
+    virtualInterfaceType: 'private',
+    vlan: 301,
+    asn: 65004,
+    peers: [demoPeer('dxvif-lastmem1pv', 'ipv4', 'up'), demoPeer('dxvif-lastmem1pv', 'ipv6', 'up')],
+    virtualGatewayId: 'vgw-1b2c3d4e',
+  });
+  virtualInterface(store, lastMember, {
+    virtualInterfaceId: 'dxvif-lastmem1pb',
+    virtualInterfaceName: 'last-member-public',
+    virtualInterfaceType: 'public',
+    vlan: 302,
+    asn: 65005,
+    peers: [demoPeer('dxvif-lastmem1pb', 'ipv4', 'down')],
+    routeFilterPrefixes: ['203.0.113.0/28', '198.51.100.128/25'],
+  });
+  virtualInterface(store, macSec, {
+    virtualInterfaceId: 'dxvif-macsec1pv',
+    virtualInterfaceName: 'macsec-private',
+    virtualInterfaceType: 'private',
+    vlan: 401,
+    asn: 65006,
+    peers: [demoPeer('dxvif-macsec1pv', 'ipv4', 'down')],
+    directConnectGatewayId: DX_GATEWAY_2,
+    tags: [tag('team', 'security')],
+  });
+  virtualInterface(store, standalone, {
+    virtualInterfaceId: 'dxvif-standal1pv',
+    virtualInterfaceName: 'standalone-private',
+    virtualInterfaceType: 'private',
+    vlan: 501,
+    asn: 65007,
+    peers: [demoPeer('dxvif-standal1pv', 'ipv4', 'up')],
+    virtualGatewayId: 'vgw-2c3d4e5f',
+    jumboFrameCapable: true,
+  });
   return store;
 }
 
@@ -201,11 +417,32 @@ function demoEuWest1(): RegionStore {
   const eu = lag(store, { lagId: 'dxlag-euwest01', lagName: 'EU LAG', location, minimumLinks: 1, tags: PROD }, 2);
   members(store, eu, ['dxcon-euwest1a', 'dxcon-euwest1b']);
 
-  connection(
+  const euStandalone = connection(
     store,
     { connectionId: 'dxcon-eustand1', connectionName: 'EU standalone', location, loaIssueTime: LOA_ISSUED, tags: PROD },
     90,
   );
+  // None on dxlag-partner01: the VIFs on its hosted connections belong to other accounts.
+  virtualInterface(store, eu, {
+    virtualInterfaceId: 'dxvif-euwest1pv',
+    virtualInterfaceName: 'eu-private',
+    virtualInterfaceType: 'private',
+    vlan: 601,
+    asn: 65101,
+    peers: [demoPeer('dxvif-euwest1pv', 'ipv4', 'up')],
+    directConnectGatewayId: DX_GATEWAY_2,
+    jumboFrameCapable: true,
+    tags: PROD,
+  });
+  virtualInterface(store, euStandalone, {
+    virtualInterfaceId: 'dxvif-eustand1tr',
+    virtualInterfaceName: 'eu-standalone-transit',
+    virtualInterfaceType: 'transit',
+    vlan: 701,
+    asn: 65102,
+    peers: [demoPeer('dxvif-eustand1tr', 'ipv4', 'up'), demoPeer('dxvif-eustand1tr', 'ipv6', 'unknown')],
+    directConnectGatewayId: DX_GATEWAY_2,
+  });
   connection(
     store,
     {
@@ -242,6 +479,8 @@ function hash(text: string): number {
 export const LARGE_LAGS_PER_REGION = 60;
 export const LARGE_MEMBERS_PER_LAG = 4;
 export const LARGE_STANDALONE_PER_REGION = 160;
+/** Two on every LAG, one on every fourth standalone connection: 160 per region, more than a page of 100. */
+export const LARGE_VIFS_PER_REGION = 2 * LARGE_LAGS_PER_REGION + LARGE_STANDALONE_PER_REGION / 4;
 const LARGE_LOCATIONS: Record<string, string[]> = {
   'us-east-1': ['EqDC2', 'CSVA1', 'EqDC6'],
   'us-west-2': ['EqSE2', 'CSOW1', 'PDX51'],
@@ -257,12 +496,14 @@ function largeRegion(region: string): RegionStore {
     for (;;) {
       let id = `${prefix}-`;
       for (let i = 0; i < 8; i++) id += pick([...alphabet]);
-      if (!store.connections.has(id) && !store.lags.has(id)) return id;
+      if (!store.connections.has(id) && !store.lags.has(id) && !store.virtualInterfaces.has(id)) return id;
     }
   };
   const locations = LARGE_LOCATIONS[region] ?? ['EqDC2'];
   const tagsFor = (): Tag[] => [tag('env', pick(['prod', 'staging', 'dev'])), tag('team', pick(['netops', 'platform', 'edge']))];
   let n = 0;
+  const lags: LagRecord[] = [];
+  const standalones: ConnectionRecord[] = [];
 
   for (let l = 1; l <= LARGE_LAGS_PER_REGION; l++) {
     const lagRecord = lag(
@@ -270,6 +511,7 @@ function largeRegion(region: string): RegionStore {
       { lagId: newId('dxlag'), lagName: `Large LAG ${l}`, location: pick(locations), minimumLinks: 1 + Math.floor(random() * 2), tags: tagsFor() },
       l,
     );
+    lags.push(lagRecord);
     for (let m = 1; m <= LARGE_MEMBERS_PER_LAG; m++) {
       connection(
         store,
@@ -287,7 +529,7 @@ function largeRegion(region: string): RegionStore {
     }
   }
   for (let s = 1; s <= LARGE_STANDALONE_PER_REGION; s++) {
-    connection(
+    const standalone = connection(
       store,
       {
         connectionId: newId('dxcon'),
@@ -299,7 +541,46 @@ function largeRegion(region: string): RegionStore {
       },
       n++,
     );
+    standalones.push(standalone);
   }
+
+  // The VIFs come last, so the connection and LAG IDs above stay what they were before VIFs existed.
+  const peerIds = new Set<string>();
+  const peer = (family: PeerSpec['family']): PeerSpec => {
+    let bgpPeerId: string;
+    do bgpPeerId = newId('dxpeer');
+    while (peerIds.has(bgpPeerId));
+    peerIds.add(bgpPeerId);
+    return { bgpPeerId, family, bgpStatus: random() < 0.8 ? 'up' : 'down' };
+  };
+  const hex = (length: number): string => Array.from({ length }, () => pick([...'0123456789abcdef'])).join('');
+  const dxGateways = [1, 2, 3].map(() => `${hex(8)}-${hex(4)}-4${hex(3)}-${pick(['8', '9', 'a', 'b'])}${hex(3)}-${hex(12)}`);
+  let v = 0;
+  const largeVif = (parent: ConnectionRecord | LagRecord, peers: VifSpec['peers']): void => {
+    const type = pick(['private', 'private', 'transit', 'public'] as const);
+    const viaVgw = type === 'private' && random() < 0.5;
+    v++;
+    virtualInterface(store, parent, {
+      virtualInterfaceId: newId('dxvif'),
+      virtualInterfaceName: `large-${type}-${v}`,
+      virtualInterfaceType: type,
+      vlan: 1000 + v,
+      asn: 64600 + Math.floor(random() * 900),
+      peers,
+      virtualGatewayId: viaVgw ? `vgw-${hex(8)}` : undefined,
+      directConnectGatewayId: type === 'public' || viaVgw ? undefined : pick(dxGateways),
+      routeFilterPrefixes: type === 'public' ? [`203.0.113.${(v % 16) * 16}/28`] : undefined,
+      jumboFrameCapable: type !== 'public' && random() < 0.5,
+      tags: tagsFor(),
+    });
+  };
+  for (const lagRecord of lags) {
+    largeVif(lagRecord, [peer('ipv4'), peer('ipv6')]);
+    largeVif(lagRecord, [peer('ipv4')]);
+  }
+  standalones.forEach((standalone, i) => {
+    if (i % 4 === 3) largeVif(standalone, [peer('ipv4')]);
+  });
   return store;
 }
 

@@ -1,4 +1,4 @@
-import type { ConnectionRecord, LagRecord, RegionStore } from './regionStore.js';
+import type { ConnectionRecord, LagRecord, RegionStore, VirtualInterfaceRecord } from './regionStore.js';
 
 /**
  * Store records → the SDK model's output shapes. The member lists mirror the
@@ -28,6 +28,19 @@ export const INTERCONNECT_MEMBERS = [
   'loaIssueTime', 'lagId', 'awsDevice', 'jumboFrameCapable', 'awsDeviceV2', 'awsLogicalDeviceId',
   'hasLogicalRedundancy', 'tags', 'providerName', 'macSecCapable', 'portEncryptionStatus',
   'encryptionMode', 'macSecKeys',
+] as const;
+
+export const VIF_MEMBERS = [
+  'ownerAccount', 'virtualInterfaceId', 'location', 'connectionId', 'virtualInterfaceType',
+  'virtualInterfaceName', 'vlan', 'asn', 'asnLong', 'amazonSideAsn', 'authKey', 'amazonAddress',
+  'customerAddress', 'addressFamily', 'virtualInterfaceState', 'customerRouterConfig', 'mtu',
+  'jumboFrameCapable', 'virtualGatewayId', 'directConnectGatewayId', 'routeFilterPrefixes',
+  'bgpPeers', 'region', 'awsDeviceV2', 'awsLogicalDeviceId', 'tags', 'siteLinkEnabled',
+] as const;
+
+export const BGP_PEER_MEMBERS = [
+  'bgpPeerId', 'asn', 'asnLong', 'authKey', 'addressFamily', 'amazonAddress', 'customerAddress',
+  'bgpPeerState', 'bgpStatus', 'awsDeviceV2', 'awsLogicalDeviceId',
 ] as const;
 
 function pick(source: Wire, members: readonly string[]): Wire {
@@ -71,5 +84,21 @@ export function interconnectShape(store: RegionStore, record: ConnectionRecord):
       interconnectState: INTERCONNECT_STATE[record.connectionState] ?? record.connectionState,
     },
     INTERCONNECT_MEMBERS,
+  );
+}
+
+/**
+ * An empty `routeFilterPrefixes` stays on the wire: AWS sends `[]` for a private
+ * VIF (AWS CLI `describe-virtual-interfaces` example).
+ */
+export function virtualInterfaceShape(store: RegionStore, record: VirtualInterfaceRecord): Wire {
+  return pick(
+    {
+      ...record,
+      region: store.region,
+      routeFilterPrefixes: record.routeFilterPrefixes.map((prefix) => ({ cidr: prefix.cidr })),
+      bgpPeers: record.bgpPeers.map((peer) => pick({ ...peer }, BGP_PEER_MEMBERS)),
+    },
+    VIF_MEMBERS,
   );
 }

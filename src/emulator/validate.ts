@@ -10,6 +10,7 @@ import type { Tag } from './regionStore.js';
 
 const CONNECTION_ID = /^dxcon-[a-z0-9]{8,21}$/;
 const LAG_ID = /^dxlag-[a-z0-9]{8,21}$/;
+const VIRTUAL_INTERFACE_ID = /^dxvif-[a-z0-9]{8,21}$/;
 
 function typeError(name: string, expected: string): never {
   throw serializationError(`Expected ${name} to be ${expected}.`);
@@ -98,8 +99,18 @@ export function optionalLagId(input: JsonObject, name = 'lagId'): string | undef
   return optionalString(input, name) === undefined ? undefined : lagId(input, name);
 }
 
+/** The message copies the connection form; AWS's for a VIF ID is not recorded. */
+export function optionalVirtualInterfaceId(input: JsonObject, name = 'virtualInterfaceId'): string | undefined {
+  const id = optionalString(input, name);
+  if (id !== undefined && !VIRTUAL_INTERFACE_ID.test(id)) {
+    throw clientError(`Virtual interface ID ${id} has an invalid format.`);
+  }
+  return id;
+}
+
 export const isConnectionId = (id: string): boolean => CONNECTION_ID.test(id);
 export const isLagId = (id: string): boolean => LAG_ID.test(id);
+export const isVirtualInterfaceId = (id: string): boolean => VIRTUAL_INTERFACE_ID.test(id);
 
 export interface PageRequest {
   maxResults?: number;

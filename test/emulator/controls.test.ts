@@ -1,10 +1,15 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DescribeConnectionsCommand, DescribeLagsCommand, DisassociateConnectionFromLagCommand } from '@aws-sdk/client-direct-connect';
+import {
+  DescribeConnectionsCommand,
+  DescribeLagsCommand,
+  DescribeVirtualInterfacesCommand,
+  DisassociateConnectionFromLagCommand,
+} from '@aws-sdk/client-direct-connect';
 import { describe, expect, it } from 'vitest';
 import { createRequestListener } from '../../src/emulator/router.js';
 import { EmulatorState } from '../../src/emulator/state.js';
-import { caught, useEmulator, UUID } from '../helpers/emulator.js';
+import { caught, expectClientError, useEmulator, UUID } from '../helpers/emulator.js';
 
 const h = useEmulator();
 const json = async (response: Response) => (await response.json()) as Record<string, unknown>;
@@ -152,6 +157,129 @@ describe('/_emulator/faults', () => {
     expect(h.emulator.faults.list()).toHaveLength(1);
     h.emulator.faults.clear();
     await h.client('us-east-1', { maxAttempts: 1 }).send(new DescribeLagsCommand({}));
+  });
+});
+
+/** Posts to a control and answers its status, its Allow header and its JSON body. */
+async function post(path: string, body: unknown, method = 'POST') {
+  const response = await h.control(path, { method, body });
+  return { status: response.status, allow: response.headers.get('allow'), body: (await response.json()) as Record<string, any> };
+}
+
+describe('POST /_emulator/connection-state', () => {
+  const setState = (body: unknown) => post('connection-state', body);
+
+  it('sets a connection\'s state and answers the connection as DescribeConnections shows it', async () => {
+    const answer = await setState({ region: 'us-east-1', connectionId: 'dxcon-allow01b', connectionState: 'down' });
+    expect(answer.status).toBe(200);
+    expect(answer.body.connection).toMatchObject({
+      connectionId: 'dxcon-allow01b',
+      connectionState: 'down',
+      lagId: 'dxlag-allow001',
+      region: 'us-east-1',
+      loaIssueTime: 1_700_000_000,
+    });
+    const { connections } = await h.client().send(new DescribeConnectionsCommand({ connectionId: 'dxcon-allow01b' }));
+    expect(connections?.[0]?.connectionState).toBe('down');
+    expect(h.emulator.stats(), 'the controls are not AWS calls').toEqual({ DescribeConnections: 1 });
+  });
+
+  it('moves state under a plan: with two members down, the third may not leave its LAG', async () => {
+    for (const connectionId of ['dxcon-allow01b', 'dxcon-allow01c']) {
+      await setState({ region: 'us-east-1', connectionId, connectionState: 'down' });
+    }
+    await expectClientError(
+      h.client().send(new DisassociateConnectionFromLagCommand({ connectionId: 'dxcon-allow01a', lagId: 'dxlag-allow001' })),
+      /with 0 operational connection\(s\), below its minimumLinks of 1/,
+    );
+  });
+
+  it('accepts every ConnectionState of AWS, in any region, and a reset undoes it', async () => {
+    for (const connectionState of ['ordering', 'requested', 'pending', 'available', 'down', 'deleting', 'deleted', 'rejected', 'unknown']) {
+      const answer = await setState({ region: 'eu-west-1', connectionId: 'dxcon-eustand1', connectionState });
+      expect(answer.body.connection?.connectionState, connectionState).toBe(connectionState);
+    }
+    await h.control('reset', { method: 'POST' });
+    const { connections } = await h.client('eu-west-1').send(new DescribeConnectionsCommand({ connectionId: 'dxcon-eustand1' }));
+    expect(connections?.[0]?.connectionState).toBe('available');
+  });
+
+  it('rejects a bad body with a 400 ValidationException naming every problem', async () => {
+    const answer = await setState({ region: 'US East', connectionId: 'dxlag-allow001', connectionState: 'broken', extra: 1 });
+    expect(answer.status).toBe(400);
+    expect(answer.body.__type).toBe('ValidationException');
+    for (const part of ['unknown member "extra"', 'region must be', 'connectionId must be', 'connectionState must be one of ordering, requested']) {
+      expect(answer.body.message).toContain(part);
+    }
+    const missing = await setState({ region: 'us-east-1' });
+    expect(missing.body.message).toBe('Invalid connection-state body: connectionId is required; connectionState is required.');
+    const notJson = await setState('{"region":');
+    expect([notJson.status, notJson.body.message]).toEqual([400, 'The connection-state body is not valid JSON.']);
+    const notObject = await setState([1]);
+    expect([notObject.status, notObject.body.message]).toEqual([400, 'The connection-state body must be a JSON object.']);
+    expect((await setState({ region: 'us-east-1', connectionId: 'dxcon-allow01b', connectionState: 7 })).status).toBe(400);
+  });
+
+  it('answers an unknown connection, or one of another region, with a 404 NotFoundException', async () => {
+    const unknown = await setState({ region: 'us-east-1', connectionId: 'dxcon-nosuch01', connectionState: 'down' });
+    expect([unknown.status, unknown.body.__type, unknown.body.message]).toEqual([404, 'NotFoundException', 'No connection dxcon-nosuch01 in us-east-1.']);
+    const elsewhere = await setState({ region: 'eu-west-1', connectionId: 'dxcon-allow01b', connectionState: 'down' });
+    expect(elsewhere.status).toBe(404);
+  });
+
+  it('answers 405 with Allow: POST to other methods', async () => {
+    for (const method of ['GET', 'PUT', 'DELETE']) {
+      const answer = await post('connection-state', undefined, method);
+      expect([answer.status, answer.allow, answer.body.__type], method).toEqual([405, 'POST', 'MethodNotAllowedException']);
+    }
+  });
+});
+
+describe('POST /_emulator/bgp-status', () => {
+  const setStatus = (body: unknown) => post('bgp-status', body);
+  const statuses = (vif: { bgpPeers?: Array<{ bgpStatus?: string }> } | undefined) => vif?.bgpPeers?.map((p) => p.bgpStatus);
+
+  it('sets one BGP peer\'s status and answers the VIF as DescribeVirtualInterfaces shows it', async () => {
+    const answer = await setStatus({ region: 'us-east-1', virtualInterfaceId: 'dxvif-allow01pv', bgpPeerId: 'dxpeer-allow01pv6', bgpStatus: 'down' });
+    expect(answer.status).toBe(200);
+    expect(answer.body.virtualInterface).toMatchObject({ virtualInterfaceId: 'dxvif-allow01pv', connectionId: 'dxlag-allow001', region: 'us-east-1' });
+    expect(statuses(answer.body.virtualInterface)).toEqual(['up', 'down']);
+    const { virtualInterfaces } = await h.client().send(new DescribeVirtualInterfacesCommand({ virtualInterfaceId: 'dxvif-allow01pv' }));
+    expect(statuses(virtualInterfaces?.[0])).toEqual(['up', 'down']);
+    // Only the peer changes; the VIF's own state is the emulator's to leave alone.
+    expect(virtualInterfaces?.[0]?.virtualInterfaceState).toBe('available');
+  });
+
+  it('sets every peer of the VIF when bgpPeerId is absent', async () => {
+    const answer = await setStatus({ region: 'eu-west-1', virtualInterfaceId: 'dxvif-eustand1tr', bgpStatus: 'down' });
+    expect(statuses(answer.body.virtualInterface)).toEqual(['down', 'down']);
+    const back = await setStatus({ region: 'eu-west-1', virtualInterfaceId: 'dxvif-eustand1tr', bgpStatus: 'up' });
+    expect(statuses(back.body.virtualInterface)).toEqual(['up', 'up']);
+  });
+
+  it('rejects a bad body with a 400 ValidationException naming every problem', async () => {
+    const answer = await setStatus({ region: 'us-east-1', virtualInterfaceId: 'dxcon-allow01a', bgpPeerId: 5, bgpStatus: 'sideways' });
+    expect([answer.status, answer.body.__type]).toEqual([400, 'ValidationException']);
+    for (const part of ['virtualInterfaceId must be', 'bgpPeerId must be a BGP peer ID', 'bgpStatus must be one of up, down, unknown']) {
+      expect(answer.body.message).toContain(part);
+    }
+    const missing = await setStatus({});
+    expect(missing.body.message).toBe('Invalid bgp-status body: region is required; virtualInterfaceId is required; bgpStatus is required.');
+    expect((await setStatus('not json')).status).toBe(400);
+  });
+
+  it('answers an unknown VIF or a peer the VIF does not have with a 404 NotFoundException', async () => {
+    const vif = await setStatus({ region: 'us-east-1', virtualInterfaceId: 'dxvif-nosuch01', bgpStatus: 'down' });
+    expect([vif.status, vif.body.__type, vif.body.message]).toEqual([404, 'NotFoundException', 'No virtual interface dxvif-nosuch01 in us-east-1.']);
+    const peer = await setStatus({ region: 'us-east-1', virtualInterfaceId: 'dxvif-allow01tr', bgpPeerId: 'dxpeer-allow01pv4', bgpStatus: 'down' });
+    expect([peer.status, peer.body.message]).toEqual([404, 'Virtual interface dxvif-allow01tr has no BGP peer dxpeer-allow01pv4.']);
+    const { virtualInterfaces } = await h.client().send(new DescribeVirtualInterfacesCommand({ virtualInterfaceId: 'dxvif-allow01pv' }));
+    expect(statuses(virtualInterfaces?.[0]), 'a refused call changes nothing').toEqual(['up', 'up']);
+  });
+
+  it('answers 405 with Allow: POST to other methods', async () => {
+    const answer = await post('bgp-status', undefined, 'GET');
+    expect([answer.status, answer.allow]).toEqual([405, 'POST']);
   });
 });
 

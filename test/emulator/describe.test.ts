@@ -1,4 +1,5 @@
 import {
+  BGPPeer$,
   Connection$,
   DescribeConnectionsCommand,
   DescribeHostedConnectionsCommand,
@@ -7,9 +8,16 @@ import {
   DescribeTagsCommand,
   Interconnect$,
   Lag$,
+  VirtualInterface$,
 } from '@aws-sdk/client-direct-connect';
 import { describe, expect, it } from 'vitest';
-import { CONNECTION_MEMBERS, INTERCONNECT_MEMBERS, LAG_MEMBERS } from '../../src/emulator/shapes.js';
+import {
+  BGP_PEER_MEMBERS,
+  CONNECTION_MEMBERS,
+  INTERCONNECT_MEMBERS,
+  LAG_MEMBERS,
+  VIF_MEMBERS,
+} from '../../src/emulator/shapes.js';
 import { expectClientError, useEmulator, UUID } from '../helpers/emulator.js';
 
 const h = useEmulator();
@@ -20,6 +28,8 @@ describe('output shapes', () => {
     expect([...CONNECTION_MEMBERS]).toEqual(Connection$[4]);
     expect([...LAG_MEMBERS]).toEqual(Lag$[4]);
     expect([...INTERCONNECT_MEMBERS]).toEqual(Interconnect$[4]);
+    expect([...VIF_MEMBERS]).toEqual(VirtualInterface$[4]);
+    expect([...BGP_PEER_MEMBERS]).toEqual(BGPPeer$[4]);
   });
 });
 

@@ -30,6 +30,8 @@ describe('the AWS JSON 1.1 wire', () => {
       ['DescribeLags', 'us-east-1'],
       ['DescribeLags', 'eu-west-1'],
       ['DescribeInterconnects', 'eu-west-1'],
+      ['DescribeVirtualInterfaces', 'us-east-1'],
+      ['DescribeVirtualInterfaces', 'eu-west-1'],
     ] as const) {
       const text = await (await h.call(operation, {}, { region })).text();
       expect(text).not.toContain('null');
@@ -65,7 +67,7 @@ describe('the AWS JSON 1.1 wire', () => {
   });
 
   it('answers UnknownOperationException for an operation it does not know or a missing target', async () => {
-    const unknown = await h.call('DescribeVirtualInterfaces');
+    const unknown = await h.call('DescribeDirectConnectGateways');
     expect(unknown.status).toBe(400);
     expect(unknown.headers.get('x-amzn-requestid')).toMatch(UUID);
     expect(((await unknown.json()) as { __type: string }).__type).toBe('UnknownOperationException');
@@ -111,7 +113,8 @@ describe('the AWS JSON 1.1 wire', () => {
     expect([...operationNames].sort()).toEqual([
       'AssociateConnectionWithLag', 'CreateConnection', 'CreateLag', 'DeleteConnection', 'DeleteLag',
       'DescribeConnections', 'DescribeHostedConnections', 'DescribeInterconnects', 'DescribeLags',
-      'DescribeTags', 'DisassociateConnectionFromLag', 'TagResource', 'UntagResource', 'UpdateLag',
+      'DescribeTags', 'DescribeVirtualInterfaces', 'DisassociateConnectionFromLag', 'TagResource',
+      'UntagResource', 'UpdateLag',
     ]);
   });
 

@@ -7,6 +7,7 @@ import {
   connectionForAssociation,
   lagForAssociation,
   maxMembers,
+  moveVirtualInterfaces,
   startTransition,
 } from '../rules.js';
 import { connectionShape } from '../shapes.js';
@@ -15,8 +16,9 @@ import { connectionId, lagId } from '../validate.js';
 /**
  * AWS documentation: the connection must be on the LAG's location with the LAG's
  * bandwidth; it may move from another LAG unless that would take the other LAG
- * below its minimum links; an interconnect may join too. The refusals other than
- * "does not exist" and "transitioning" are in the emulator's own wording.
+ * below its minimum links; an interconnect may join too. VIFs directly on the
+ * connection move to the LAG; those of a LAG it leaves stay there. The refusals
+ * other than "does not exist" and "transitioning" are in the emulator's own wording.
  */
 export const associateConnectionWithLag: Operation = (input, { store, now, transitionMs }) => {
   const ids = { connectionId: connectionId(input), lagId: lagId(input) };
@@ -46,6 +48,7 @@ export const associateConnectionWithLag: Operation = (input, { store, now, trans
   if (previous) assertMayLeave(store, connection, previous);
 
   connection.lagId = lag.lagId;
+  moveVirtualInterfaces(store, connection.connectionId, lag.lagId);
   if (connection.kind === 'interconnect') {
     connection.kind = 'connection';
     connection.partnerOwned = true;

@@ -1,6 +1,6 @@
 import { clientError } from '../protocol.js';
 import type { Operation } from '../operation.js';
-import { assertDedicatedBandwidth, assertNotDeleted, findConnection, maxMembers } from '../rules.js';
+import { assertDedicatedBandwidth, assertNotDeleted, findConnection, maxMembers, moveVirtualInterfaces } from '../rules.js';
 import { lagShape } from '../shapes.js';
 import {
   optionalBoolean,
@@ -65,7 +65,11 @@ export const createLag: Operation = (input, { store }) => {
     macSecCapable: macSec ?? false,
     encryptionMode: macSec ? 'no_encrypt' : undefined,
   });
-  if (existing) existing.lagId = lagId;
+  if (existing) {
+    existing.lagId = lagId;
+    // CreateLag's documentation: the connection's VIFs are re-associated with the LAG.
+    moveVirtualInterfaces(store, existing.connectionId, lagId);
+  }
   const children = numberOfConnections - (existing ? 1 : 0);
   for (let n = 1; n <= children; n++) {
     newConnection(store, {

@@ -20,6 +20,9 @@ export const deleteLag: Operation = (input, { store }) => {
         'disassociate or delete them first.',
     );
   }
+  // DeleteLag's documentation: not while it has active virtual interfaces. Emulator's own wording.
+  const vifs = store.virtualInterfacesOn(lag.lagId).filter((v) => v.virtualInterfaceState !== 'deleted').length;
+  if (vifs > 0) throw clientError(`Lag ${lag.lagId} still has ${vifs} virtual interface(s); delete them first.`);
   lag.lagState = 'deleted';
   return lagShape(store, lag);
 };

@@ -13,9 +13,10 @@ import { connectionId, lagId } from '../validate.js';
 /**
  * AWS documentation: the connection leaves the LAG and stays as a standalone
  * connection (state unchanged, returned without lagId); hosted connections and
- * virtual interfaces stay with the LAG; a partner's connection becomes an
- * interconnect; the LAG's last member may always leave. Checks run in the order
- * format, existence, transitioning, membership, minimum links.
+ * virtual interfaces stay with the LAG (they ride on the LAG ID, so nothing
+ * moves); a partner's connection becomes an interconnect; the LAG's last member
+ * may always leave. Checks run in the order format, existence, transitioning,
+ * membership, minimum links.
  */
 export const disassociateConnectionFromLag: Operation = (input, { store, now, transitionMs }) => {
   const ids = { connectionId: connectionId(input), lagId: lagId(input) };

@@ -9,6 +9,7 @@ import { describeHostedConnections } from './describeHostedConnections.js';
 import { describeInterconnects } from './describeInterconnects.js';
 import { describeLags } from './describeLags.js';
 import { describeTags } from './describeTags.js';
+import { describeVirtualInterfaces } from './describeVirtualInterfaces.js';
 import { disassociateConnectionFromLag } from './disassociateConnectionFromLag.js';
 import { tagResource } from './tagResource.js';
 import { untagResource } from './untagResource.js';
@@ -26,6 +27,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   DescribeInterconnects: describeInterconnects,
   DescribeLags: describeLags,
   DescribeTags: describeTags,
+  DescribeVirtualInterfaces: describeVirtualInterfaces,
   DisassociateConnectionFromLag: disassociateConnectionFromLag,
   TagResource: tagResource,
   UntagResource: untagResource,
