@@ -1,6 +1,18 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
-const AWS_ENUMS = ['ConnectionState', 'LagState', 'HasLogicalRedundancy', 'EncryptionMode', 'PortEncryptionStatus', 'MacSecKeyState'];
+const AWS_ENUMS = [
+  'ConnectionState',
+  'LagState',
+  'HasLogicalRedundancy',
+  'EncryptionMode',
+  'PortEncryptionStatus',
+  'MacSecKeyState',
+  'VirtualInterfaceState',
+  'BgpPeerState',
+  'BgpStatus',
+  'AddressFamily',
+  'InterconnectState',
+];
 
 // Resolver types for src/resolvers/. Type resolvers receive the AWS SDK's own
 // output shapes as parents (mappers), so nothing is copied between models.
@@ -21,9 +33,14 @@ const config: CodegenConfig = {
           Lag: '@aws-sdk/client-direct-connect#Lag',
           Tag: '@aws-sdk/client-direct-connect#Tag',
           MacSecKey: '@aws-sdk/client-direct-connect#MacSecKey',
+          VirtualInterface: '@aws-sdk/client-direct-connect#VirtualInterface',
+          BgpPeer: '@aws-sdk/client-direct-connect#BGPPeer',
+          RouteFilterPrefix: '@aws-sdk/client-direct-connect#RouteFilterPrefix',
+          Interconnect: '@aws-sdk/client-direct-connect#Interconnect',
+          LagImpact: '../changes/models.js#LagImpact',
           DisassociateConnectionFromLagSuccess: '../changes/models.js#DisassociationSuccess',
         },
-        scalars: { DateTime: 'Date' },
+        scalars: { DateTime: 'Date', SafeInt: 'number' },
         enumValues: Object.fromEntries(
           AWS_ENUMS.map((name) => [name, `../resolvers/awsEnums.js#${name}`]),
         ),

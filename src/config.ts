@@ -76,6 +76,7 @@ const common = z.object({
   DX_BATCHING: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
   GRAPHQL_EXECUTOR: z.enum(['jit', 'graphql-js'], { error: 'must be jit or graphql-js' }).default('jit'),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
+  PLAN_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)').optional(),
   SHUTDOWN_DELAY_MS: millis(0, 120_000),
 });
 
@@ -184,6 +185,8 @@ export interface Config {
   shutdownDelayMs: number;
   /** Cross-request cache of Describe results: TTL (0 = off, no coalescing either) and memory bound. */
   cache: { ttlMs: number; maxBytes: number; redisUrl?: string };
+  /** Signs dry runs' plan tokens; replicas that share it check each other's plans. Unset: random per process. */
+  planTokenSecret?: string;
   /** DataLoader batching and per-request caching; off only to measure what a naive gateway costs. */
   batching: boolean;
   /** Who executes operations: graphql-jit (compiled) or graphql-js. */
@@ -279,6 +282,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
     cache: { ttlMs: e.DX_CACHE_TTL_MS, maxBytes: e.DX_CACHE_MAX_BYTES, redisUrl: e.REDIS_URL },
+    planTokenSecret: e.PLAN_TOKEN_SECRET,
     batching: e.DX_BATCHING === 'on',
     executor: e.GRAPHQL_EXECUTOR,
   };

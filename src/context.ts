@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { AuditTrail } from './audit/trail.js';
 import type { Caller } from './auth/roles.js';
+import type { Plans } from './changes/plan.js';
 import type { DirectConnectService } from './directconnect/service.js';
 import type { ServedRegions } from './input.js';
 import { createLoaders, type Loaders } from './loaders/index.js';
@@ -22,11 +23,12 @@ export interface GatewayContext {
   caller: Caller;
   requestId: string;
   audit: AuditTrail;
+  plans: Plans;
 }
 
 export function createContextFactory(
   settings: ServedRegions & { batching: boolean },
-  services: { directConnect: DirectConnectService; logger: Logger; audit: AuditTrail; metrics: Metrics },
+  services: { directConnect: DirectConnectService; logger: Logger; audit: AuditTrail; metrics: Metrics; plans: Plans },
 ) {
   const regions: ServedRegions = { defaultRegion: settings.defaultRegion, regions: settings.regions };
   return async ({ req, res }: { req: Request; res: Response }): Promise<GatewayContext> => {
@@ -44,6 +46,7 @@ export function createContextFactory(
       caller: (res.locals.caller as Caller | undefined) ?? { id: 'unauthenticated', roles: [], via: 'none' },
       requestId: String(req.id),
       audit: services.audit,
+      plans: services.plans,
     };
   };
 }

@@ -3,6 +3,7 @@
 
 const CONNECTION_ID = /^dxcon-[a-z0-9]{8,21}$/;
 const LAG_ID = /^dxlag-[a-z0-9]{8,21}$/;
+const VIRTUAL_INTERFACE_ID = /^dxvif-[a-z0-9]{8,21}$/;
 
 export interface InputProblem {
   field: string;
@@ -32,6 +33,23 @@ export function checkLagId(value: string, field = 'lagId'): InputProblem | undef
   return {
     field,
     message: `${field} ${quote(value)} is not a LAG ID: expected "dxlag-" followed by 8 to 21 lowercase letters or digits, e.g. "dxlag-ffrz71kw".`,
+  };
+}
+
+/** What a VIF can ride on: a connection or a LAG, as AWS's DescribeVirtualInterfaces takes either in `connectionId`. */
+export function checkConnectionOrLagId(value: string, field = 'connectionId'): InputProblem | undefined {
+  if (CONNECTION_ID.test(value) || LAG_ID.test(value)) return undefined;
+  return {
+    field,
+    message: `${field} ${quote(value)} is neither a connection ID ("dxcon-" followed by 8 to 21 lowercase letters or digits) nor a LAG ID ("dxlag-" likewise).`,
+  };
+}
+
+export function checkVirtualInterfaceId(value: string, field = 'virtualInterfaceId'): InputProblem | undefined {
+  if (VIRTUAL_INTERFACE_ID.test(value)) return undefined;
+  return {
+    field,
+    message: `${field} ${quote(value)} is not a virtual interface ID: expected "dxvif-" followed by 8 to 21 lowercase letters or digits, e.g. "dxvif-fgy8orxu".`,
   };
 }
 

@@ -17,6 +17,7 @@ import type { Config } from './config.js';
 import { createContextFactory, type GatewayContext } from './context.js';
 import type { DirectConnectService } from './directconnect/service.js';
 import { errorCode, maskErrors } from './errors/masking.js';
+import type { Plans } from './changes/plan.js';
 import { jitExecutor } from './executor.js';
 import { authenticateRequests } from './http/authenticateRequests.js';
 import { httpErrors } from './http/errorHandler.js';
@@ -39,6 +40,8 @@ export interface GatewayServices {
   authenticate: Authenticate;
   audit: AuditTrail;
   metrics: Metrics;
+  /** Issues and checks dry runs' plan tokens. */
+  plans: Plans;
 }
 
 export interface Gateway {

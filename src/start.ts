@@ -4,6 +4,7 @@ import { createClientFactory } from './directconnect/clients.js';
 import { DirectConnectService } from './directconnect/service.js';
 import { createEmulator, type Emulator } from './emulator/index.js';
 import { createAuditTrail } from './audit/trail.js';
+import { createPlans } from './changes/plan.js';
 import { createAuthenticator } from './auth/authenticator.js';
 import { createReadCache } from './cache/createReadCache.js';
 import { createMetrics } from './metrics.js';
@@ -24,7 +25,12 @@ export interface Running {
 const EMULATOR_CREDENTIALS = { accessKeyId: 'emulator', secretAccessKey: 'emulator' };
 
 /** The whole wiring `npm start` runs: config → emulator (if embedded) → gateway listening. */
-export async function start(config: Config, logger: Logger): Promise<Running> {
+/** What tests may replace: the clock that dates and expires plans. */
+export interface StartOptions {
+  now?: () => number;
+}
+
+export async function start(config: Config, logger: Logger, options: StartOptions = {}): Promise<Running> {
   // Key files and the audit file are checked before anything listens.
   const authenticate = await createAuthenticator(config.auth);
   const audit = await createAuditTrail(logger, config.auditLogFile);
@@ -34,6 +40,13 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
         'Set AUTH_MODE=jwt or AUTH_MODE=apikey unless something in front of the gateway authenticates callers.',
     );
   }
+  if (config.cache.redisUrl && !config.planTokenSecret) {
+    logger.warn(
+      'REDIS_URL is set but PLAN_TOKEN_SECRET is not: each replica signs plans with its own random key, so a dry run\'s ' +
+        'planToken is refused as InvalidInput by every other replica. Give all replicas the same PLAN_TOKEN_SECRET.',
+    );
+  }
+  const plans = createPlans({ secret: config.planTokenSecret, now: options.now });
 
   // What has been started so far, closed in reverse if a later step fails.
   const started: Array<() => Promise<void>> = [];
@@ -71,6 +84,7 @@ export async function start(config: Config, logger: Logger): Promise<Running> {
     authenticate,
     audit,
     metrics,
+    plans,
   }).catch(abandon);
   started.push(() => gateway.stop());
   const url = await gateway.listen(config.port, config.host).catch(abandon);

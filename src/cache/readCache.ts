@@ -7,8 +7,8 @@
 
 export interface ReadKey {
   region: string;
-  operation: 'DescribeConnections' | 'DescribeLags';
-  /** The ID asked for, or undefined for the region's full listing. */
+  operation: 'DescribeConnections' | 'DescribeLags' | 'DescribeVirtualInterfaces' | 'DescribeInterconnects' | 'DescribeHostedConnections';
+  /** The ID asked for (for hosted connections, the LAG or interconnect they ride on), or undefined for the region's full listing. */
   id?: string;
 }
 

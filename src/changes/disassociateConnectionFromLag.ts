@@ -9,6 +9,7 @@ import {
   invalidInput,
   lagNotFound,
   minimumLinksViolation,
+  stateChanged,
   withAwsWords,
   type MinimumLinksShortfall,
   type Refusal,
@@ -16,6 +17,8 @@ import {
 } from '../errors/refusals.js';
 import { checkConnectionId, checkLagId, resolveRegion, type ServedRegions } from '../input.js';
 import type { Loaders } from '../loaders/index.js';
+import { disassociationImpact, type LagView } from './impact.js';
+import { plannedState, type OpenPlan, type Plans } from './plan.js';
 
 // DisassociateConnectionFromLag, the change that cuts a live link. Its rules come
 // from the AWS documentation (docs/aws-behaviour.md, "Disassociating a connection
@@ -23,23 +26,30 @@ import type { Loaders } from '../loaders/index.js';
 // except for its last member. The dry run and the real call share them: the dry run
 // checks them against the current state; the real call goes to AWS, which is
 // authoritative, and only when AWS refuses in words we cannot classify do we
-// explain the refusal from the LAG's state with the same checks.
+// explain the refusal from the LAG's state with the same checks. Both report the
+// impact (impact.ts) from the state read just before; a real call that carries a
+// dry run's plan (plan.ts) first re-reads that state from AWS and refuses with
+// StateChanged if it moved.
 
 export interface DisassociationInput {
   connectionId: string;
   lagId: string;
   region?: string | null;
   dryRun?: boolean | null;
+  expectedPlanToken?: string | null;
 }
 
-/** What the change needs, and no more: the one mutating call, the request's loaders, the served regions. */
+/** What the change needs, and no more: the AWS calls it makes itself, the request's loaders, plans, the served regions. */
 export interface DisassociationDeps {
-  directConnect: Pick<DirectConnectService, 'disassociateConnectionFromLag'>;
-  loaders: Pick<Loaders, 'lagById' | 'connectionById' | 'primeConnections' | 'forget'>;
+  directConnect: Pick<DirectConnectService, 'disassociateConnectionFromLag' | 'describeLag' | 'describeVirtualInterfacesOn'>;
+  loaders: Pick<Loaders, 'lagById' | 'connectionById' | 'virtualInterfacesOn' | 'hostedConnectionsOn' | 'primeConnections' | 'forget'>;
+  plans: Plans;
   regions: ServedRegions;
 }
 
 type Result = ResolversUnionTypes<ResolversTypes>['DisassociateConnectionFromLagResult'];
+
+const OPERATION = 'disassociateConnectionFromLag';
 
 /** What would remain operational; undefined when the rule allows the disassociation. */
 export function minimumLinksShortfall(lag: Lag, connectionId: string): MinimumLinksShortfall | undefined {
@@ -67,13 +77,65 @@ function validate(input: DisassociationInput, regions: ServedRegions): Subject |
   return { connectionId: input.connectionId, lagId: input.lagId, region: region.region };
 }
 
+const planInput = ({ connectionId, lagId, region }: Subject) => ({ connectionId, lagId, region });
+
 export async function disassociateConnectionFromLag(input: DisassociationInput, deps: DisassociationDeps): Promise<Result> {
   const subject = validate(input, deps.regions);
   if ('__typename' in subject) return subject;
-  return input.dryRun ? dryRun(subject, deps) : disassociate(subject, deps);
+  let plan: OpenPlan | undefined;
+  if (input.expectedPlanToken !== undefined && input.expectedPlanToken !== null) {
+    const opened = deps.plans.open(input.expectedPlanToken, OPERATION, planInput(subject));
+    if ('message' in opened) return invalidInput(opened);
+    // Another input or too old: refused without reading anything.
+    if (opened.staleness.length > 0) return stateChanged(opened.staleness, opened.plannedAt);
+    plan = opened;
+  }
+  try {
+    const view = plan ? await freshView(subject, deps) : await cachedView(subject, deps);
+    if (plan) {
+      const changes = plan.changesFrom(plannedState(view));
+      if (changes.length > 0) return stateChanged(changes, plan.plannedAt);
+    }
+    return input.dryRun ? await dryRun(subject, view, deps) : await disassociate(subject, view, deps);
+  } catch (error) {
+    if (!isAwsFailure(error)) throw error;
+    return fromAwsError(subject, classifyAwsError(error));
+  }
 }
 
-async function disassociate(subject: Subject, deps: DisassociationDeps): Promise<Result> {
+/** The LAG and what rides on it, through the request's loaders and the cross-request cache; null: no such LAG. */
+async function cachedView(subject: Subject, deps: DisassociationDeps): Promise<LagView | null> {
+  const { region, lagId } = subject;
+  const lag = await deps.loaders.lagById.load({ region, id: lagId });
+  if (!lag) return null;
+  const [virtualInterfaces, hostedConnections] = await Promise.all([
+    deps.loaders.virtualInterfacesOn({ region, id: lagId }),
+    hostedOn(lag, subject, deps),
+  ]);
+  return { lag, virtualInterfaces, hostedConnections };
+}
+
+/**
+ * What a plan is checked against: the LAG and its VIFs from AWS itself, past every
+ * cache, read together (docs/contract.md, "Plans"). Hosted connections are not part
+ * of a plan; they come through the loaders, and only for LAGs that can carry them.
+ */
+async function freshView(subject: Subject, deps: DisassociationDeps): Promise<LagView | null> {
+  const { region, lagId } = subject;
+  const [lag, virtualInterfaces] = await Promise.all([
+    deps.directConnect.describeLag(region, lagId, { fresh: true }),
+    deps.directConnect.describeVirtualInterfacesOn(region, lagId, { fresh: true }),
+  ]);
+  if (!lag) return null;
+  return { lag, virtualInterfaces: virtualInterfaces ?? [], hostedConnections: await hostedOn(lag, subject, deps) };
+}
+
+/** Only a LAG that allows hosted connections can have any: the others cost no AWS call. */
+function hostedOn(lag: Lag, { region, lagId }: Subject, deps: DisassociationDeps): Promise<Connection[]> {
+  return lag.allowsHostedConnections ? deps.loaders.hostedConnectionsOn.load({ region, id: lagId }) : Promise.resolve([]);
+}
+
+async function disassociate(subject: Subject, view: LagView | null, deps: DisassociationDeps): Promise<Result> {
   const { connectionId, lagId, region } = subject;
   let connection: Connection;
   let awsRequestId: string | undefined;
@@ -84,37 +146,50 @@ async function disassociate(subject: Subject, deps: DisassociationDeps): Promise
       .finally(() => deps.loaders.forget(region, { lagId, connectionId })));
   } catch (error) {
     if (!isAwsFailure(error)) throw error;
-    return explainRefusal(subject, classifyAwsError(error), deps);
+    return explainRefusal(subject, view, classifyAwsError(error), deps);
   }
   deps.loaders.primeConnections([connection], region);
-  return { __typename: 'DisassociateConnectionFromLagSuccess', connection, region, lagId, dryRun: false, awsRequestId: awsRequestId ?? null };
+  return {
+    __typename: 'DisassociateConnectionFromLagSuccess',
+    connection,
+    region,
+    lagId,
+    dryRun: false,
+    awsRequestId: awsRequestId ?? null,
+    // AWS accepted, so the connection was a member of the LAG just read; a read that missed it (a stale cache) gives a plain view.
+    impact: disassociationImpact(view ?? { lag: { lagId }, virtualInterfaces: [], hostedConnections: [] }, connectionId),
+    planToken: null,
+  };
 }
 
 /** The membership and minimum-links checks against the current state; changes nothing. */
-async function dryRun(subject: Subject, deps: DisassociationDeps): Promise<Result> {
-  const { connectionId, lagId, region } = subject;
-  try {
-    const lag = await deps.loaders.lagById.load({ region, id: lagId });
-    const refusal = await refusalFromState(lag, subject, deps, undefined);
-    if (refusal) return refusal;
-    const member = lag!.connections!.find((c) => c.connectionId === connectionId)!;
-    return { __typename: 'DisassociateConnectionFromLagSuccess', connection: member, region, lagId, dryRun: true, awsRequestId: null };
-  } catch (error) {
-    if (!isAwsFailure(error)) throw error;
-    return fromAwsError(subject, classifyAwsError(error));
-  }
+async function dryRun(subject: Subject, view: LagView | null, deps: DisassociationDeps): Promise<Result> {
+  const refusal = await refusalFromState(view, subject, deps, undefined);
+  if (refusal) return refusal;
+  const member = view!.lag.connections!.find((c) => c.connectionId === subject.connectionId)!;
+  return {
+    __typename: 'DisassociateConnectionFromLagSuccess',
+    connection: member,
+    region: subject.region,
+    lagId: subject.lagId,
+    dryRun: true,
+    awsRequestId: null,
+    impact: disassociationImpact(view!, subject.connectionId),
+    planToken: deps.plans.issue(OPERATION, planInput(subject), view),
+  };
 }
 
 /** The typed refusal the LAG's state implies, or undefined if the disassociation is allowed. */
 async function refusalFromState(
-  lag: Lag | null,
+  view: LagView | null,
   subject: Subject,
   deps: DisassociationDeps,
   awsRequestId: string | undefined,
 ): Promise<Refusal | undefined> {
   const { connectionId, region } = subject;
+  const lag = view?.lag;
   const isMember = (lag?.connections ?? []).some((c) => c.connectionId === connectionId);
-  if (!lag || !isMember) {
+  if (!view || !lag || !isMember) {
     // Which is missing first: the connection, as the emulator checks (AWS's own order is unpublished).
     const connection = await deps.loaders.connectionById.load({ region, id: connectionId });
     if (!connection) return connectionNotFound(subject, awsRequestId);
@@ -122,20 +197,24 @@ async function refusalFromState(
     return connectionNotInLag(subject, connection.lagId ?? null, awsRequestId);
   }
   const shortfall = minimumLinksShortfall(lag, connectionId);
-  return shortfall ? minimumLinksViolation(subject, lag, shortfall, awsRequestId) : undefined;
+  return shortfall ? minimumLinksViolation(subject, lag, shortfall, disassociationImpact(view, connectionId), awsRequestId) : undefined;
 }
 
 /**
  * AWS said no. Known messages classify directly; for one we cannot read (AWS's
- * wording for minimum links and membership is unpublished) the LAG's current
- * state explains it, and failing that AWS's own message is passed on.
+ * wording for minimum links and membership is unpublished) the state read just
+ * before the call, which AWS judged and a refusal does not change, explains it;
+ * failing that AWS's own message is passed on.
  */
-async function explainRefusal(subject: Subject, refusal: ClassifiedAwsError, deps: DisassociationDeps): Promise<Result> {
+async function explainRefusal(subject: Subject, view: LagView | null, refusal: ClassifiedAwsError, deps: DisassociationDeps): Promise<Result> {
   if (refusal.code !== 'AWS_CLIENT_ERROR') return fromAwsError(subject, refusal);
   try {
-    const lag = await deps.loaders.lagById.load({ region: subject.region, id: subject.lagId });
-    const explained = await refusalFromState(lag, subject, deps, refusal.awsRequestId);
-    if (explained) return withAwsWords(explained, refusal);
+    const explained = await refusalFromState(view, subject, deps, refusal.awsRequestId);
+    if (explained) {
+      // AWS refused, so the LAG is as read: the refusal's payload may read it again without AWS.
+      if (view) deps.loaders.lagById.prime({ region: subject.region, id: subject.lagId }, view.lag);
+      return withAwsWords(explained, refusal);
+    }
   } catch (error) {
     if (!isAwsFailure(error)) throw error;
     // The state could not be read; AWS's own answer below is still true.

@@ -1,8 +1,34 @@
-import type { Connection } from '@aws-sdk/client-direct-connect';
+import type { Connection, VirtualInterface } from '@aws-sdk/client-direct-connect';
 
 // What the changes return on success, before GraphQL shapes it: codegen maps each
-// mutation's success type to one of these (codegen.ts, `mappers`), and its
-// resolver (src/resolvers/<SuccessType>.ts) fills in the fields that need a load.
+// mutation's success type and the impact to one of these (codegen.ts, `mappers`), and
+// their resolvers (src/resolvers/<Type>.ts) fill in the fields that need a load.
+
+/**
+ * The SDL's ImpactWarningCode, written here because the generated types import this
+ * module (a test keeps the two equal).
+ */
+export const IMPACT_WARNING_CODES = ['LAG_EMPTIED', 'AT_MINIMUM_LINKS', 'BECOMES_INTERCONNECT', 'LAG_GOES_DOWN', 'BGP_SESSIONS_AFFECTED'] as const;
+export type ImpactWarningCode = (typeof IMPACT_WARNING_CODES)[number];
+
+export interface ImpactWarning {
+  code: ImpactWarningCode;
+  message: string;
+}
+
+/** What a change to a LAG's membership does (docs/contract.md, "Impact"). */
+export interface LagImpact {
+  lagId: string;
+  operationalConnectionsBefore: number;
+  operationalConnectionsAfter: number;
+  minimumLinks: number;
+  capacityBeforeGbps: number;
+  capacityAfterGbps: number;
+  virtualInterfacesStaying: VirtualInterface[];
+  hostedConnectionsStaying: Connection[];
+  bgpSessionsUp: number;
+  warnings: ImpactWarning[];
+}
 
 export interface DisassociationSuccess {
   connection: Connection;
@@ -10,4 +36,6 @@ export interface DisassociationSuccess {
   lagId: string;
   dryRun: boolean;
   awsRequestId: string | null;
+  impact: LagImpact;
+  planToken: string | null;
 }

@@ -1,10 +1,15 @@
 import {
   DescribeConnectionsCommand,
+  DescribeHostedConnectionsCommand,
+  DescribeInterconnectsCommand,
   DescribeLagsCommand,
+  DescribeVirtualInterfacesCommand,
   DisassociateConnectionFromLagCommand,
   type Connection,
   type DirectConnectClient,
+  type Interconnect,
   type Lag,
+  type VirtualInterface,
 } from '@aws-sdk/client-direct-connect';
 import type { Logger } from 'pino';
 import { NO_CACHE, type ReadCache, type ReadKey } from '../cache/readCache.js';
@@ -21,16 +26,43 @@ import { collectPages, PAGE_SIZE, type Page } from './paging.js';
 /** Reads stop waiting when the GraphQL request's client has gone away. */
 export interface ReadOptions {
   abortSignal?: AbortSignal;
+  /**
+   * Ask AWS itself, past the cross-request cache, and leave the cache as it was:
+   * what a plan's re-check needs (docs/contract.md, "Plans").
+   */
+  fresh?: boolean;
 }
 
+/**
+ * How AWS says an ID does not exist. The connection and LAG wordings are AWS's
+ * (docs/aws-behaviour.md, "Error messages"); for VIFs and interconnects AWS's text
+ * is not recorded, so the same "Could not find <Kind>" form is assumed.
+ */
+const NOT_FOUND = {
+  connection: (error: unknown) => classifyAwsError(error).code === 'CONNECTION_NOT_FOUND',
+  lag: (error: unknown) => classifyAwsError(error).code === 'LAG_NOT_FOUND',
+  virtualInterface: (error: unknown) => /Could not find Virtual ?Interface/i.test((error as Error | undefined)?.message ?? ''),
+  interconnect: (error: unknown) => /Could not find Interconnect/i.test((error as Error | undefined)?.message ?? ''),
+};
+
 /** Describe calls with an ID throw "Could not find …" for an unknown one; we return null. */
-async function nullIfNotFound<T>(call: Promise<T>, notFound: 'CONNECTION_NOT_FOUND' | 'LAG_NOT_FOUND'): Promise<T | null> {
+async function nullIfNotFound<T>(call: Promise<T>, isNotFound: (error: unknown) => boolean): Promise<T | null> {
   try {
     return await call;
   } catch (error) {
-    if (classifyAwsError(error).code === notFound) return null;
+    if (isNotFound(error)) return null;
     throw error;
   }
+}
+
+/**
+ * A VIF without its BGP MD5 keys and the router configuration that embeds them
+ * (docs/aws-behaviour.md, "Virtual interfaces and secrets"). Dropped as AWS's answer
+ * arrives, so no cache entry, log line, response or audit record can carry them.
+ */
+export function withoutSecrets(vif: VirtualInterface): VirtualInterface {
+  const { authKey: _authKey, customerRouterConfig: _config, bgpPeers, ...rest } = vif;
+  return { ...rest, bgpPeers: bgpPeers?.map(({ authKey: _peerKey, ...peer }) => peer) };
 }
 
 export class DirectConnectService {
@@ -79,38 +111,37 @@ export class DirectConnectService {
     return usable;
   }
 
-  /** A region's whole listing, every page, through the cross-request cache. */
+  /** Through the cross-request cache, or straight to AWS when the caller needs it fresh. */
+  private read<T>(key: ReadKey, options: ReadOptions, fetch: (abortSignal?: AbortSignal) => Promise<T>): Promise<T> {
+    return options.fresh ? fetch(options.abortSignal) : this.cache.read(key, fetch, options.abortSignal);
+  }
+
+  /** A listing, every page: the region's (no id) or what rides on one resource (`id`, in `fetchPage`). */
   private listAll<T>(
     region: string,
     operation: ReadKey['operation'],
-    options: ReadOptions,
+    options: ReadOptions & { id?: string },
     fetchPage: (client: DirectConnectClient, nextToken: string | undefined, abortSignal?: AbortSignal) => Promise<Page<T>>,
   ): Promise<T[]> {
-    return this.cache.read(
-      { region, operation },
-      (abortSignal) => collectPages((nextToken) => this.call(region, operation, (client) => fetchPage(client, nextToken, abortSignal))),
-      options.abortSignal,
+    return this.read({ region, operation, id: options.id }, options, (abortSignal) =>
+      collectPages((nextToken) => this.call(region, operation, (client) => fetchPage(client, nextToken, abortSignal))),
     );
   }
 
-  /** One item by ID, through the cross-request cache; null when AWS says it does not exist. */
+  /** One item by ID; null when AWS says it does not exist. */
   private describeOne<T>(
     region: string,
     operation: ReadKey['operation'],
     id: string,
     options: ReadOptions,
-    notFound: 'CONNECTION_NOT_FOUND' | 'LAG_NOT_FOUND',
+    isNotFound: (error: unknown) => boolean,
     fetch: (client: DirectConnectClient, abortSignal?: AbortSignal) => Promise<T[] | undefined>,
     idOf: (item: T) => string | undefined,
   ): Promise<T | null> {
-    return this.cache.read(
-      { region, operation, id },
-      async (abortSignal) => {
-        const items = await nullIfNotFound(this.call(region, operation, (client) => fetch(client, abortSignal)), notFound);
-        return items?.find((item) => idOf(item) === id) ?? null;
-      },
-      options.abortSignal,
-    );
+    return this.read({ region, operation, id }, options, async (abortSignal) => {
+      const items = await nullIfNotFound(this.call(region, operation, (client) => fetch(client, abortSignal)), isNotFound);
+      return items?.find((item) => idOf(item) === id) ?? null;
+    });
   }
 
   describeConnections(region: string, options: ReadOptions = {}): Promise<Connection[]> {
@@ -126,7 +157,7 @@ export class DirectConnectService {
       'DescribeConnections',
       connectionId,
       options,
-      'CONNECTION_NOT_FOUND',
+      NOT_FOUND.connection,
       async (client, abortSignal) => (await client.send(new DescribeConnectionsCommand({ connectionId }), { abortSignal })).connections,
       (c) => c.connectionId,
     );
@@ -145,9 +176,77 @@ export class DirectConnectService {
       'DescribeLags',
       lagId,
       options,
-      'LAG_NOT_FOUND',
+      NOT_FOUND.lag,
       async (client, abortSignal) => (await client.send(new DescribeLagsCommand({ lagId }), { abortSignal })).lags,
       (l) => l.lagId,
+    );
+  }
+
+  /** Every virtual interface of the region; each names what it rides on in `connectionId`. */
+  describeVirtualInterfaces(region: string, options: ReadOptions = {}): Promise<VirtualInterface[]> {
+    return this.listAll(region, 'DescribeVirtualInterfaces', options, (client, nextToken, abortSignal) =>
+      this.virtualInterfacePage(client, { nextToken }, abortSignal),
+    );
+  }
+
+  /**
+   * The virtual interfaces riding on one connection or LAG (AWS takes either ID as
+   * `connectionId`); null when that connection or LAG does not exist.
+   */
+  describeVirtualInterfacesOn(region: string, connectionOrLagId: string, options: ReadOptions = {}): Promise<VirtualInterface[] | null> {
+    const isLag = connectionOrLagId.startsWith('dxlag-');
+    return nullIfNotFound(
+      this.listAll(region, 'DescribeVirtualInterfaces', { ...options, id: connectionOrLagId }, (client, nextToken, abortSignal) =>
+        this.virtualInterfacePage(client, { connectionId: connectionOrLagId, nextToken }, abortSignal),
+      ),
+      isLag ? NOT_FOUND.lag : NOT_FOUND.connection,
+    );
+  }
+
+  private async virtualInterfacePage(
+    client: DirectConnectClient,
+    request: { connectionId?: string; nextToken?: string },
+    abortSignal?: AbortSignal,
+  ): Promise<Page<VirtualInterface>> {
+    const out = await client.send(new DescribeVirtualInterfacesCommand({ ...request, maxResults: PAGE_SIZE }), { abortSignal });
+    const items = this.withIds(out.virtualInterfaces, (v) => v.virtualInterfaceId, 'virtual interface');
+    return { items: items.map(withoutSecrets), nextToken: out.nextToken };
+  }
+
+  describeInterconnects(region: string, options: ReadOptions = {}): Promise<Interconnect[]> {
+    return this.listAll(region, 'DescribeInterconnects', options, async (client, nextToken, abortSignal) => {
+      const out = await client.send(new DescribeInterconnectsCommand({ maxResults: PAGE_SIZE, nextToken }), { abortSignal });
+      return { items: this.withIds(out.interconnects, (i) => i.interconnectId, 'interconnect'), nextToken: out.nextToken };
+    });
+  }
+
+  describeInterconnect(region: string, interconnectId: string, options: ReadOptions = {}): Promise<Interconnect | null> {
+    return this.describeOne(
+      region,
+      'DescribeInterconnects',
+      interconnectId,
+      options,
+      NOT_FOUND.interconnect,
+      async (client, abortSignal) => (await client.send(new DescribeInterconnectsCommand({ interconnectId }), { abortSignal })).interconnects,
+      (i) => i.interconnectId,
+    );
+  }
+
+  /**
+   * The hosted connections riding on a LAG or interconnect. AWS has no region-wide
+   * listing of them, so this is one run per parent; null when the parent does not exist.
+   */
+  describeHostedConnections(region: string, parentId: string, options: ReadOptions = {}): Promise<Connection[] | null> {
+    const isLag = parentId.startsWith('dxlag-');
+    return nullIfNotFound(
+      this.listAll(region, 'DescribeHostedConnections', { ...options, id: parentId }, async (client, nextToken, abortSignal) => {
+        const out = await client.send(
+          new DescribeHostedConnectionsCommand({ connectionId: parentId, maxResults: PAGE_SIZE, nextToken }),
+          { abortSignal },
+        );
+        return { items: this.withIds(out.connections, (c) => c.connectionId, 'hosted connection'), nextToken: out.nextToken };
+      }),
+      isLag ? NOT_FOUND.lag : NOT_FOUND.connection,
     );
   }
 

@@ -1,5 +1,7 @@
 import type { Lag } from '@aws-sdk/client-direct-connect';
 import type { DirectConnectErrorCode, ResolversTypes, ResolversUnionTypes } from '../__generated__/resolvers-types.js';
+import type { LagImpact } from '../changes/models.js';
+import { describeChanges, type StateChange } from '../changes/plan.js';
 import type { ClassifiedAwsError } from '../directconnect/classifyAwsError.js';
 import type { InputProblem } from '../input.js';
 import { isRetryable } from './codes.js';
@@ -23,6 +25,7 @@ const CODE_OF = {
   LagNotFound: 'LAG_NOT_FOUND',
   ConnectionNotInLag: 'CONNECTION_NOT_IN_LAG',
   MinimumLinksViolation: 'MINIMUM_LINKS_VIOLATION',
+  StateChanged: 'STATE_CHANGED',
   ResourceBusy: 'RESOURCE_BUSY',
   Throttled: 'THROTTLED',
 } as const satisfies Record<Exclude<Refusal['__typename'], 'AwsServiceError'>, DirectConnectErrorCode>;
@@ -69,6 +72,7 @@ export function minimumLinksViolation(
   { connectionId, lagId }: Subject,
   lag: Lag,
   shortfall: MinimumLinksShortfall,
+  impact: LagImpact,
   awsRequestId?: string,
 ): Member<'MinimumLinksViolation'> {
   const members = lag.connections?.length ?? 0;
@@ -77,8 +81,12 @@ export function minimumLinksViolation(
     `operational connection(s), below its minimumLinks of ${shortfall.minimumLinks} ` +
     `(${shortfall.operationalConnections} of its ${members} members are available now). ` +
     `Lower the LAG's minimumLinks first, or bring another member to available.`;
-  return refusal('MinimumLinksViolation', message, { ...shortfall, lag, awsRequestId: awsRequestId ?? null });
+  return refusal('MinimumLinksViolation', message, { ...shortfall, lag, impact, awsRequestId: awsRequestId ?? null });
 }
+
+/** A plan's state moved, it expired, or it was made for another input: nothing was changed. */
+export const stateChanged = (changes: StateChange[], plannedAt: Date): Member<'StateChanged'> =>
+  refusal('StateChanged', describeChanges(changes, plannedAt), { changes, plannedAt });
 
 /** A refusal explained from the state, with AWS's own words after the gateway's. */
 export const withAwsWords = <R extends Refusal>(explained: R, aws: ClassifiedAwsError): R => ({

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { Connection, Lag } from '@aws-sdk/client-direct-connect';
+import type { Connection, Interconnect, Lag, VirtualInterface } from '@aws-sdk/client-direct-connect';
 import type { DirectConnectService, ReadOptions } from '../directconnect/service.js';
 import type { Metrics } from '../metrics.js';
 import { AwsCallFailed } from '../directconnect/classifyAwsError.js';
@@ -21,6 +21,19 @@ export interface Loaders {
   connectionById: DataLoader<RegionalId, Connection | null, string>;
   lagsInRegion: RegionListLoader<Lag>;
   connectionsInRegion: RegionListLoader<Connection>;
+  interconnectById: DataLoader<RegionalId, Interconnect | null, string>;
+  interconnectsInRegion: RegionListLoader<Interconnect>;
+  /**
+   * Virtual interfaces always come from the region's one listing (cached across
+   * requests), never one Describe per connection or LAG: a query that reaches VIFs
+   * from many places still costs one DescribeVirtualInterfaces run per region.
+   */
+  virtualInterfacesInRegion: RegionListLoader<VirtualInterface>;
+  /** The VIFs riding on a connection or LAG (`id` is either), from the region's listing. */
+  virtualInterfacesOn(key: RegionalId): Promise<VirtualInterface[]>;
+  virtualInterfaceById(key: RegionalId): Promise<VirtualInterface | null>;
+  /** The hosted connections on a LAG or interconnect: AWS lists them per parent only. */
+  hostedConnectionsOn: DataLoader<RegionalId, Connection[], string>;
   /** Remembers connections AWS returned (a LAG's members, a mutation's result). */
   primeConnections(connections: readonly Connection[], region: string): void;
   /** A change touched these: whatever this request read of them, and of the region's listings, is stale. */
@@ -171,6 +184,53 @@ export function createLoaders(service: DirectConnectService, options: LoaderOpti
     { cacheKeyFn, ...loaderOptions },
   );
 
+  const interconnectsInRegion = regionList(
+    'interconnectsInRegion',
+    (region) => service.describeInterconnects(region, read),
+    (interconnect) => interconnect.interconnectId,
+  );
+  const interconnectById: Loaders['interconnectById'] = new DataLoader(
+    measured('interconnectById', batchById((region, id) => service.describeInterconnect(region, id, read), interconnectsInRegion)),
+    { cacheKeyFn, ...loaderOptions },
+  );
+
+  const virtualInterfacesInRegion = regionList(
+    'virtualInterfacesInRegion',
+    (region) => service.describeVirtualInterfaces(region, read),
+    (vif) => vif.virtualInterfaceId,
+  );
+  // The region's VIFs grouped by what they ride on, once per listing this request holds.
+  const byParent = new WeakMap<VirtualInterface[], Map<string, VirtualInterface[]>>();
+  const virtualInterfacesOn = async ({ region, id }: RegionalId) => {
+    const all = await virtualInterfacesInRegion.load(region);
+    let groups = byParent.get(all);
+    if (!groups) {
+      groups = new Map();
+      for (const vif of all) {
+        const parent = vif.connectionId ?? '';
+        groups.set(parent, [...(groups.get(parent) ?? []), vif]);
+      }
+      byParent.set(all, groups);
+    }
+    return groups.get(id) ?? [];
+  };
+  const virtualInterfaceById = async ({ region, id }: RegionalId) =>
+    (await virtualInterfacesInRegion.load(region)).find((vif) => vif.virtualInterfaceId === id) ?? null;
+
+  const hostedConnectionsOn: Loaders['hostedConnectionsOn'] = new DataLoader(
+    measured('hostedConnectionsOn', (keys: readonly RegionalId[]) =>
+      Promise.all(
+        keys.map((key) =>
+          service.describeHostedConnections(key.region, key.id, read).then(
+            (hosted) => hosted ?? [],
+            (error: unknown) => AwsCallFailed.from(error),
+          ),
+        ),
+      ),
+    ),
+    { cacheKeyFn, ...loaderOptions },
+  );
+
   const prefetchLags = async (region: string) => {
     if (batching) await lagsInRegion.load(region).catch(() => undefined);
   };
@@ -178,9 +238,26 @@ export function createLoaders(service: DirectConnectService, options: LoaderOpti
   const forget = (region: string, touched: { lagId?: string; connectionId?: string }) => {
     if (touched.lagId) lagById.clear({ region, id: touched.lagId });
     if (touched.connectionId) connectionById.clear({ region, id: touched.connectionId });
+    if (touched.lagId) hostedConnectionsOn.clear({ region, id: touched.lagId });
     lagsInRegion.clear(region);
     connectionsInRegion.clear(region);
+    interconnectsInRegion.clear(region);
+    virtualInterfacesInRegion.clear(region);
   };
 
-  return { lagById, connectionById, lagsInRegion, connectionsInRegion, primeConnections, prefetchLags, forget };
+  return {
+    lagById,
+    connectionById,
+    lagsInRegion,
+    connectionsInRegion,
+    interconnectById,
+    interconnectsInRegion,
+    virtualInterfacesInRegion,
+    virtualInterfacesOn,
+    virtualInterfaceById,
+    hostedConnectionsOn,
+    primeConnections,
+    prefetchLags,
+    forget,
+  };
 }

@@ -16,4 +16,8 @@ export const Connection: ConnectionResolvers = {
     const listed = loaders.lagsInRegion.find(connection.region, connection.lagId);
     return listed !== undefined ? listed : loaders.lagById.load({ region: connection.region, id: connection.lagId });
   },
+  virtualInterfaces: (connection, _args, { loaders }) =>
+    connection.connectionId && connection.region
+      ? loaders.virtualInterfacesOn({ region: connection.region, id: connection.connectionId })
+      : [],
 };

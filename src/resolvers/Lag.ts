@@ -13,4 +13,9 @@ export const Lag: LagResolvers = {
     if (lag.region) loaders.primeConnections(members, lag.region);
     return members;
   },
+  virtualInterfaces: (lag, _args, { loaders }) =>
+    lag.lagId && lag.region ? loaders.virtualInterfacesOn({ region: lag.region, id: lag.lagId }) : [],
+  // Only a LAG that allows hosted connections can carry any: the others cost no AWS call.
+  hostedConnections: (lag, _args, { loaders }) =>
+    lag.allowsHostedConnections && lag.lagId && lag.region ? loaders.hostedConnectionsOn.load({ region: lag.region, id: lag.lagId }) : [],
 };

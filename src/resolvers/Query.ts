@@ -1,6 +1,6 @@
 import type { QueryResolvers } from '../__generated__/resolvers-types.js';
 import { assertValid, GatewayError } from '../errors/GatewayError.js';
-import { checkConnectionId, checkLagId, resolveRegion } from '../input.js';
+import { checkConnectionId, checkConnectionOrLagId, checkLagId, checkVirtualInterfaceId, resolveRegion } from '../input.js';
 import { selects } from './selection.js';
 
 export const Query: QueryResolvers = {
@@ -41,5 +41,43 @@ export const Query: QueryResolvers = {
     const served = resolveRegion(region, regions);
     assertValid(served);
     return loaders.lagsInRegion.load(served.region);
+  },
+
+  virtualInterfaces: async (_parent, { region, connectionId }, { loaders, regions }) => {
+    const served = resolveRegion(region, regions);
+    assertValid(served);
+    if (connectionId === null || connectionId === undefined) return loaders.virtualInterfacesInRegion.load(served.region);
+    assertValid(checkConnectionOrLagId(connectionId));
+    const key = { region: served.region, id: connectionId };
+    // A connection or a LAG; an unknown one is an error, as for connections(lagId), not an empty list.
+    if (connectionId.startsWith('dxlag-')) {
+      const [lag, vifs] = await Promise.all([loaders.lagById.load(key), loaders.virtualInterfacesOn(key)]);
+      if (!lag) throw new GatewayError('LAG_NOT_FOUND', `No LAG ${connectionId} exists in ${served.region}.`);
+      return vifs;
+    }
+    const [connection, vifs] = await Promise.all([loaders.connectionById.load(key), loaders.virtualInterfacesOn(key)]);
+    if (!connection) throw new GatewayError('CONNECTION_NOT_FOUND', `No connection ${connectionId} exists in ${served.region}.`);
+    return vifs;
+  },
+
+  virtualInterface: (_parent, { virtualInterfaceId, region }, { loaders, regions }) => {
+    assertValid(checkVirtualInterfaceId(virtualInterfaceId));
+    const served = resolveRegion(region, regions);
+    assertValid(served);
+    return loaders.virtualInterfaceById({ region: served.region, id: virtualInterfaceId });
+  },
+
+  interconnects: (_parent, { region }, { loaders, regions }) => {
+    const served = resolveRegion(region, regions);
+    assertValid(served);
+    return loaders.interconnectsInRegion.load(served.region);
+  },
+
+  interconnect: (_parent, { interconnectId, region }, { loaders, regions }) => {
+    // Interconnects use connection IDs (dxcon-…).
+    assertValid(checkConnectionId(interconnectId, 'interconnectId'));
+    const served = resolveRegion(region, regions);
+    assertValid(served);
+    return loaders.interconnectById.load({ region: served.region, id: interconnectId });
   },
 };

@@ -48,6 +48,48 @@ export enum MacSecKeyState {
   DISASSOCIATED = 'disassociated',
 }
 
+export enum VirtualInterfaceState {
+  CONFIRMING = 'confirming',
+  VERIFYING = 'verifying',
+  PENDING = 'pending',
+  AVAILABLE = 'available',
+  DOWN = 'down',
+  TESTING = 'testing',
+  DELETING = 'deleting',
+  DELETED = 'deleted',
+  REJECTED = 'rejected',
+  UNKNOWN = 'unknown',
+}
+
+export enum BgpPeerState {
+  VERIFYING = 'verifying',
+  PENDING = 'pending',
+  AVAILABLE = 'available',
+  DELETING = 'deleting',
+  DELETED = 'deleted',
+}
+
+export enum BgpStatus {
+  UP = 'up',
+  DOWN = 'down',
+  UNKNOWN = 'unknown',
+}
+
+export enum AddressFamily {
+  IPV4 = 'ipv4',
+  IPV6 = 'ipv6',
+}
+
+export enum InterconnectState {
+  REQUESTED = 'requested',
+  PENDING = 'pending',
+  AVAILABLE = 'available',
+  DOWN = 'down',
+  DELETING = 'deleting',
+  DELETED = 'deleted',
+  UNKNOWN = 'unknown',
+}
+
 export const enumValues = {
   ConnectionState,
   LagState,
@@ -55,6 +97,11 @@ export const enumValues = {
   EncryptionMode,
   PortEncryptionStatus,
   MacSecKeyState,
+  VirtualInterfaceState,
+  BgpPeerState,
+  BgpStatus,
+  AddressFamily,
+  InterconnectState,
 };
 
 export type AwsEnumName = keyof typeof enumValues;

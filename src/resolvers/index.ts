@@ -1,12 +1,15 @@
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTimeResolver, SafeIntResolver } from 'graphql-scalars';
 import type { Resolvers } from '../__generated__/resolvers-types.js';
+import { BgpPeer } from './BgpPeer.js';
 import { Connection } from './Connection.js';
 import { DisassociateConnectionFromLagSuccess } from './DisassociateConnectionFromLagSuccess.js';
 import { enumValues } from './awsEnums.js';
+import { Interconnect } from './Interconnect.js';
 import { Lag } from './Lag.js';
 import { MacSecKey } from './MacSecKey.js';
 import { Mutation } from './Mutation.js';
 import { Query } from './Query.js';
+import { VirtualInterface } from './VirtualInterface.js';
 
 // Union and interface members carry `__typename`, which graphql-js's default
 // type resolver reads, so the result union needs no resolver of its own.
@@ -16,8 +19,12 @@ export const resolvers: Resolvers = {
   Connection,
   Lag,
   MacSecKey,
+  VirtualInterface,
+  BgpPeer,
+  Interconnect,
   DisassociateConnectionFromLagSuccess,
   DateTime: DateTimeResolver,
+  SafeInt: SafeIntResolver,
   // Enum resolvers: GraphQL value → the string AWS uses.
   ...enumValues,
 };

@@ -133,18 +133,19 @@ describe('disassociateConnectionFromLag input that must not be guessed at', () =
 });
 
 describe('disassociateConnectionFromLag AWS calls', () => {
-  it('explains a refusal with one DescribeLags, however deep the payload reads the LAG', async () => {
+  it('explains a refusal from the state it read just before the call, however deep the payload reads the LAG', async () => {
     const { body } = await gw.graphql(`mutation { disassociateConnectionFromLag(input: { connectionId: "dxcon-minlnk1a", lagId: "dxlag-minlink01" }) {
       ... on MinimumLinksViolation { lag { lagId connections { connectionId lag { lagId connections { lag { lagId } } } } } } } }`);
     expect(body.data.disassociateConnectionFromLag.lag.connections).toHaveLength(2);
-    expect(await gw.awsCalls()).toEqual({ DisassociateConnectionFromLag: 1, DescribeLags: 1 });
+    // One read of the LAG and its VIFs for the impact, then the call AWS refused.
+    expect(await gw.awsCalls()).toEqual({ DescribeLags: 1, DescribeVirtualInterfaces: 1, DisassociateConnectionFromLag: 1 });
   });
 
-  it('reads the LAG afresh after a success, once', async () => {
+  it('reads the LAG once before the call (for the impact) and once afresh after a success', async () => {
     const { body } = await gw.graphql(`mutation { disassociateConnectionFromLag(input: { connectionId: "dxcon-allow01a", lagId: "dxlag-allow001" }) {
       ... on DisassociateConnectionFromLagSuccess { lag { numberOfConnections connections { lag { numberOfConnections } } } } } }`);
     expect(body.data.disassociateConnectionFromLag.lag.numberOfConnections).toBe(2);
-    expect(await gw.awsCalls()).toEqual({ DisassociateConnectionFromLag: 1, DescribeLags: 1 });
+    expect(await gw.awsCalls()).toEqual({ DescribeLags: 2, DescribeVirtualInterfaces: 1, DisassociateConnectionFromLag: 1 });
   });
 });
 

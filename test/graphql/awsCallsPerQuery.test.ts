@@ -77,4 +77,53 @@ describe('loader batching on the large seed', () => {
     expect(calls.DescribeConnections).toBe(1);
     expect(calls.DescribeLags).toBe(1);
   });
+
+  it('reaches VIFs from LAGs, members, standalone connections and the listing with one paged DescribeVirtualInterfaces run', async () => {
+    const { body } = await gw.graphql(`{
+      lags { lagId virtualInterfaces { virtualInterfaceId connection { connectionId } lag { lagId virtualInterfaces { virtualInterfaceId } } }
+             connections { connectionId virtualInterfaces { virtualInterfaceId } } }
+      connections { connectionId virtualInterfaces { virtualInterfaceId bgpPeers { bgpStatus } connection { connectionId virtualInterfaces { virtualInterfaceId } } } }
+      all: virtualInterfaces { virtualInterfaceId lag { lagId } connection { connectionId } }
+    }`);
+    expect(body.errors).toBeUndefined();
+    const all = body.data.all as Array<{ lag: { lagId: string } | null; connection: { connectionId: string } | null }>;
+    expect(all.length).toBeGreaterThan(100);
+    expect(all.filter((v) => v.lag).length).toBeGreaterThan(50);
+    expect(all.filter((v) => v.connection).length).toBeGreaterThan(10);
+    const onLags = (body.data.lags as Array<{ lagId: string; virtualInterfaces: Array<{ lag: { lagId: string } }> }>).flatMap((lag) => {
+      for (const vif of lag.virtualInterfaces) expect(vif.lag.lagId).toBe(lag.lagId);
+      return lag.virtualInterfaces;
+    });
+    const onConnections = (body.data.connections as Array<{ virtualInterfaces: unknown[] }>).flatMap((c) => c.virtualInterfaces);
+    expect(onLags.length + onConnections.length).toBe(all.length);
+    const calls = await gw.awsCalls();
+    expect(calls.DescribeVirtualInterfaces).toBe(pages(all.length));
+    expect(calls.DescribeLags).toBe(pages(body.data.lags.length));
+    expect(calls.DescribeConnections).toBe(pages(body.data.connections.length));
+  });
+
+  it('keeps to one VIF run per region when one query spans three regions and asks for one VIF by ID', async () => {
+    const listed = await gw.graphql(`{
+      a: virtualInterfaces(region: "us-east-1") { virtualInterfaceId }
+      b: virtualInterfaces(region: "us-west-2") { virtualInterfaceId }
+      c: virtualInterfaces(region: "eu-west-1") { virtualInterfaceId }
+    }`);
+    const id = listed.body.data.b[0].virtualInterfaceId;
+    const expectedPages = ['a', 'b', 'c'].reduce((sum, k) => sum + pages(listed.body.data[k].length), 0);
+    await gw.reset();
+    const { body } = await gw.graphql(`{
+      one: virtualInterface(virtualInterfaceId: "${id}", region: "us-west-2") { virtualInterfaceId }
+      unknown: virtualInterface(virtualInterfaceId: "dxvif-zzzzzzzz", region: "us-west-2") { virtualInterfaceId }
+      a: lags(region: "us-east-1") { virtualInterfaces { virtualInterfaceId } }
+      b: lags(region: "us-west-2") { virtualInterfaces { virtualInterfaceId } }
+      c: lags(region: "eu-west-1") { virtualInterfaces { virtualInterfaceId } }
+    }`);
+    expect(body.errors).toBeUndefined();
+    expect(body.data.one.virtualInterfaceId).toBe(id);
+    expect(body.data.unknown).toBeNull();
+    const calls = await gw.awsCalls();
+    expect(calls.DescribeLags).toBe(3);
+    // Each region's VIF listing once, paged: us-west-2's serves both `one` and `b`.
+    expect(calls.DescribeVirtualInterfaces).toBe(expectedPages);
+  });
 });

@@ -1,30 +1,16 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { awsCli, awsCliAvailable } from '../helpers/awsCli.js';
 import { useTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 // The AWS CLI and the gateway share the embedded emulator's state, as they do
 // under `npm start` (DX_EMULATOR_PORT). .ci/run installs the CLI where it is missing.
 
-const run = promisify(execFile);
-const cliAvailable = await run('aws', ['--version']).then(
-  () => true,
-  () => false,
-);
-
 let gw: TestGateway;
 
 // Async on purpose: the emulator answers from this same process.
-async function aws<T = any>(...args: string[]): Promise<T> {
-  const { stdout } = await run(
-    'aws',
-    ['directconnect', ...args, '--endpoint-url', gw.emulatorUrl!, '--region', 'us-east-1', '--output', 'json'],
-    { env: { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_PAGER: '', AWS_CONFIG_FILE: '/dev/null' } },
-  );
-  return JSON.parse(stdout) as T;
-}
+const aws = <T = any>(...args: string[]) => awsCli<T>(gw.emulatorUrl!, 'us-east-1', ...args);
 
-describe.skipIf(!cliAvailable)('the AWS CLI against the embedded emulator', () => {
+describe.skipIf(!awsCliAvailable)('the AWS CLI against the embedded emulator', () => {
   gw = useTestGateway({ DX_EMULATOR_TRANSITION_MS: '0' });
 
   it('lists the same LAGs the gateway shows', async () => {

@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import { createGateway, type Gateway } from '../../src/server.js';
 import type { DirectConnectService } from '../../src/directconnect/service.js';
 import { ANONYMOUS } from '../../src/auth/roles.js';
+import { createPlans } from '../../src/changes/plan.js';
 import { createMetrics } from '../../src/metrics.js';
 
 // An unexpected failure inside the gateway (here: a backend answer of the wrong
@@ -45,6 +46,7 @@ async function serve(production: boolean) {
       authenticate: async () => ANONYMOUS,
       audit: { record: async () => {} },
       metrics: createMetrics(),
+      plans: createPlans(),
     },
   );
   const url = await gateway.listen(0, '127.0.0.1');

@@ -22,7 +22,7 @@ export interface TestGateway extends Running {
   clearFaults(): Promise<void>;
 }
 
-export async function startTestGateway(env: Record<string, string> = {}, options: { logger?: Logger } = {}): Promise<TestGateway> {
+export async function startTestGateway(env: Record<string, string> = {}, options: { logger?: Logger; now?: () => number } = {}): Promise<TestGateway> {
   const config = loadConfig({
     NODE_ENV: 'production',
     PORT: '0',
@@ -33,7 +33,7 @@ export async function startTestGateway(env: Record<string, string> = {}, options
     DX_CACHE_TTL_MS: '0',
     ...env,
   });
-  const running = await start(config, options.logger ?? pino({ level: 'silent' }));
+  const running = await start(config, options.logger ?? pino({ level: 'silent' }), { now: options.now });
   const control = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${running.emulatorUrl}/_emulator/${path}`, {
       method,
@@ -75,10 +75,13 @@ export const totalCalls = (stats: Record<string, number>) => Object.values(stats
  * One gateway for a test file: started before its tests, stopped after them and,
  * unless told otherwise, reseeded before each test so tests do not see each other's changes.
  */
-export function useTestGateway(env: Record<string, string> = {}, { resetEachTest = true, logger }: { resetEachTest?: boolean; logger?: Logger } = {}): TestGateway {
+export function useTestGateway(
+  env: Record<string, string> = {},
+  { resetEachTest = true, logger, now }: { resetEachTest?: boolean; logger?: Logger; now?: () => number } = {},
+): TestGateway {
   const handle = {} as TestGateway;
   beforeAll(async () => {
-    Object.assign(handle, await startTestGateway(env, { logger }));
+    Object.assign(handle, await startTestGateway(env, { logger, now }));
   });
   afterAll(async () => {
     await handle.stop();

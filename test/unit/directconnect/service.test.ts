@@ -2,12 +2,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import {
   DescribeLagsCommand,
+  DescribeVirtualInterfacesCommand,
   DirectConnectClient,
   DirectConnectServiceException,
   DisassociateConnectionFromLagCommand,
 } from '@aws-sdk/client-direct-connect';
 import { capturedLogger } from '../../helpers/logger.js';
 import { DirectConnectService } from '../../../src/directconnect/service.js';
+import { MemoryReadCache } from '../../../src/cache/memoryReadCache.js';
+import { createMetrics } from '../../../src/metrics.js';
 import { isRetryable } from '../../../src/errors/codes.js';
 import { classifyAwsError } from '../../../src/directconnect/classifyAwsError.js';
 
@@ -47,6 +50,44 @@ describe('paging', () => {
     mock.on(DescribeLagsCommand).resolves({ lags: [{ lagId: 'dxlag-abcdefgh' }, { lagName: 'no id' }] });
     expect(await service.describeLags('us-east-1')).toEqual([{ lagId: 'dxlag-abcdefgh' }]);
     expect(log.lines.some((l) => l.msg.includes('without an ID') && l.dropped === 1)).toBe(true);
+  });
+});
+
+describe('virtual interfaces', () => {
+  const secretVif = {
+    virtualInterfaceId: 'dxvif-abcdefgh',
+    connectionId: 'dxlag-abcdefgh',
+    authKey: 'md5-secret',
+    customerRouterConfig: '<config>md5-secret</config>',
+    bgpPeers: [{ bgpPeerId: 'dxpeer-abcdefgh', authKey: 'md5-secret', bgpStatus: 'up' as const }],
+  };
+
+  it('drops the BGP keys and the router configuration as AWS answers, on the VIF and on every peer', async () => {
+    mock.on(DescribeVirtualInterfacesCommand).resolves({ virtualInterfaces: [secretVif] });
+    for (const vifs of [await service.describeVirtualInterfaces('us-east-1'), await service.describeVirtualInterfacesOn('us-east-1', 'dxlag-abcdefgh')]) {
+      expect(vifs).toEqual([{ virtualInterfaceId: 'dxvif-abcdefgh', connectionId: 'dxlag-abcdefgh', bgpPeers: [{ bgpPeerId: 'dxpeer-abcdefgh', bgpStatus: 'up' }] }]);
+      expect(JSON.stringify(vifs)).not.toContain('md5-secret');
+    }
+  });
+
+  it('asks AWS for the VIFs on one connection or LAG, and answers null when it does not exist', async () => {
+    mock.on(DescribeVirtualInterfacesCommand, { connectionId: 'dxlag-abcdefgh' }).resolves({ virtualInterfaces: [secretVif] });
+    mock
+      .on(DescribeVirtualInterfacesCommand, { connectionId: 'dxlag-zzzzzzzz' })
+      .rejects(new DirectConnectServiceException({ name: 'DirectConnectClientException', message: 'Could not find Lag with ID dxlag-zzzzzzzz', $fault: 'client', $metadata: { httpStatusCode: 400 } }));
+    expect(await service.describeVirtualInterfacesOn('us-east-1', 'dxlag-abcdefgh')).toHaveLength(1);
+    expect(await service.describeVirtualInterfacesOn('us-east-1', 'dxlag-zzzzzzzz')).toBeNull();
+  });
+
+  it('reads past the cross-request cache when asked for fresh state, and leaves the cached entry alone', async () => {
+    const cached = new DirectConnectService(() => new DirectConnectClient({ region: 'us-east-1' }), log.logger, {
+      cache: new MemoryReadCache(60_000, 1_000_000, createMetrics()),
+    });
+    mock.on(DescribeLagsCommand).resolvesOnce({ lags: [{ lagId: 'dxlag-abcdefgh', minimumLinks: 1 }] }).resolves({ lags: [{ lagId: 'dxlag-abcdefgh', minimumLinks: 2 }] });
+    expect((await cached.describeLag('us-east-1', 'dxlag-abcdefgh'))?.minimumLinks).toBe(1);
+    expect((await cached.describeLag('us-east-1', 'dxlag-abcdefgh', { fresh: true }))?.minimumLinks).toBe(2);
+    expect((await cached.describeLag('us-east-1', 'dxlag-abcdefgh'))?.minimumLinks).toBe(1);
+    expect(mock.commandCalls(DescribeLagsCommand)).toHaveLength(2);
   });
 });
 

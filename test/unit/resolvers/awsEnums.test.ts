@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { buildSchema, GraphQLEnumType, Kind, type GraphQLEnumValueConfigMap } from 'graphql';
 import {
+  AddressFamily as SdkAddressFamily,
+  BGPPeerState as SdkBgpPeerState,
+  BGPStatus as SdkBgpStatus,
   ConnectionState as SdkConnectionState,
   HasLogicalRedundancy as SdkHasLogicalRedundancy,
+  InterconnectState as SdkInterconnectState,
   LagState as SdkLagState,
+  VirtualInterfaceState as SdkVirtualInterfaceState,
 } from '@aws-sdk/client-direct-connect';
 import { enumValues, type AwsEnumName } from '../../../src/resolvers/awsEnums.js';
 import { resolvers } from '../../../src/resolvers/index.js';
@@ -19,9 +24,21 @@ const schema = buildSchema(loadTypeDefs().join('\n'));
 const ENUM_NAMES = Object.keys(enumValues) as AwsEnumName[];
 
 describe('enumValues', () => {
-  it('covers exactly the six AWS enums of the schema', () => {
+  it('covers exactly the AWS enums of the schema', () => {
     expect(ENUM_NAMES.sort()).toEqual(
-      ['ConnectionState', 'EncryptionMode', 'HasLogicalRedundancy', 'LagState', 'MacSecKeyState', 'PortEncryptionStatus'].sort(),
+      [
+        'AddressFamily',
+        'BgpPeerState',
+        'BgpStatus',
+        'ConnectionState',
+        'EncryptionMode',
+        'HasLogicalRedundancy',
+        'InterconnectState',
+        'LagState',
+        'MacSecKeyState',
+        'PortEncryptionStatus',
+        'VirtualInterfaceState',
+      ].sort(),
     );
   });
 
@@ -71,6 +88,11 @@ describe("the SDK's own enums", () => {
     ['ConnectionState', SdkConnectionState],
     ['LagState', SdkLagState],
     ['HasLogicalRedundancy', SdkHasLogicalRedundancy],
+    ['VirtualInterfaceState', SdkVirtualInterfaceState],
+    ['BgpPeerState', SdkBgpPeerState],
+    ['BgpStatus', SdkBgpStatus],
+    ['AddressFamily', SdkAddressFamily],
+    ['InterconnectState', SdkInterconnectState],
   ] as const)('every SDK %s value is in the map', (name, sdkEnum) => {
     const known = Object.values(enumValues[name] as Record<string, string>);
     const missing = Object.values(sdkEnum).filter((value) => !known.includes(value));

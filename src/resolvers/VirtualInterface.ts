@@ -1,0 +1,24 @@
+import type { VirtualInterfaceResolvers } from '../__generated__/resolvers-types.js';
+import { knownEnumValue } from './knownEnumValue.js';
+
+// A VIF names what it rides on in `connectionId`: a connection or, for a VIF on a
+// LAG, the LAG's ID. `connection` and `lag` each answer for their own kind.
+const ridesOnLag = (id: string | undefined) => id?.startsWith('dxlag-') ?? false;
+
+export const VirtualInterface: VirtualInterfaceResolvers = {
+  addressFamily: (vif, _args, { logger }) => knownEnumValue('AddressFamily', vif.addressFamily, logger),
+  virtualInterfaceState: (vif, _args, { logger }) => knownEnumValue('VirtualInterfaceState', vif.virtualInterfaceState, logger),
+  routeFilterPrefixes: (vif) => vif.routeFilterPrefixes ?? [],
+  bgpPeers: (vif) => vif.bgpPeers ?? [],
+  tags: (vif) => vif.tags ?? [],
+  connection: (vif, _args, { loaders }) => {
+    if (!vif.connectionId || !vif.region || ridesOnLag(vif.connectionId)) return null;
+    const listed = loaders.connectionsInRegion.find(vif.region, vif.connectionId);
+    return listed !== undefined ? listed : loaders.connectionById.load({ region: vif.region, id: vif.connectionId });
+  },
+  lag: (vif, _args, { loaders }) => {
+    if (!vif.connectionId || !vif.region || !ridesOnLag(vif.connectionId)) return null;
+    const listed = loaders.lagsInRegion.find(vif.region, vif.connectionId);
+    return listed !== undefined ? listed : loaders.lagById.load({ region: vif.region, id: vif.connectionId });
+  },
+};

@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import type { Connection, ConnectionState, Lag, VirtualInterface } from '@aws-sdk/client-direct-connect';
+import { bandwidthGbps, disassociationImpact, type LagView } from '../../../src/changes/impact.js';
+
+// src/changes/impact.ts: what a disassociation does, from the state just before it
+// (docs/contract.md, "Impact"). Through GraphQL on the demo seed:
+// test/graphql/Mutation.disassociateConnectionFromLag.impact.test.ts.
+
+const member = (n: number, state: ConnectionState = 'available', bandwidth = '10Gbps'): Connection => ({
+  connectionId: `dxcon-member0${n}`,
+  connectionState: state,
+  bandwidth,
+  lagId: 'dxlag-ffrz71kw',
+});
+
+const vif = (id: string, ...statuses: Array<'up' | 'down' | 'unknown'>): VirtualInterface => ({
+  virtualInterfaceId: id,
+  connectionId: 'dxlag-ffrz71kw',
+  bgpPeers: statuses.map((bgpStatus, i) => ({ bgpPeerId: `dxpeer-${id.slice(6)}${i}`, bgpStatus })),
+});
+
+function view(lag: Partial<Lag> & { connections: Connection[] }, vifs: VirtualInterface[] = [], hosted: Connection[] = []): LagView {
+  return { lag: { lagId: 'dxlag-ffrz71kw', minimumLinks: 1, ...lag }, virtualInterfaces: vifs, hostedConnections: hosted };
+}
+
+const codes = (v: LagView, id: string) => disassociationImpact(v, id).warnings.map((w) => w.code);
+
+describe('Function: bandwidthGbps', () => {
+  it.each([
+    ['1Gbps', 1],
+    ['10Gbps', 10],
+    ['100Gbps', 100],
+    ['400Gbps', 400],
+    ['500Mbps', 0.5],
+    ['50Mbps', 0.05],
+    ['25Gbps', 25],
+  ])('reads AWS form %s as %d Gbps', (form, gbps) => {
+    expect(bandwidthGbps(form)).toBe(gbps);
+  });
+
+  it.each(['', 'fast', '10', '10Tbps', 'Gbps'])('refuses to guess at %j', (form) => {
+    expect(bandwidthGbps(form)).toBeUndefined();
+  });
+});
+
+describe('Function: disassociationImpact', () => {
+  it('counts operational members and the capacity of available members only', () => {
+    const impact = disassociationImpact(
+      view({ connections: [member(1), member(2), member(3, 'down'), member(4, 'available', '500Mbps')] }),
+      'dxcon-member01',
+    );
+    expect(impact).toMatchObject({
+      lagId: 'dxlag-ffrz71kw',
+      operationalConnectionsBefore: 3,
+      operationalConnectionsAfter: 2,
+      minimumLinks: 1,
+      capacityBeforeGbps: 20.5,
+      capacityAfterGbps: 10.5,
+    });
+  });
+
+  it('loses no capacity when the leaving member is down', () => {
+    const impact = disassociationImpact(view({ connections: [member(1, 'down'), member(2), member(3)] }, [vif('dxvif-aaaaaaaa', 'up')]), 'dxcon-member01');
+    expect(impact.capacityAfterGbps).toBe(impact.capacityBeforeGbps);
+    expect(impact.warnings.map((w) => w.code)).not.toContain('BGP_SESSIONS_AFFECTED');
+  });
+
+  it('warns LAG_EMPTIED, LAG_GOES_DOWN and BGP_SESSIONS_AFFECTED for the last member, naming the VIFs that lose their path', () => {
+    const impact = disassociationImpact(
+      view({ connections: [member(1)] }, [vif('dxvif-aaaaaaaa', 'up', 'up'), vif('dxvif-bbbbbbbb', 'down')]),
+      'dxcon-member01',
+    );
+    expect(impact.warnings.map((w) => w.code)).toEqual(['LAG_EMPTIED', 'LAG_GOES_DOWN', 'BGP_SESSIONS_AFFECTED']);
+    expect(impact.warnings[0]!.message).toContain('2 virtual interfaces (dxvif-aaaaaaaa, dxvif-bbbbbbbb) lose their only path');
+    expect(impact.warnings[2]!.message).toBe('1 virtual interface with 2 BGP sessions up loses its only path (dxvif-aaaaaaaa).');
+    expect(impact.bgpSessionsUp).toBe(2);
+    expect(impact.virtualInterfacesStaying.map((v) => v.virtualInterfaceId)).toEqual(['dxvif-aaaaaaaa', 'dxvif-bbbbbbbb']);
+  });
+
+  it('says an emptied LAG with nothing on it loses nothing but its member', () => {
+    const impact = disassociationImpact(view({ connections: [member(1)], minimumLinks: 0 }), 'dxcon-member01');
+    expect(impact.warnings.map((w) => w.code)).toEqual(['LAG_EMPTIED', 'LAG_GOES_DOWN']);
+    expect(impact.warnings[0]!.message).toContain('nothing rides on it');
+  });
+
+  it('warns AT_MINIMUM_LINKS when exactly minimumLinks operational members stay', () => {
+    expect(codes(view({ connections: [member(1), member(2), member(3)], minimumLinks: 2 }), 'dxcon-member01')).toEqual(['AT_MINIMUM_LINKS']);
+    expect(codes(view({ connections: [member(1), member(2), member(3)], minimumLinks: 1 }), 'dxcon-member01')).toEqual([]);
+  });
+
+  it('treats a minimumLinks of 0 as needing one operational member to carry anything', () => {
+    expect(codes(view({ connections: [member(1), member(2)], minimumLinks: 0 }), 'dxcon-member01')).toEqual(['AT_MINIMUM_LINKS']);
+  });
+
+  it('warns LAG_GOES_DOWN, not AT_MINIMUM_LINKS, for a disassociation below minimumLinks (what a refusal would have done)', () => {
+    const impact = disassociationImpact(view({ connections: [member(1), member(2)], minimumLinks: 2 }, [vif('dxvif-aaaaaaaa', 'up')]), 'dxcon-member01');
+    expect(impact.warnings.map((w) => w.code)).toEqual(['LAG_GOES_DOWN', 'BGP_SESSIONS_AFFECTED']);
+    expect(impact.warnings[0]!.message).toContain('1 operational connection, below its minimumLinks of 2');
+  });
+
+  it('does not say a LAG that is already down goes down', () => {
+    expect(codes(view({ connections: [member(1), member(2, 'down')], minimumLinks: 2 }), 'dxcon-member01')).not.toContain('LAG_GOES_DOWN');
+  });
+
+  it('warns BECOMES_INTERCONNECT for a member of a LAG that allows hosted connections, counting what stays', () => {
+    const hosted: Connection[] = [{ connectionId: 'dxcon-hosted01' }, { connectionId: 'dxcon-hosted02' }];
+    const impact = disassociationImpact(view({ connections: [member(1), member(2), member(3)], allowsHostedConnections: true }, [], hosted), 'dxcon-member01');
+    expect(impact.warnings.map((w) => w.code)).toEqual(['BECOMES_INTERCONNECT']);
+    expect(impact.warnings[0]!.message).toContain('2 hosted connections stay on the LAG');
+    expect(impact.hostedConnectionsStaying).toBe(hosted);
+    expect(codes(view({ connections: [member(1), member(2), member(3)], allowsHostedConnections: false }), 'dxcon-member01')).toEqual([]);
+  });
+
+  it('warns BGP_SESSIONS_AFFECTED with the capacity change when sessions that are up lose capacity', () => {
+    const impact = disassociationImpact(
+      view({ connections: [member(1), member(2), member(3)] }, [vif('dxvif-aaaaaaaa', 'up', 'up'), vif('dxvif-bbbbbbbb', 'up'), vif('dxvif-cccccccc', 'down')]),
+      'dxcon-member02',
+    );
+    expect(impact.warnings).toEqual([
+      { code: 'BGP_SESSIONS_AFFECTED', message: '2 virtual interfaces with 3 BGP sessions up go from 30 Gbps to 20 Gbps of LAG capacity (dxvif-aaaaaaaa, dxvif-bbbbbbbb).' },
+    ]);
+  });
+
+  it('does not warn about BGP when no session is up', () => {
+    expect(codes(view({ connections: [member(1), member(2), member(3)] }, [vif('dxvif-aaaaaaaa', 'down', 'unknown')]), 'dxcon-member01')).toEqual([]);
+  });
+});
