@@ -17,7 +17,7 @@ import {
 } from '../errors/refusals.js';
 import { checkConnectionId, checkLagId, resolveRegion, type ServedRegions } from '../input.js';
 import type { Loaders } from '../loaders/index.js';
-import { disassociationImpact, type LagView } from './impact.js';
+import { disassociationImpact, isOperational, type LagView } from './impact.js';
 import { plannedState, type OpenPlan, type Plans } from './plan.js';
 
 // DisassociateConnectionFromLag, the change that cuts a live link. Its rules come
@@ -27,9 +27,9 @@ import { plannedState, type OpenPlan, type Plans } from './plan.js';
 // checks them against the current state; the real call goes to AWS, which is
 // authoritative, and only when AWS refuses in words we cannot classify do we
 // explain the refusal from the LAG's state with the same checks. Both report the
-// impact (impact.ts) from the state read just before; a real call that carries a
-// dry run's plan (plan.ts) first re-reads that state from AWS and refuses with
-// StateChanged if it moved.
+// impact (impact.ts) from the state just before: the dry run reads it through the
+// cache, as every query does; the real call reads it from AWS itself, and if it
+// carries a dry run's plan (plan.ts) refuses with StateChanged when it moved.
 
 export interface DisassociationInput {
   connectionId: string;
@@ -41,7 +41,10 @@ export interface DisassociationInput {
 
 /** What the change needs, and no more: the AWS calls it makes itself, the request's loaders, plans, the served regions. */
 export interface DisassociationDeps {
-  directConnect: Pick<DirectConnectService, 'disassociateConnectionFromLag' | 'describeLag' | 'describeVirtualInterfacesOn'>;
+  directConnect: Pick<
+    DirectConnectService,
+    'disassociateConnectionFromLag' | 'describeLag' | 'describeVirtualInterfacesOn' | 'describeHostedConnections' | 'forgetRegion'
+  >;
   loaders: Pick<Loaders, 'lagById' | 'connectionById' | 'virtualInterfacesOn' | 'hostedConnectionsOn' | 'primeConnections' | 'forget'>;
   plans: Plans;
   regions: ServedRegions;
@@ -56,7 +59,6 @@ export function minimumLinksShortfall(lag: Lag, connectionId: string): MinimumLi
   const members = lag.connections ?? [];
   // AWS: the minimum-links refusal does not apply to the LAG's last member.
   if (members.length <= 1) return undefined;
-  const isOperational = (c: Connection) => c.connectionState === 'available';
   const operationalConnections = members.filter(isOperational).length;
   const leaving = members.find((c) => c.connectionId === connectionId);
   const remainingOperationalConnections = operationalConnections - (leaving && isOperational(leaving) ? 1 : 0);
@@ -91,10 +93,15 @@ export async function disassociateConnectionFromLag(input: DisassociationInput, 
     plan = opened;
   }
   try {
-    const view = plan ? await freshView(subject, deps) : await cachedView(subject, deps);
+    const view = input.dryRun ? await cachedView(subject, deps) : await freshView(subject, deps);
     if (plan) {
       const changes = plan.changesFrom(plannedState(view));
-      if (changes.length > 0) return stateChanged(changes, plan.plannedAt);
+      if (changes.length > 0) {
+        // What the plan was made on is stale wherever it is cached: the next dry run must see what AWS says now.
+        deps.loaders.forget(subject.region, { lagId: subject.lagId, connectionId: subject.connectionId });
+        await deps.directConnect.forgetRegion(subject.region);
+        return stateChanged(changes, plan.plannedAt);
+      }
     }
     return input.dryRun ? await dryRun(subject, view, deps) : await disassociate(subject, view, deps);
   } catch (error) {
@@ -110,15 +117,16 @@ async function cachedView(subject: Subject, deps: DisassociationDeps): Promise<L
   if (!lag) return null;
   const [virtualInterfaces, hostedConnections] = await Promise.all([
     deps.loaders.virtualInterfacesOn({ region, id: lagId }),
-    hostedOn(lag, subject, deps),
+    lag.allowsHostedConnections ? deps.loaders.hostedConnectionsOn.load({ region, id: lagId }) : [],
   ]);
   return { lag, virtualInterfaces, hostedConnections };
 }
 
 /**
- * What a plan is checked against: the LAG and its VIFs from AWS itself, past every
- * cache, read together (docs/contract.md, "Plans"). Hosted connections are not part
- * of a plan; they come through the loaders, and only for LAGs that can carry them.
+ * What the real call acts on: the LAG and its VIFs from AWS itself, past every
+ * cache, read together, and for a LAG that can carry them its hosted connections
+ * (docs/contract.md, "Plans"). A plan is checked against exactly this, and the
+ * impact and any refusal are explained from it.
  */
 async function freshView(subject: Subject, deps: DisassociationDeps): Promise<LagView | null> {
   const { region, lagId } = subject;
@@ -127,12 +135,10 @@ async function freshView(subject: Subject, deps: DisassociationDeps): Promise<La
     deps.directConnect.describeVirtualInterfacesOn(region, lagId, { fresh: true }),
   ]);
   if (!lag) return null;
-  return { lag, virtualInterfaces: virtualInterfaces ?? [], hostedConnections: await hostedOn(lag, subject, deps) };
-}
-
-/** Only a LAG that allows hosted connections can have any: the others cost no AWS call. */
-function hostedOn(lag: Lag, { region, lagId }: Subject, deps: DisassociationDeps): Promise<Connection[]> {
-  return lag.allowsHostedConnections ? deps.loaders.hostedConnectionsOn.load({ region, id: lagId }) : Promise.resolve([]);
+  const hostedConnections = lag.allowsHostedConnections
+    ? ((await deps.directConnect.describeHostedConnections(region, lagId, { fresh: true })) ?? [])
+    : [];
+  return { lag, virtualInterfaces: virtualInterfaces ?? [], hostedConnections };
 }
 
 async function disassociate(subject: Subject, view: LagView | null, deps: DisassociationDeps): Promise<Result> {
@@ -156,7 +162,7 @@ async function disassociate(subject: Subject, view: LagView | null, deps: Disass
     lagId,
     dryRun: false,
     awsRequestId: awsRequestId ?? null,
-    // AWS accepted, so the connection was a member of the LAG just read; a read that missed it (a stale cache) gives a plain view.
+    // AWS accepted, so the connection was a member of the LAG just read (but for a race with another change).
     impact: disassociationImpact(view ?? { lag: { lagId }, virtualInterfaces: [], hostedConnections: [] }, connectionId),
     planToken: null,
   };
@@ -211,7 +217,7 @@ async function explainRefusal(subject: Subject, view: LagView | null, refusal: C
   try {
     const explained = await refusalFromState(view, subject, deps, refusal.awsRequestId);
     if (explained) {
-      // AWS refused, so the LAG is as read: the refusal's payload may read it again without AWS.
+      // AWS refused what it judged on the state just read, fresh: the refusal's payload may read the LAG again without AWS.
       if (view) deps.loaders.lagById.prime({ region: subject.region, id: subject.lagId }, view.lag);
       return withAwsWords(explained, refusal);
     }

@@ -23,7 +23,8 @@ export function bandwidthGbps(bandwidth: string | undefined): number | undefined
   return match[2]!.toUpperCase() === 'G' ? value : value / 1000;
 }
 
-const isOperational = (c: Connection) => c.connectionState === 'available';
+/** What counts as operational towards minimumLinks: `available` only (our reading; AWS does not say). */
+export const isOperational = (c: Connection): boolean => c.connectionState === 'available';
 const capacity = (members: readonly Connection[]) =>
   members.filter(isOperational).reduce((sum, c) => sum + (bandwidthGbps(c.bandwidth) ?? 0), 0);
 
@@ -66,7 +67,9 @@ export function disassociationImpact(view: LagView, connectionId: string): LagIm
       message:
         `${connectionId} is the last member of LAG ${lagId}. The LAG stays, empty` +
         (riding.length > 0
-          ? `, and its ${riding.join(' and ')} lose their only path. Associate another connection with the LAG first if they must keep working.`
+          ? `, and its ${riding.join(' and ')} ` +
+            (leaving && isOperational(leaving) ? 'lose their only path' : 'are left with no member at all') +
+            '. Associate another connection with the LAG first if they must keep working.'
           : '; nothing rides on it.'),
     });
   }
@@ -97,8 +100,10 @@ export function disassociationImpact(view: LagView, connectionId: string): LagIm
         `interconnect, not as a standalone connection, and the LAG's ${count(hostedConnections.length, 'hosted connection')} stay on the LAG.`,
     });
   }
+  // Only a LAG that carries traffic now has sessions to lose; one already down has lost them.
   const pathLost = emptied || goesDown;
-  if (sessionsUp > 0 && (pathLost || capacityAfterGbps < capacityBeforeGbps)) {
+  const carriesTraffic = before >= needed;
+  if (sessionsUp > 0 && carriesTraffic && (pathLost || after < before)) {
     const carrying = virtualInterfaces.filter((vif) => (vif.bgpPeers ?? []).some((peer) => peer.bgpStatus === 'up'));
     const what = `${count(carrying.length, 'virtual interface')} with ${count(sessionsUp, 'BGP session')} up`;
     const one = carrying.length === 1;
@@ -106,7 +111,8 @@ export function disassociationImpact(view: LagView, connectionId: string): LagIm
       code: 'BGP_SESSIONS_AFFECTED',
       message: pathLost
         ? `${what} ${one ? 'loses its' : 'lose their'} only path (${ids(carrying)}).`
-        : `${what} ${one ? 'goes' : 'go'} from ${gbps(capacityBeforeGbps)} to ${gbps(capacityAfterGbps)} of LAG capacity (${ids(carrying)}).`,
+        : `${what} ${one ? 'goes' : 'go'} from ${count(before, 'operational connection')} (${gbps(capacityBeforeGbps)}) ` +
+          `to ${after} (${gbps(capacityAfterGbps)}): ${ids(carrying)}.`,
     });
   }
 

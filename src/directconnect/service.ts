@@ -35,13 +35,12 @@ export interface ReadOptions {
 
 /**
  * How AWS says an ID does not exist. The connection and LAG wordings are AWS's
- * (docs/aws-behaviour.md, "Error messages"); for VIFs and interconnects AWS's text
- * is not recorded, so the same "Could not find <Kind>" form is assumed.
+ * (docs/aws-behaviour.md, "Error messages"); for interconnects AWS's text is not
+ * recorded, so the same "Could not find <Kind>" form is assumed.
  */
 const NOT_FOUND = {
   connection: (error: unknown) => classifyAwsError(error).code === 'CONNECTION_NOT_FOUND',
   lag: (error: unknown) => classifyAwsError(error).code === 'LAG_NOT_FOUND',
-  virtualInterface: (error: unknown) => /Could not find Virtual ?Interface/i.test((error as Error | undefined)?.message ?? ''),
   interconnect: (error: unknown) => /Could not find Interconnect/i.test((error as Error | undefined)?.message ?? ''),
 };
 
@@ -248,6 +247,11 @@ export class DirectConnectService {
       }),
       isLag ? NOT_FOUND.lag : NOT_FOUND.connection,
     );
+  }
+
+  /** Forgets every cached read of the region, on every replica sharing the cache: what the gateway read there is stale. */
+  forgetRegion(region: string): Promise<void> {
+    return this.cache.invalidateRegion(region);
   }
 
   /**

@@ -1,5 +1,3 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import {
   AssociateConnectionWithLagCommand,
   CreateLagCommand,
@@ -11,6 +9,7 @@ import {
   type VirtualInterface,
 } from '@aws-sdk/client-direct-connect';
 import { describe, expect, it } from 'vitest';
+import { awsCli, awsCliAvailable } from '../helpers/awsCli.js';
 import { LARGE_VIFS_PER_REGION, SEEDED_SECRET_MARKER } from '../../src/emulator/seed.js';
 import { expectClientError, sleep, useEmulator, UUID } from '../helpers/emulator.js';
 
@@ -298,31 +297,9 @@ describe('paging on the large seed', () => {
 });
 
 // The AWS CLI (botocore underneath) reads the emulator's VIFs like the JS SDK does.
-const run = promisify(execFile);
-const cliAvailable = await run('aws', ['--version']).then(
-  () => true,
-  () => false,
-);
-
-describe.skipIf(!cliAvailable)('the AWS CLI against the emulator', () => {
+describe.skipIf(!awsCliAvailable)('the AWS CLI against the emulator', () => {
   // Async on purpose: the emulator answers from this same process.
-  const aws = async <T>(...args: string[]): Promise<T> => {
-    const { stdout } = await run(
-      'aws',
-      ['directconnect', ...args, '--endpoint-url', h.url, '--region', 'us-east-1', '--output', 'json'],
-      {
-        env: {
-          ...process.env,
-          AWS_ACCESS_KEY_ID: 'test',
-          AWS_SECRET_ACCESS_KEY: 'test',
-          AWS_PAGER: '',
-          AWS_CONFIG_FILE: '/dev/null',
-          AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-        },
-      },
-    );
-    return JSON.parse(stdout) as T;
-  };
+  const aws = <T>(...args: string[]): Promise<T> => awsCli<T>(h.url, 'us-east-1', ...args);
   type Vifs = { virtualInterfaces: Array<{ virtualInterfaceId: string; connectionId: string; bgpPeers: Array<{ bgpStatus: string }> }>; nextToken?: string };
 
   it('describes every VIF of the region with its peers', async () => {

@@ -47,7 +47,7 @@ describe('disassociateConnectionFromLag impact', () => {
     expect(result.impact.warnings).toEqual([
       {
         code: 'BGP_SESSIONS_AFFECTED',
-        message: '2 virtual interfaces with 3 BGP sessions up go from 30 Gbps to 20 Gbps of LAG capacity (dxvif-allow01pv, dxvif-allow01tr).',
+        message: '2 virtual interfaces with 3 BGP sessions up go from 3 operational connections (30 Gbps) to 2 (20 Gbps): dxvif-allow01pv, dxvif-allow01tr.',
       },
     ]);
   });

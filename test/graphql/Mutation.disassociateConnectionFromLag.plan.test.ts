@@ -1,4 +1,8 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { auditLines } from '../helpers/authRequests.js';
 import { awsCli, awsCliAvailable } from '../helpers/awsCli.js';
 import { totalCalls, useTestGateway, type TestGateway } from '../helpers/gateway.js';
 
@@ -46,7 +50,8 @@ async function membersOf(gw: TestGateway, lagId: string): Promise<string[]> {
 
 describe('a plan applied to the state it was made on', () => {
   // The cross-request cache on, so that reading "from AWS itself" is tested, not assumed.
-  const gw = useTestGateway({ DX_CACHE_TTL_MS: '60000' });
+  const auditFile = join(mkdtempSync(join(tmpdir(), 'dxgraph-plan-')), 'audit.jsonl');
+  const gw = useTestGateway({ DX_CACHE_TTL_MS: '60000', AUDIT_LOG_FILE: auditFile });
 
   it('goes ahead, after one fresh read of the LAG and one of its VIFs', async () => {
     const token = await plan(gw);
@@ -84,11 +89,37 @@ describe('a plan applied to the state it was made on', () => {
     expect(result.changes).toEqual([expect.objectContaining({ field: expect.stringMatching(/^bgpPeer\(.+\)\.bgpStatus$/), planned: 'up', current: 'down' })]);
   });
 
-  it('is checked by a dry run too, which then makes no new plan', async () => {
+  it('leaves no stale cache behind a StateChanged: the next dry run sees the change and its plan applies', async () => {
     const token = await plan(gw);
     await control(gw, 'connection-state', { region: 'us-east-1', connectionId: 'dxcon-allow01c', connectionState: 'down' });
-    const result = await disassociate(gw, { ...ALLOW, dryRun: true, expectedPlanToken: token });
-    expect(result.__typename).toBe('StateChanged');
+    // The dry run reads through the cache, which still holds the state the plan saw.
+    expect((await disassociate(gw, { ...ALLOW, dryRun: true, expectedPlanToken: token })).__typename).toBe('DisassociateConnectionFromLagSuccess');
+    expect((await disassociate(gw, { ...ALLOW, expectedPlanToken: token })).__typename).toBe('StateChanged');
+    // The refusal forgot the region's cached reads: the old plan now fails on a dry run too,
+    expect((await disassociate(gw, { ...ALLOW, dryRun: true, expectedPlanToken: token })).__typename).toBe('StateChanged');
+    // and a new dry run plans on the state AWS reports, so its plan applies.
+    const replanned = await disassociate(gw, { ...ALLOW, dryRun: true });
+    expect(replanned.impact.operationalConnectionsBefore).toBe(2);
+    expect((await disassociate(gw, { ...ALLOW, expectedPlanToken: replanned.planToken })).__typename).toBe('DisassociateConnectionFromLagSuccess');
+  });
+
+  it("on a partner's LAG also reads its hosted connections afresh, and nothing else", async () => {
+    const partner = { connectionId: 'dxcon-partnr1a', lagId: 'dxlag-partner01', region: 'eu-west-1' };
+    const token = await plan(gw, partner);
+    await gw.reset();
+    const result = await disassociate(gw, { ...partner, expectedPlanToken: token });
+    expect(result.__typename).toBe('DisassociateConnectionFromLagSuccess');
+    expect(result.impact.warnings.map((w: { code: string }) => w.code)).toContain('BECOMES_INTERCONNECT');
+    expect(await gw.awsCalls()).toEqual({ DescribeLags: 1, DescribeVirtualInterfaces: 1, DescribeHostedConnections: 1, DisassociateConnectionFromLag: 1 });
+  });
+
+  it('audits a plan token by its digest, not the token', async () => {
+    const token = await plan(gw);
+    await disassociate(gw, { ...ALLOW, expectedPlanToken: token });
+    const lines = await auditLines(auditFile);
+    const applied = lines.at(-1)!;
+    expect(applied.input.expectedPlanToken).toMatch(/^sha256:[0-9a-f]{32}$/);
+    expect(JSON.stringify(lines)).not.toContain(token.split('.')[1]);
   });
 
   it('is refused for another connection, LAG or region without reading anything', async () => {

@@ -23,7 +23,14 @@ export const awsCliAvailable = found;
 /** `aws directconnect <args>` against the emulator at `endpoint`, with throwaway credentials; the parsed JSON output. */
 export async function awsCli<T = any>(endpoint: string, region: string, ...args: string[]): Promise<T> {
   const { stdout } = await run('aws', ['directconnect', ...args, '--endpoint-url', endpoint, '--region', region, '--output', 'json'], {
-    env: { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_PAGER: '', AWS_CONFIG_FILE: '/dev/null' },
+    env: {
+      ...process.env,
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_PAGER: '',
+      AWS_CONFIG_FILE: '/dev/null',
+      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    },
   });
   return JSON.parse(stdout) as T;
 }

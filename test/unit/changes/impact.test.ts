@@ -117,8 +117,25 @@ describe('Function: disassociationImpact', () => {
       'dxcon-member02',
     );
     expect(impact.warnings).toEqual([
-      { code: 'BGP_SESSIONS_AFFECTED', message: '2 virtual interfaces with 3 BGP sessions up go from 30 Gbps to 20 Gbps of LAG capacity (dxvif-aaaaaaaa, dxvif-bbbbbbbb).' },
+      { code: 'BGP_SESSIONS_AFFECTED', message: '2 virtual interfaces with 3 BGP sessions up go from 3 operational connections (30 Gbps) to 2 (20 Gbps): dxvif-aaaaaaaa, dxvif-bbbbbbbb.' },
     ]);
+  });
+
+  it('warns about BGP sessions by operational members lost, even when a bandwidth cannot be read', () => {
+    const impact = disassociationImpact(
+      view({ connections: [member(1, 'available', 'fast'), member(2), member(3)] }, [vif('dxvif-aaaaaaaa', 'up')]),
+      'dxcon-member01',
+    );
+    expect(impact).toMatchObject({ capacityBeforeGbps: 20, capacityAfterGbps: 20 });
+    expect(impact.warnings[0]!.message).toBe('1 virtual interface with 1 BGP session up goes from 3 operational connections (20 Gbps) to 2 (20 Gbps): dxvif-aaaaaaaa.');
+  });
+
+  it('says nothing of BGP sessions on a LAG that is down already, and does not call a member that was down a lost path', () => {
+    const down = view({ connections: [member(1), member(2, 'down'), member(3, 'down')], minimumLinks: 2 }, [vif('dxvif-aaaaaaaa', 'up')]);
+    expect(codes(down, 'dxcon-member02')).toEqual([]);
+    const emptied = disassociationImpact(view({ connections: [member(1, 'down')] }, [vif('dxvif-aaaaaaaa', 'up')]), 'dxcon-member01');
+    expect(emptied.warnings.map((w) => w.code)).toEqual(['LAG_EMPTIED']);
+    expect(emptied.warnings[0]!.message).toContain('are left with no member at all');
   });
 
   it('does not warn about BGP when no session is up', () => {

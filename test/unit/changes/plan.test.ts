@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Lag, VirtualInterface } from '@aws-sdk/client-direct-connect';
 import type { LagView } from '../../../src/changes/impact.js';
-import { compareStates, createPlans, PLAN_LIFETIME_MS, plannedState, type OpenPlan } from '../../../src/changes/plan.js';
+import { compareStates, createPlans, describeChanges, PLAN_LIFETIME_MS, plannedState, planTokenDigest, type OpenPlan } from '../../../src/changes/plan.js';
 
 // src/changes/plan.ts: plan tokens bound to an input, a time and the state a dry run
 // read (docs/contract.md, "Plans"). Through GraphQL against the emulator, with the
@@ -78,12 +78,27 @@ describe('Function: createPlans', () => {
       ['an altered body', (t: string) => { const [v, body, sig] = t.split('.'); return `${v}.${body!.slice(0, -2)}${body!.slice(-2) === 'fQ' ? 'fX' : 'fQ'}.${sig}`; }],
       ['an altered signature', (t: string) => `${t.slice(0, -3)}${t.endsWith('AAA') ? 'BBB' : 'AAA'}`],
       ['an extra part', (t: string) => `${t}.more`],
+      ['characters appended that a base64 decoder would skip', (t: string) => `${t}!!`],
+      ['a line break inside', (t: string) => `${t.slice(0, 10)}\n${t.slice(10)}`],
+      ['the last character nudged within its spare bits', (t: string) => `${t.slice(0, -1)}${t.endsWith('A') ? 'B' : 'A'}`],
       ['megabytes', 'p1.' + 'a'.repeat(100_000) + '.b'],
     ])('refuses %s as not a plan this gateway made, on expectedPlanToken', (_name, alter) => {
       const plans = createPlans();
       const token = plans.issue(OPERATION, INPUT, viewOf(lag()));
       const result = plans.open(typeof alter === 'string' ? alter : alter(token), OPERATION, INPUT);
       expect(result).toMatchObject({ field: 'expectedPlanToken', message: expect.stringContaining('not a plan this gateway made') });
+    });
+
+    it('allows a minute of clock skew between replicas, and says so when a plan is dated later than that', () => {
+      const time = clock();
+      const plans = createPlans({ now: time.now });
+      const token = plans.issue(OPERATION, INPUT, viewOf(lag()));
+      time.advance(-60_000);
+      expect(opened(plans.open(token, OPERATION, INPUT)).staleness).toEqual([]);
+      time.advance(-1);
+      const plan = opened(plans.open(token, OPERATION, INPUT));
+      expect(plan.staleness).toEqual([expect.objectContaining({ field: 'plan.age' })]);
+      expect(describeChanges(plan.staleness, plan.plannedAt)).toContain("later than this gateway's clock");
     });
 
     it('refuses a token signed with another secret, and accepts it where the secret is shared', () => {
@@ -122,6 +137,18 @@ describe('Function: compareStates', () => {
     ]);
   });
 
+  it("names what the impact rests on: a member's bandwidth, the hosted connections, whether the LAG is a partner's", () => {
+    const withBandwidth = (bandwidth: string) =>
+      lag({ connections: [{ connectionId: 'dxcon-member01', connectionState: 'available', bandwidth }, { connectionId: 'dxcon-member02', connectionState: 'available', bandwidth: '10Gbps' }] });
+    const planned = plannedState({ lag: withBandwidth('10Gbps'), virtualInterfaces: [], hostedConnections: [{ connectionId: 'dxcon-hosted01' }] });
+    const current = plannedState({ lag: { ...withBandwidth('1Gbps'), allowsHostedConnections: true }, virtualInterfaces: [], hostedConnections: [] });
+    expect(compareStates(planned, current)).toEqual([
+      { field: 'lag.allowsHostedConnections', planned: 'false', current: 'true' },
+      { field: 'connection(dxcon-member01).bandwidth', planned: '10Gbps', current: '1Gbps' },
+      { field: 'lag.hostedConnections', planned: 'dxcon-hosted01', current: '' },
+    ]);
+  });
+
   it('names a LAG that no longer exists', () => {
     expect(compareStates(before, null)).toEqual([{ field: 'lag', planned: 'exists', current: null }]);
   });
@@ -129,5 +156,14 @@ describe('Function: compareStates', () => {
   it('sees no change in the order AWS lists things', () => {
     const reordered = lag({ connections: [...lag().connections!].reverse() });
     expect(compareStates(before, plannedState(viewOf(reordered)))).toEqual([]);
+  });
+});
+
+describe('Function: planTokenDigest', () => {
+  it('names a token by a short hash, the same for the same token, never the token itself', () => {
+    const token = createPlans().issue(OPERATION, INPUT, viewOf(lag()));
+    expect(planTokenDigest(token)).toMatch(/^sha256:[0-9a-f]{32}$/);
+    expect(planTokenDigest(token)).toBe(planTokenDigest(token));
+    expect(planTokenDigest(`${token}x`)).not.toBe(planTokenDigest(token));
   });
 });
