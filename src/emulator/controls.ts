@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseFaultSpec } from './faults.js';
 import { AwsError, isJsonObject, readBody, send } from './protocol.js';
+import { settleLagOf } from './rules.js';
 import { connectionShape, virtualInterfaceShape } from './shapes.js';
 import type { EmulatorState } from './state.js';
 import { isConnectionId, isVirtualInterfaceId } from './validate.js';
@@ -18,8 +19,9 @@ import { isConnectionId, isVirtualInterfaceId } from './validate.js';
  *        every peer of the VIF when bgpPeerId is absent
  * The last two stand in for what AWS changes on its own (a port going down, a BGP
  * session dropping), so a test can move state under a plan; each changes only
- * what it names. A bad body is a 400 ValidationException naming every problem,
- * an unknown ID a 404 NotFoundException.
+ * what it names, except that a LAG follows its members' states (settleLagState,
+ * src/emulator/rules.ts). A bad body is a 400 ValidationException naming every
+ * problem, an unknown ID a 404 NotFoundException.
  */
 
 const sendControl = (res: ServerResponse, value: unknown, status = 200): void =>
@@ -137,6 +139,8 @@ function setConnectionState(res: ServerResponse, state: EmulatorState, body: str
   const connection = store.connections.get(connectionId);
   if (!connection) throw notFound(`No connection ${connectionId} in ${region}.`);
   connection.connectionState = connectionState;
+  // A member going down (or back up) can take its LAG below (or back to) its minimumLinks.
+  settleLagOf(store, connection);
   sendControl(res, { connection: connectionShape(store, connection) });
 }
 

@@ -80,6 +80,20 @@ export interface LagRecord {
   macSecKeys?: MacSecKey[];
 }
 
+/**
+ * Where a connection or LAG terminates: `awsDeviceV2` is the Direct Connect endpoint
+ * (`awsDevice` its deprecated name), `awsLogicalDeviceId` the logical device. A LAG
+ * and its members share all three (docs/aws-behaviour.md, "Associating, updating and deleting").
+ */
+export type Device = Pick<ConnectionRecord, 'awsDevice' | 'awsDeviceV2' | 'awsLogicalDeviceId'>;
+
+/** Just the device members of a record, to copy onto another. */
+export const deviceOf = (record: Device): Device => ({
+  awsDevice: record.awsDevice,
+  awsDeviceV2: record.awsDeviceV2,
+  awsLogicalDeviceId: record.awsLogicalDeviceId,
+});
+
 export interface BgpPeerRecord {
   bgpPeerId: string;
   asn: number;

@@ -1,5 +1,5 @@
 import { clientError } from './protocol.js';
-import type { ConnectionRecord, LagRecord, RegionStore, VirtualInterfaceRecord } from './regionStore.js';
+import type { ConnectionRecord, Device, LagRecord, RegionStore, VirtualInterfaceRecord } from './regionStore.js';
 
 /**
  * The Direct Connect rules the operations share, with AWS's messages where they
@@ -114,6 +114,94 @@ export function assertMayLeave(store: RegionStore, record: ConnectionRecord, lag
 /** Service quota: 4 connections per LAG below 100G, 2 at 100G and above (docs/aws-behaviour.md, "Service quotas"). */
 export function maxMembers(bandwidth: string): number {
   return bandwidth === '100Gbps' || bandwidth === '400Gbps' ? 2 : 4;
+}
+
+/** The member quota, for a connection about to join the LAG. */
+export function assertRoomIn(store: RegionStore, lag: LagRecord): void {
+  const limit = maxMembers(lag.connectionsBandwidth);
+  if (store.members(lag.lagId).length >= limit) {
+    // Emulator's own wording: AWS's text for a full LAG is unknown.
+    throw clientError(`Lag ${lag.lagId} already has the maximum of ${limit} connections.`);
+  }
+}
+
+/**
+ * The Direct Connect endpoint a connection or LAG terminates on: `awsDeviceV2`, the
+ * member AWS documents for it (`awsDevice` is deprecated), falling back to
+ * `awsDevice` for a record without it.
+ */
+export const endpointOf = (record: Device): string | undefined => record.awsDeviceV2 ?? record.awsDevice;
+
+/**
+ * AWS documentation: a connection joining a LAG "must be on the same Direct Connect
+ * endpoint as the LAG" (docs/aws-behaviour.md, "Associating, updating and deleting").
+ * An endpoint belongs to one location, so a location mismatch is reported as such
+ * first, being the plainer answer; the rule itself is the `awsDeviceV2` comparison.
+ */
+export function assertSameEndpoint(connection: ConnectionRecord, lag: LagRecord): void {
+  // Emulator's own wordings for both: AWS's are unknown.
+  if (connection.location !== lag.location) {
+    throw clientError(
+      `Connection ${connection.connectionId} is at ${connection.location} but Lag ${lag.lagId} is at ${lag.location}.`,
+    );
+  }
+  if (endpointOf(connection) !== endpointOf(lag)) {
+    throw clientError(
+      `Connection ${connection.connectionId} is on endpoint ${endpointOf(connection) ?? 'none'} ` +
+        `but Lag ${lag.lagId} is on endpoint ${endpointOf(lag) ?? 'none'}.`,
+    );
+  }
+}
+
+export function assertSameBandwidth(connection: ConnectionRecord, lag: LagRecord): void {
+  if (connection.bandwidth !== lag.connectionsBandwidth) {
+    // Emulator's own wording: AWS's is unknown.
+    throw clientError(
+      `Connection ${connection.connectionId} has bandwidth ${connection.bandwidth} but Lag ${lag.lagId} requires ${lag.connectionsBandwidth}.`,
+    );
+  }
+}
+
+/**
+ * A LAG encrypts its links when its encryptionMode is `must_encrypt` or it holds
+ * MACsec keys; then every member must be MACsec capable (CreateLag's `requestMACSec`:
+ * "All connections in the LAG must be capable of supporting MAC Security"). That
+ * AssociateConnectionWithLag refuses such a connection is our reading of that.
+ */
+export const requiresMacSec = (lag: LagRecord): boolean =>
+  lag.encryptionMode === 'must_encrypt' || (lag.macSecCapable === true && (lag.macSecKeys?.length ?? 0) > 0);
+
+export function assertMacSecFits(connection: ConnectionRecord, lag: LagRecord): void {
+  if (requiresMacSec(lag) && connection.macSecCapable !== true) {
+    // Emulator's own wording: AWS's is unknown.
+    throw clientError(
+      `Lag ${lag.lagId} uses MACsec (encryptionMode ${lag.encryptionMode ?? 'unset'}) ` +
+        `but connection ${connection.connectionId} is not MACsec capable.`,
+    );
+  }
+}
+
+/** The LAG states that follow the members; the others are a LAG being set up or taken down. */
+const SETTLING_LAG_STATES = new Set(['available', 'down']);
+
+/**
+ * A LAG reports `down` while fewer of its members are operational (`available`)
+ * than its minimumLinks, and `available` again once enough are: UpdateLag's
+ * documentation warns that a minimumLinks above the operational members makes the
+ * LAG non-operational. A LAG with minimumLinks 0 never goes down for it, even empty.
+ * That AWS flips the state at once is our reading (docs/aws-behaviour.md, "What is
+ * not known"). Called after every change that can move it.
+ */
+export function settleLagState(store: RegionStore, lag: LagRecord): void {
+  if (!SETTLING_LAG_STATES.has(lag.lagState)) return;
+  const operational = store.members(lag.lagId).filter(isOperational).length;
+  lag.lagState = lag.minimumLinks >= 1 && operational < lag.minimumLinks ? 'down' : 'available';
+}
+
+/** settleLagState for the LAG a connection is a member of, if any. */
+export function settleLagOf(store: RegionStore, connection: ConnectionRecord): void {
+  const lag = connection.kind === 'hosted' || connection.lagId === undefined ? undefined : store.lags.get(connection.lagId);
+  if (lag) settleLagState(store, lag);
 }
 
 export const DEDICATED_BANDWIDTHS = ['1Gbps', '10Gbps', '100Gbps', '400Gbps'];

@@ -1,8 +1,10 @@
 import {
+  deviceOf,
   RegionStore,
   RegionStores,
   type BgpPeerRecord,
   type ConnectionRecord,
+  type Device,
   type LagRecord,
   type MacSecKey,
   type Tag,
@@ -12,7 +14,8 @@ import { LARGE_REGIONS, type EmulatorSeed } from './seedRegions.js';
 
 /**
  * Deterministic seed data. The demo IDs are pinned: the gateway's tests and
- * README use them. Each demo LAG exists to exercise one disassociation rule.
+ * README use them. Each demo LAG exists to exercise one disassociation rule, and
+ * the standalone connections around them one association rule each.
  */
 
 export const DEMO_ACCOUNT_ID = '123456789012';
@@ -21,7 +24,7 @@ const tag = (key: string, value: string): Tag => ({ key, value });
 const PROD = [tag('env', 'prod'), tag('team', 'netops')];
 const copyTags = (tags: Tag[] = []): Tag[] => tags.map((t) => ({ ...t }));
 
-function device(location: string, n: number): Pick<ConnectionRecord, 'awsDevice' | 'awsDeviceV2' | 'awsLogicalDeviceId'> {
+function device(location: string, n: number): Device {
   return {
     awsDevice: `${location}-${(0x1a2b3c + n).toString(36)}`,
     awsDeviceV2: `${location}-${(0x2b3c4d + n).toString(36)}`,
@@ -29,17 +32,24 @@ function device(location: string, n: number): Pick<ConnectionRecord, 'awsDevice'
   };
 }
 
+/**
+ * A connection on the device of what it belongs to: a LAG member on its LAG's
+ * endpoint, a hosted connection on its parent's (AWS: a LAG and its members sit on
+ * one endpoint); otherwise on device `n` unless the fields name one.
+ */
 function connection(
   store: RegionStore,
   fields: Partial<ConnectionRecord> & Pick<ConnectionRecord, 'connectionId' | 'connectionName' | 'location'>,
   n: number,
 ): ConnectionRecord {
+  const carrierId = fields.lagId ?? fields.parentId;
+  const carrier = carrierId === undefined ? undefined : (store.lags.get(carrierId) ?? store.connections.get(carrierId));
   return store.addConnection({
     kind: 'connection',
     connectionState: 'available',
     ownerAccount: store.accountId,
     bandwidth: '10Gbps',
-    ...device(fields.location, n),
+    ...(carrier ? deviceOf(carrier) : device(fields.location, n)),
     jumboFrameCapable: true,
     hasLogicalRedundancy: 'yes',
     macSecCapable: false,
@@ -67,8 +77,13 @@ function lag(
   });
 }
 
-function members(store: RegionStore, lagRecord: LagRecord, ids: string[], extra: Partial<ConnectionRecord> = {}): void {
-  ids.forEach((connectionId, i) =>
+function members(
+  store: RegionStore,
+  lagRecord: LagRecord,
+  ids: string[],
+  extra: Partial<ConnectionRecord> = {},
+): ConnectionRecord[] {
+  return ids.map((connectionId, i) =>
     connection(
       store,
       {
@@ -234,24 +249,43 @@ const DX_GATEWAY_2 = '9c2d7b14-6e8a-4f03-b5d1-7a9e3c6f2b80';
 /** 2023-11-14T22:13:20Z, as epoch seconds like the wire. */
 const LOA_ISSUED = 1_700_000_000;
 
+/**
+ * The Direct Connect endpoints (`awsDevice`, `awsDeviceV2`, `awsLogicalDeviceId`) of
+ * the us-east-1 demo, all at EqDC2. A LAG and its members share one, so a member may
+ * move only between LAGs of its endpoint (docs/aws-behaviour.md, "Associating,
+ * updating and deleting").
+ */
+export const DEMO_ENDPOINTS = {
+  /** dxlag-allow001, dxlag-minlink01, dxlag-lastmem01, dxlag-empty001, dxcon-assoc01a, dxcon-wrongbw1. */
+  A: device('EqDC2', 101),
+  /** dxlag-macsec01. */
+  B: device('EqDC2', 105),
+  /** dxlag-full0001, dxcon-spare01a. */
+  C: device('EqDC2', 106),
+  /** dxcon-otherdv1 alone. */
+  D: device('EqDC2', 107),
+} as const satisfies Record<string, Device>;
+
 function demoUsEast1(): RegionStore {
   const store = new RegionStore('us-east-1', DEMO_ACCOUNT_ID);
   const location = 'EqDC2';
+  const { A, B, C, D } = DEMO_ENDPOINTS;
 
-  const allowed = lag(store, { lagId: 'dxlag-allow001', lagName: 'Allowed LAG', location, minimumLinks: 1, tags: PROD }, 1);
+  // Four LAGs on endpoint A, so members can move between them.
+  const allowed = lag(store, { lagId: 'dxlag-allow001', lagName: 'Allowed LAG', location, minimumLinks: 1, tags: PROD, ...A }, 1);
   members(store, allowed, ['dxcon-allow01a', 'dxcon-allow01b', 'dxcon-allow01c'], { loaIssueTime: LOA_ISSUED });
 
-  const minLinks = lag(store, { lagId: 'dxlag-minlink01', lagName: 'Minimum-links LAG', location, minimumLinks: 2, tags: PROD }, 2);
+  const minLinks = lag(store, { lagId: 'dxlag-minlink01', lagName: 'Minimum-links LAG', location, minimumLinks: 2, tags: PROD, ...A }, 2);
   members(store, minLinks, ['dxcon-minlnk1a', 'dxcon-minlnk1b']);
 
   const lastMember = lag(
     store,
-    { lagId: 'dxlag-lastmem01', lagName: 'Last-member LAG', location, minimumLinks: 1, tags: [tag('env', 'staging'), tag('team', 'netops')] },
+    { lagId: 'dxlag-lastmem01', lagName: 'Last-member LAG', location, minimumLinks: 1, tags: [tag('env', 'staging'), tag('team', 'netops')], ...A },
     3,
   );
   members(store, lastMember, ['dxcon-lastmem1a']);
 
-  lag(store, { lagId: 'dxlag-empty001', lagName: 'Empty LAG', location, minimumLinks: 0, tags: [tag('env', 'dev')] }, 4);
+  lag(store, { lagId: 'dxlag-empty001', lagName: 'Empty LAG', location, minimumLinks: 0, tags: [tag('env', 'dev')], ...A }, 4);
 
   const cknA = 'a1'.repeat(32);
   const macSec = lag(
@@ -265,6 +299,7 @@ function demoUsEast1(): RegionStore {
       encryptionMode: 'must_encrypt',
       macSecKeys: [macSecKey('us-east-1', 'macsec01', cknA)],
       tags: [tag('env', 'prod'), tag('team', 'security')],
+      ...B,
     },
     5,
   );
@@ -301,6 +336,34 @@ function demoUsEast1(): RegionStore {
       tags: [tag('env', 'dev')],
     },
     91,
+  );
+
+  // Full: 4 of 4 10G members; 3 operational, so a minimumLinks of 4 takes it down.
+  const full = lag(store, { lagId: 'dxlag-full0001', lagName: 'Full LAG', location, minimumLinks: 1, tags: PROD, ...C }, 6);
+  const [, , , fullDown] = members(store, full, ['dxcon-full001a', 'dxcon-full001b', 'dxcon-full001c', 'dxcon-full001d']);
+  if (fullDown) fullDown.connectionState = 'down';
+
+  // Standalone connections for AssociateConnectionWithLag: dxcon-assoc01a fits dxlag-allow001 and
+  // dxlag-empty001; each of the others breaks one rule only (bandwidth, endpoint, the full LAG's quota).
+  const joiner = connection(
+    store,
+    { connectionId: 'dxcon-assoc01a', connectionName: 'Standalone ready to join', location, tags: [tag('env', 'staging'), tag('team', 'netops')], ...A },
+    92,
+  );
+  connection(
+    store,
+    { connectionId: 'dxcon-wrongbw1', connectionName: 'Standalone 1G on endpoint A', location, bandwidth: '1Gbps', tags: [tag('env', 'dev')], ...A },
+    93,
+  );
+  connection(
+    store,
+    { connectionId: 'dxcon-otherdv1', connectionName: 'Standalone on its own endpoint', location, tags: [tag('env', 'dev')], ...D },
+    94,
+  );
+  connection(
+    store,
+    { connectionId: 'dxcon-spare01a', connectionName: 'Spare for the full LAG', location, tags: PROD, ...C },
+    95,
   );
 
   // No VIFs on dxlag-empty001, dxcon-standal2 or any LAG member: a LAG's VIFs ride on the LAG.
@@ -373,6 +436,16 @@ function demoUsEast1(): RegionStore {
     virtualGatewayId: 'vgw-2c3d4e5f',
     jumboFrameCapable: true,
   });
+  // Last, so the VIFs above keep their addresses. It moves to the LAG dxcon-assoc01a joins.
+  virtualInterface(store, joiner, {
+    virtualInterfaceId: 'dxvif-assoc01pv',
+    virtualInterfaceName: 'ready-to-join-private',
+    virtualInterfaceType: 'private',
+    vlan: 801,
+    asn: 65008,
+    peers: [demoPeer('dxvif-assoc01pv', 'ipv4', 'up')],
+    virtualGatewayId: 'vgw-3d4e5f6a',
+  });
   return store;
 }
 
@@ -417,9 +490,10 @@ function demoEuWest1(): RegionStore {
   const eu = lag(store, { lagId: 'dxlag-euwest01', lagName: 'EU LAG', location, minimumLinks: 1, tags: PROD }, 2);
   members(store, eu, ['dxcon-euwest1a', 'dxcon-euwest1b']);
 
+  // On the EU LAG's endpoint, so it may join that LAG.
   const euStandalone = connection(
     store,
-    { connectionId: 'dxcon-eustand1', connectionName: 'EU standalone', location, loaIssueTime: LOA_ISSUED, tags: PROD },
+    { connectionId: 'dxcon-eustand1', connectionName: 'EU standalone', location, loaIssueTime: LOA_ISSUED, tags: PROD, ...deviceOf(eu) },
     90,
   );
   // None on dxlag-partner01: the VIFs on its hosted connections belong to other accounts.

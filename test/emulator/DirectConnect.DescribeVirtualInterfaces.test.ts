@@ -31,7 +31,7 @@ describe('DescribeVirtualInterfaces', () => {
     expect(result.$metadata.requestId).toMatch(UUID);
     expect(result.nextToken).toBeUndefined();
     expect(ids(result.virtualInterfaces)).toEqual([
-      'dxvif-allow01pv', 'dxvif-allow01tr', 'dxvif-lastmem1pb', 'dxvif-lastmem1pv',
+      'dxvif-allow01pv', 'dxvif-allow01tr', 'dxvif-assoc01pv', 'dxvif-lastmem1pb', 'dxvif-lastmem1pv',
       'dxvif-macsec1pv', 'dxvif-minlnk1pv', 'dxvif-standal1pv',
     ]);
     expect(result.virtualInterfaces?.every((v) => v.region === 'us-east-1' && v.ownerAccount === '123456789012')).toBe(true);
@@ -96,6 +96,7 @@ describe('DescribeVirtualInterfaces', () => {
     expect(await status('us-east-1')).toEqual({
       'dxvif-allow01pv': ['up', 'up'],
       'dxvif-allow01tr': ['up'],
+      'dxvif-assoc01pv': ['up'],
       'dxvif-lastmem1pb': ['down'],
       'dxvif-lastmem1pv': ['up', 'up'],
       'dxvif-macsec1pv': ['down'],
@@ -140,10 +141,10 @@ describe('DescribeVirtualInterfaces', () => {
 
   it('pages with maxResults and nextToken', async () => {
     const first = await describeVifs({ maxResults: 3 });
-    expect(ids(first.virtualInterfaces)).toEqual(['dxvif-allow01pv', 'dxvif-allow01tr', 'dxvif-lastmem1pb']);
+    expect(ids(first.virtualInterfaces)).toEqual(['dxvif-allow01pv', 'dxvif-allow01tr', 'dxvif-assoc01pv']);
     const second = await describeVifs({ maxResults: 3, nextToken: first.nextToken });
     const third = await describeVifs({ maxResults: 3, nextToken: second.nextToken });
-    expect(ids(third.virtualInterfaces)).toEqual(['dxvif-standal1pv']);
+    expect(ids(third.virtualInterfaces)).toEqual(['dxvif-minlnk1pv', 'dxvif-standal1pv']);
     expect(third.nextToken).toBeUndefined();
   });
 
@@ -202,12 +203,13 @@ describe('virtual interfaces and LAG membership', () => {
       h.client().send(new DeleteLagCommand({ lagId: 'dxlag-lastmem01' })),
       'Lag dxlag-lastmem01 still has 2 virtual interface(s); delete them first.',
     );
+    // Emptied, it has fewer operational members (none) than its minimumLinks of 1.
     const { lags } = await h.client().send(new DescribeLagsCommand({ lagId: 'dxlag-lastmem01' }));
-    expect(lags?.[0]?.lagState).toBe('available');
+    expect(lags?.[0]?.lagState).toBe('down');
   });
 
   it('moves the VIFs of a standalone connection to the LAG it joins, and they stay when it leaves again', async () => {
-    // dxcon-eustand1 is a 10G connection at the EU LAG's location, so it may join.
+    // dxcon-eustand1 is a 10G connection on the EU LAG's endpoint, so it may join.
     const joined = await associate('dxcon-eustand1', 'dxlag-euwest01', 'eu-west-1');
     expect(joined.lagId).toBe('dxlag-euwest01');
     expect(await on('dxcon-eustand1', 'eu-west-1')).toEqual([]);
@@ -304,7 +306,7 @@ describe.skipIf(!awsCliAvailable)('the AWS CLI against the emulator', () => {
 
   it('describes every VIF of the region with its peers', async () => {
     const { virtualInterfaces } = await aws<Vifs>('describe-virtual-interfaces');
-    expect(virtualInterfaces.map((v) => v.virtualInterfaceId)).toHaveLength(7);
+    expect(virtualInterfaces.map((v) => v.virtualInterfaceId)).toHaveLength(8);
     expect(virtualInterfaces.find((v) => v.virtualInterfaceId === 'dxvif-lastmem1pb')).toMatchObject({
       connectionId: 'dxlag-lastmem01',
       bgpPeers: [{ bgpStatus: 'down' }],
@@ -317,7 +319,7 @@ describe.skipIf(!awsCliAvailable)('the AWS CLI against the emulator', () => {
     const first = await aws<Vifs>('describe-virtual-interfaces', '--max-results', '5');
     expect(first.virtualInterfaces).toHaveLength(5);
     const second = await aws<Vifs>('describe-virtual-interfaces', '--max-results', '5', '--next-token', first.nextToken ?? '');
-    expect(second.virtualInterfaces.map((v) => v.virtualInterfaceId)).toEqual(['dxvif-minlnk1pv', 'dxvif-standal1pv']);
+    expect(second.virtualInterfaces.map((v) => v.virtualInterfaceId)).toEqual(['dxvif-macsec1pv', 'dxvif-minlnk1pv', 'dxvif-standal1pv']);
     expect(second.nextToken).toBeUndefined();
   });
 

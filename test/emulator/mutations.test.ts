@@ -37,6 +37,15 @@ describe('CreateConnection', () => {
     expect(connections?.[0]?.tags).toEqual([{ key: 'env', value: 'test' }]);
   });
 
+  it('puts a new LAG member on the LAG\'s endpoint', async () => {
+    const created = await h.client().send(
+      new CreateConnectionCommand({ location: 'EqDC2', bandwidth: '10Gbps', connectionName: 'fourth', lagId: 'dxlag-allow001' }),
+    );
+    const { lags } = await h.client().send(new DescribeLagsCommand({ lagId: 'dxlag-allow001' }));
+    const device = (r: { awsDevice?: string; awsDeviceV2?: string; awsLogicalDeviceId?: string } | undefined) => [r?.awsDevice, r?.awsDeviceV2, r?.awsLogicalDeviceId];
+    expect(device(created)).toEqual(device(lags?.[0]));
+  });
+
   it('refuses a bandwidth that dedicated connections do not come in', async () => {
     await expectClientError(
       h.client().send(new CreateConnectionCommand({ location: 'EqDC2', bandwidth: '7Gbps', connectionName: 'x' })),
@@ -74,6 +83,10 @@ describe('CreateLag', () => {
     );
     expect(created.connections?.map((c) => c.connectionId)).toContain('dxcon-standal1');
     expect(created.numberOfConnections).toBe(2);
+    // The LAG is built on the existing connection's endpoint, and its new member with it.
+    const { connections } = await h.client().send(new DescribeConnectionsCommand({ connectionId: 'dxcon-standal1' }));
+    expect(created.awsDeviceV2).toBe(connections?.[0]?.awsDeviceV2);
+    expect(created.connections?.every((c) => c.awsDeviceV2 === created.awsDeviceV2)).toBe(true);
   });
 
   it('refuses more connections than the quota allows', async () => {
@@ -149,16 +162,22 @@ describe('DeleteLag', () => {
 
 describe('AssociateConnectionWithLag', () => {
   it('adds a standalone connection to a LAG, then it transitions', async () => {
-    await h.client().send(new CreateConnectionCommand({ location: 'EqDC2', bandwidth: '10Gbps', connectionName: 'joiner' })).then(async (c) => {
-      const joined = await h.client().send(new AssociateConnectionWithLagCommand({ connectionId: c.connectionId, lagId: 'dxlag-empty001' }));
-      expect(joined.lagId).toBe('dxlag-empty001');
-      const { lags } = await h.client().send(new DescribeLagsCommand({ lagId: 'dxlag-empty001' }));
-      expect(lags?.[0]?.numberOfConnections).toBe(1);
-      await expectClientError(
-        h.client().send(new DisassociateConnectionFromLagCommand({ connectionId: c.connectionId, lagId: 'dxlag-empty001' })),
-        `Connection ${c.connectionId} is in a transitioning state.`,
-      );
-    });
+    const joined = await h.client().send(new AssociateConnectionWithLagCommand({ connectionId: 'dxcon-assoc01a', lagId: 'dxlag-empty001' }));
+    expect(joined.lagId).toBe('dxlag-empty001');
+    const { lags } = await h.client().send(new DescribeLagsCommand({ lagId: 'dxlag-empty001' }));
+    expect(lags?.[0]?.numberOfConnections).toBe(1);
+    await expectClientError(
+      h.client().send(new DisassociateConnectionFromLagCommand({ connectionId: 'dxcon-assoc01a', lagId: 'dxlag-empty001' })),
+      'Connection dxcon-assoc01a is in a transitioning state.',
+    );
+  });
+
+  it('puts a new standalone connection on a device of its own, which no LAG shares', async () => {
+    const created = await h.client().send(new CreateConnectionCommand({ location: 'EqDC2', bandwidth: '10Gbps', connectionName: 'joiner' }));
+    await expectClientError(
+      h.client().send(new AssociateConnectionWithLagCommand({ connectionId: created.connectionId, lagId: 'dxlag-empty001' })),
+      /^Connection dxcon-[a-z0-9]{8} is on endpoint EqDC2-[a-z0-9]{8} but Lag dxlag-empty001 is on endpoint /,
+    );
   });
 
   it('moves a member from another LAG when that LAG keeps its minimum links', async () => {
@@ -172,8 +191,8 @@ describe('AssociateConnectionWithLag', () => {
 
   it('refuses a connection whose bandwidth differs from the LAG\'s', async () => {
     await expectClientError(
-      h.client().send(new AssociateConnectionWithLagCommand({ connectionId: 'dxcon-standal1', lagId: 'dxlag-empty001' })),
-      'Connection dxcon-standal1 has bandwidth 1Gbps but Lag dxlag-empty001 requires 10Gbps.',
+      h.client().send(new AssociateConnectionWithLagCommand({ connectionId: 'dxcon-wrongbw1', lagId: 'dxlag-empty001' })),
+      'Connection dxcon-wrongbw1 has bandwidth 1Gbps but Lag dxlag-empty001 requires 10Gbps.',
     );
   });
 

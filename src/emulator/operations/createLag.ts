@@ -1,6 +1,14 @@
 import { clientError } from '../protocol.js';
 import type { Operation } from '../operation.js';
-import { assertDedicatedBandwidth, assertNotDeleted, findConnection, maxMembers, moveVirtualInterfaces } from '../rules.js';
+import { deviceOf } from '../regionStore.js';
+import {
+  assertDedicatedBandwidth,
+  assertNotDeleted,
+  findConnection,
+  maxMembers,
+  moveVirtualInterfaces,
+  settleLagState,
+} from '../rules.js';
 import { lagShape } from '../shapes.js';
 import {
   optionalBoolean,
@@ -15,7 +23,9 @@ import { newConnection } from './createConnection.js';
 /**
  * As AWS answers (docs/aws-behaviour.md, "Associating, updating and deleting"): `lagState: pending`, `minimumLinks: 0`, child
  * connections named "Requested Connection {n} for Lag {lagId}". An existing
- * `connectionId` joins the LAG and counts towards `numberOfConnections`.
+ * `connectionId` joins the LAG and counts towards `numberOfConnections`. A LAG and
+ * its members sit on one endpoint: the existing connection's if there is one (so it
+ * need not move), else a new one named after the LAG.
  */
 export const createLag: Operation = (input, { store }) => {
   const numberOfConnections = optionalInteger(input, 'numberOfConnections');
@@ -46,6 +56,7 @@ export const createLag: Operation = (input, { store }) => {
   }
 
   const lagId = store.newId('dxlag');
+  const device = `${location}-${lagId.slice('dxlag-'.length)}`;
   const lag = store.addLag({
     lagId,
     lagName,
@@ -54,9 +65,10 @@ export const createLag: Operation = (input, { store }) => {
     location,
     connectionsBandwidth: bandwidth,
     minimumLinks: 0,
-    awsDevice: `${location}-${lagId.slice(6, 10)}`,
-    awsDeviceV2: `${location}-${lagId.slice(6, 10)}`,
-    awsLogicalDeviceId: `${location}-${lagId.slice(6, 10)}-L`,
+    awsDevice: device,
+    awsDeviceV2: device,
+    awsLogicalDeviceId: `${device}-L`,
+    ...(existing && deviceOf(existing)),
     allowsHostedConnections: false,
     jumboFrameCapable: false,
     hasLogicalRedundancy: 'unknown',
@@ -77,10 +89,14 @@ export const createLag: Operation = (input, { store }) => {
       location,
       bandwidth,
       lagId,
+      device: lag,
       tags: childTags,
       providerName,
       macSec,
     });
   }
+  // A new LAG is `pending`, which settleLagState leaves alone; called all the same,
+  // like after every other change to a LAG's members.
+  settleLagState(store, lag);
   return lagShape(store, lag);
 };

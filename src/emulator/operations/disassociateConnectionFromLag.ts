@@ -5,6 +5,7 @@ import {
   assertNotTransitioning,
   connectionForAssociation,
   lagForAssociation,
+  settleLagState,
   startTransition,
 } from '../rules.js';
 import { connectionShape } from '../shapes.js';
@@ -16,7 +17,8 @@ import { connectionId, lagId } from '../validate.js';
  * virtual interfaces stay with the LAG (they ride on the LAG ID, so nothing
  * moves); a partner's connection becomes an interconnect; the LAG's last member
  * may always leave. Checks run in the order format, existence, transitioning,
- * membership, minimum links.
+ * membership, minimum links. The LAG's state follows the members it keeps (the last
+ * member leaving takes a LAG with minimumLinks 1 or more `down`).
  */
 export const disassociateConnectionFromLag: Operation = (input, { store, now, transitionMs }) => {
   const ids = { connectionId: connectionId(input), lagId: lagId(input) };
@@ -29,5 +31,6 @@ export const disassociateConnectionFromLag: Operation = (input, { store, now, tr
   delete connection.lagId;
   if (connection.partnerOwned) connection.kind = 'interconnect';
   startTransition(connection, now, transitionMs);
+  settleLagState(store, lag);
   return connectionShape(store, connection);
 };

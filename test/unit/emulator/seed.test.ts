@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNT_ID } from '../../../src/emulator/index.js';
 import type { RegionStore, VirtualInterfaceRecord } from '../../../src/emulator/regionStore.js';
+import { settleLagState } from '../../../src/emulator/rules.js';
+import { isConnectionId, isLagId, isVirtualInterfaceId } from '../../../src/emulator/validate.js';
 import {
+  DEMO_ENDPOINTS,
   LARGE_LAGS_PER_REGION,
   LARGE_MEMBERS_PER_LAG,
   LARGE_STANDALONE_PER_REGION,
@@ -77,11 +80,20 @@ describe('the demo seed', () => {
       'dxlag-lastmem01': { minimumLinks: 1, members: ['dxcon-lastmem1a'] },
       'dxlag-empty001': { minimumLinks: 0, members: [] },
       'dxlag-macsec01': { minimumLinks: 1, members: ['dxcon-macsec1a', 'dxcon-macsec1b'] },
+      'dxlag-full0001': { minimumLinks: 1, members: ['dxcon-full001a', 'dxcon-full001b', 'dxcon-full001c', 'dxcon-full001d'] },
     });
     expect(shape('eu-west-1')).toEqual({
       'dxlag-partner01': { minimumLinks: 0, members: ['dxcon-partnr1a', 'dxcon-partnr1b'] },
       'dxlag-euwest01': { minimumLinks: 1, members: ['dxcon-euwest1a', 'dxcon-euwest1b'] },
     });
+  });
+
+  it('gives every record an ID the emulator and the gateway accept (a prefix and 8 to 21 letters or digits)', () => {
+    for (const store of allRegions('demo', DEMO_REGIONS)) {
+      for (const id of store.connections.keys()) expect(isConnectionId(id), id).toBe(true);
+      for (const id of store.lags.keys()) expect(isLagId(id), id).toBe(true);
+      for (const id of store.virtualInterfaces.keys()) expect(isVirtualInterfaceId(id), id).toBe(true);
+    }
   });
 
   it('owns everything in the demo account and marks the partner members internally', () => {
@@ -96,6 +108,105 @@ describe('the demo seed', () => {
     const first = seedStores('demo').get('us-east-1');
     first.connections.get('dxcon-standal1')?.tags.push({ key: 'x' });
     expect(seedStores('demo').get('us-east-1').connections.get('dxcon-standal1')?.tags).toHaveLength(2);
+  });
+});
+
+/** What must hold in every seeded region: AWS puts a LAG and its members on one endpoint. */
+function expectOnTheirCarriersDevice(store: RegionStore): void {
+  const device = (r: { awsDevice?: string; awsDeviceV2?: string; awsLogicalDeviceId?: string } | undefined) => [
+    r?.awsDevice,
+    r?.awsDeviceV2,
+    r?.awsLogicalDeviceId,
+  ];
+  for (const lag of store.lags.values()) {
+    expect(lag.awsDeviceV2, lag.lagId).toBeDefined();
+    for (const member of store.members(lag.lagId)) expect(device(member), `${member.connectionId} on ${lag.lagId}'s device`).toEqual(device(lag));
+  }
+  for (const hosted of store.ofKind('hosted')) {
+    const parent = store.lags.get(hosted.parentId ?? '') ?? store.connections.get(hosted.parentId ?? '');
+    expect(device(hosted), `${hosted.connectionId} on its parent's device`).toEqual(device(parent));
+  }
+}
+
+/** A seeded LAG's state already agrees with its members and minimumLinks. */
+function expectSettled(store: RegionStore): void {
+  for (const lag of store.lags.values()) {
+    const seeded = lag.lagState;
+    settleLagState(store, lag);
+    expect(lag.lagState, `${store.region} ${lag.lagId}`).toBe(seeded);
+  }
+}
+
+describe('the demo seed\'s endpoints', () => {
+  const us = () => seedStores('demo').get('us-east-1');
+  const endpointOf = (store: RegionStore, id: string) => {
+    const record = store.lags.get(id) ?? store.connections.get(id);
+    return [record?.awsDevice, record?.awsDeviceV2, record?.awsLogicalDeviceId];
+  };
+  const endpoint = (name: keyof typeof DEMO_ENDPOINTS) => {
+    const { awsDevice, awsDeviceV2, awsLogicalDeviceId } = DEMO_ENDPOINTS[name];
+    return [awsDevice, awsDeviceV2, awsLogicalDeviceId];
+  };
+
+  it('puts every LAG member on its LAG\'s device and every hosted connection on its parent\'s', () => {
+    for (const store of allRegions('demo', DEMO_REGIONS)) expectOnTheirCarriersDevice(store);
+  });
+
+  it('has four distinct endpoints at EqDC2 in us-east-1', () => {
+    const names = ['A', 'B', 'C', 'D'] as const;
+    expect(new Set(names.map((name) => DEMO_ENDPOINTS[name].awsDeviceV2)).size).toBe(4);
+    for (const name of names) expect(DEMO_ENDPOINTS[name].awsDeviceV2, name).toMatch(/^EqDC2-/);
+  });
+
+  it('puts four 10G LAGs and the connections that may join them on endpoint A, so members can move between them', () => {
+    const store = us();
+    for (const id of ['dxlag-allow001', 'dxlag-minlink01', 'dxlag-lastmem01', 'dxlag-empty001', 'dxcon-assoc01a', 'dxcon-wrongbw1']) {
+      expect(endpointOf(store, id), id).toEqual(endpoint('A'));
+    }
+    for (const id of ['dxlag-allow001', 'dxlag-minlink01', 'dxlag-lastmem01', 'dxlag-empty001']) {
+      expect([store.lags.get(id)?.location, store.lags.get(id)?.connectionsBandwidth], id).toEqual(['EqDC2', '10Gbps']);
+    }
+    expect(endpointOf(store, 'dxlag-macsec01')).toEqual(endpoint('B'));
+    expect(endpointOf(store, 'dxlag-full0001')).toEqual(endpoint('C'));
+    expect(endpointOf(store, 'dxcon-spare01a')).toEqual(endpoint('C'));
+    expect(endpointOf(store, 'dxcon-otherdv1')).toEqual(endpoint('D'));
+  });
+
+  it('seeds one standalone connection per association rule, each unfit for that rule only', () => {
+    const store = us();
+    const facts = (id: string) => {
+      const c = store.connections.get(id);
+      return [c?.kind, c?.lagId, c?.location, c?.bandwidth, c?.connectionState, c?.macSecCapable];
+    };
+    const ready = ['connection', undefined, 'EqDC2', '10Gbps', 'available', false];
+    expect(facts('dxcon-assoc01a')).toEqual(ready);
+    expect(store.connections.get('dxcon-assoc01a')?.connectionName).toBe('Standalone ready to join');
+    expect(facts('dxcon-wrongbw1')).toEqual(['connection', undefined, 'EqDC2', '1Gbps', 'available', false]);
+    expect(facts('dxcon-otherdv1')).toEqual(ready);
+    expect(facts('dxcon-spare01a')).toEqual(ready);
+    expect(store.virtualInterfacesOn('dxcon-assoc01a').map((v) => v.virtualInterfaceId)).toEqual(['dxvif-assoc01pv']);
+    // Unchanged: both 1G, each on a device of its own.
+    expect([store.connections.get('dxcon-standal1')?.bandwidth, store.connections.get('dxcon-standal2')?.connectionState]).toEqual(['1Gbps', 'down']);
+    for (const id of ['dxcon-standal1', 'dxcon-standal2']) {
+      expect(Object.values(DEMO_ENDPOINTS).map((e) => e.awsDeviceV2)).not.toContain(store.connections.get(id)?.awsDeviceV2);
+    }
+  });
+
+  it('fills dxlag-full0001 to its quota of four, one member down', () => {
+    const store = us();
+    const full = store.lags.get('dxlag-full0001');
+    expect(full).toMatchObject({ lagName: 'Full LAG', location: 'EqDC2', connectionsBandwidth: '10Gbps', minimumLinks: 1, lagState: 'available' });
+    expect(full?.tags).toEqual([{ key: 'env', value: 'prod' }, { key: 'team', value: 'netops' }]);
+    expect(store.members('dxlag-full0001').map((c) => `${c.connectionId} ${c.connectionState}`)).toEqual([
+      'dxcon-full001a available',
+      'dxcon-full001b available',
+      'dxcon-full001c available',
+      'dxcon-full001d down',
+    ]);
+  });
+
+  it('seeds every LAG\'s state as its members and minimumLinks settle it', () => {
+    for (const store of allRegions('demo', DEMO_REGIONS)) expectSettled(store);
   });
 });
 
@@ -118,6 +229,7 @@ describe('the demo seed\'s virtual interfaces', () => {
       'dxvif-lastmem1pb': ['dxlag-lastmem01', 'public', 302, ['dxpeer-lastmem1pb4 ipv4 down']],
       'dxvif-macsec1pv': ['dxlag-macsec01', 'private', 401, ['dxpeer-macsec1pv4 ipv4 down']],
       'dxvif-standal1pv': ['dxcon-standal1', 'private', 501, ['dxpeer-standal1pv4 ipv4 up']],
+      'dxvif-assoc01pv': ['dxcon-assoc01a', 'private', 801, ['dxpeer-assoc01pv4 ipv4 up']],
     });
     expect(layout(stores.get('eu-west-1'))).toEqual({
       'dxvif-euwest1pv': ['dxlag-euwest01', 'private', 601, ['dxpeer-euwest1pv4 ipv4 up']],
@@ -156,6 +268,13 @@ describe('the large seed', () => {
     expect(ids()).toEqual(ids());
     const vifs = () => JSON.stringify(vifsOf(seedStores('large').get('us-west-2')));
     expect(vifs()).toEqual(vifs());
+  });
+
+  it('puts members on their LAG\'s device and seeds every LAG\'s state as its members settle it', () => {
+    for (const store of allRegions('large', LARGE_REGIONS)) {
+      expectOnTheirCarriersDevice(store);
+      expectSettled(store);
+    }
   });
 
   it('keeps its connection and LAG counts', () => {
