@@ -39,6 +39,8 @@ const config: CodegenConfig = {
           Interconnect: '@aws-sdk/client-direct-connect#Interconnect',
           LagImpact: '../changes/models.js#LagImpact',
           DisassociateConnectionFromLagSuccess: '../changes/models.js#DisassociationSuccess',
+          AssociateConnectionWithLagSuccess: '../changes/models.js#AssociationSuccess',
+          UpdateLagMinimumLinksSuccess: '../changes/models.js#MinimumLinksUpdateSuccess',
         },
         scalars: { DateTime: 'Date', SafeInt: 'number' },
         enumValues: Object.fromEntries(

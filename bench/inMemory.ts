@@ -2,7 +2,7 @@ import type { Connection, Lag } from '@aws-sdk/client-direct-connect';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
-import { minimumLinksShortfall } from '../src/changes/disassociateConnectionFromLag.js';
+import { minimumLinksShortfall } from '../src/changes/impact.js';
 import { enumValues } from '../src/resolvers/awsEnums.js';
 import { loadTypeDefs } from '../src/schema.js';
 import type { Snapshot } from './snapshot.js';

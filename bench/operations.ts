@@ -1,4 +1,4 @@
-import { minimumLinksShortfall } from '../src/changes/disassociateConnectionFromLag.js';
+import { minimumLinksShortfall } from '../src/changes/impact.js';
 import type { Snapshot } from './snapshot.js';
 
 /** One GraphQL request every configuration answers, identical byte for byte. */

@@ -53,6 +53,12 @@ export function checkVirtualInterfaceId(value: string, field = 'virtualInterface
   };
 }
 
+/** A client's own ID for an attempt (docs/contract.md, "The mutations"): 1 to 64 of A-Z a-z 0-9 _ -. */
+export function checkClientRequestId(value: string | null | undefined, field = 'clientRequestId'): InputProblem | undefined {
+  if (value === null || value === undefined || /^[A-Za-z0-9_-]{1,64}$/.test(value)) return undefined;
+  return { field, message: `${field} ${quote(value)} must be 1 to 64 letters, digits, "_" or "-", e.g. "change-4711".` };
+}
+
 /** The region to use: the one asked for if this gateway serves it, else the default. */
 export function resolveRegion(
   requested: string | null | undefined,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { appendFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { Caller } from '../auth/roles.js';
@@ -54,6 +55,17 @@ export interface Actor {
 }
 
 /** Writes the record of one attempt that began at `startedAt` (performance.now()). */
+/**
+ * The input as the trail keeps it. A plan token is an opaque blob of any size a
+ * caller sends; it is kept by a digest that still tells one plan from another.
+ */
+export function auditableInput(input: unknown): unknown {
+  if (typeof input !== 'object' || input === null || !('expectedPlanToken' in input)) return input;
+  const token = (input as { expectedPlanToken?: unknown }).expectedPlanToken;
+  if (typeof token !== 'string') return input;
+  return { ...input, expectedPlanToken: `sha256:${createHash('sha256').update(token).digest('hex').slice(0, 32)}` };
+}
+
 export function recordAttempt(
   trail: AuditTrail,
   actor: Actor,
@@ -65,7 +77,7 @@ export function recordAttempt(
     caller: actor.caller?.id ?? null,
     roles: actor.caller?.roles ?? [],
     operation: attempt.operation,
-    input: attempt.input,
+    input: auditableInput(attempt.input),
     outcome: attempt.outcome,
     awsRequestId: attempt.awsRequestId,
     durationMs: Math.round(performance.now() - attempt.startedAt),

@@ -1,4 +1,4 @@
-import type { Connection, Lag } from '@aws-sdk/client-direct-connect';
+import type { Connection } from '@aws-sdk/client-direct-connect';
 import type { ResolversTypes, ResolversUnionTypes } from '../__generated__/resolvers-types.js';
 import { classifyAwsError, isAwsFailure, type ClassifiedAwsError } from '../directconnect/classifyAwsError.js';
 import type { DirectConnectService } from '../directconnect/service.js';
@@ -6,19 +6,17 @@ import {
   connectionNotFound,
   connectionNotInLag,
   fromAwsError,
-  invalidInput,
   lagNotFound,
   minimumLinksViolation,
-  stateChanged,
   withAwsWords,
-  type MinimumLinksShortfall,
-  type Refusal,
+  type RefusalMember,
   type Subject,
 } from '../errors/refusals.js';
-import { checkConnectionId, checkLagId, resolveRegion, type ServedRegions } from '../input.js';
+import type { ServedRegions } from '../input.js';
 import type { Loaders } from '../loaders/index.js';
-import { disassociationImpact, isOperational, type LagView } from './impact.js';
-import { plannedState, type OpenPlan, type Plans } from './plan.js';
+import { disassociationImpact, minimumLinksShortfall, type LagView } from './impact.js';
+import { checkMembershipInput, readLagView, runChange, type ChangeInput, type ReadDeps } from './lagChange.js';
+import { lagState, type Plans } from './plan.js';
 
 // DisassociateConnectionFromLag, the change that cuts a live link. Its rules come
 // from the AWS documentation (docs/aws-behaviour.md, "Disassociating a connection
@@ -31,21 +29,15 @@ import { plannedState, type OpenPlan, type Plans } from './plan.js';
 // cache, as every query does; the real call reads it from AWS itself, and if it
 // carries a dry run's plan (plan.ts) refuses with StateChanged when it moved.
 
-export interface DisassociationInput {
+export interface DisassociationInput extends ChangeInput {
   connectionId: string;
   lagId: string;
-  region?: string | null;
-  dryRun?: boolean | null;
-  expectedPlanToken?: string | null;
 }
 
 /** What the change needs, and no more: the AWS calls it makes itself, the request's loaders, plans, the served regions. */
-export interface DisassociationDeps {
-  directConnect: Pick<
-    DirectConnectService,
-    'disassociateConnectionFromLag' | 'describeLag' | 'describeVirtualInterfacesOn' | 'describeHostedConnections' | 'forgetRegion'
-  >;
-  loaders: Pick<Loaders, 'lagById' | 'connectionById' | 'virtualInterfacesOn' | 'hostedConnectionsOn' | 'primeConnections' | 'forget'>;
+export interface DisassociationDeps extends ReadDeps {
+  directConnect: ReadDeps['directConnect'] & Pick<DirectConnectService, 'disassociateConnectionFromLag'>;
+  loaders: ReadDeps['loaders'] & Pick<Loaders, 'connectionById' | 'primeConnections'>;
   plans: Plans;
   regions: ServedRegions;
 }
@@ -54,91 +46,24 @@ type Result = ResolversUnionTypes<ResolversTypes>['DisassociateConnectionFromLag
 
 const OPERATION = 'disassociateConnectionFromLag';
 
-/** What would remain operational; undefined when the rule allows the disassociation. */
-export function minimumLinksShortfall(lag: Lag, connectionId: string): MinimumLinksShortfall | undefined {
-  const members = lag.connections ?? [];
-  // AWS: the minimum-links refusal does not apply to the LAG's last member.
-  if (members.length <= 1) return undefined;
-  const operationalConnections = members.filter(isOperational).length;
-  const leaving = members.find((c) => c.connectionId === connectionId);
-  const remainingOperationalConnections = operationalConnections - (leaving && isOperational(leaving) ? 1 : 0);
-  const minimumLinks = lag.minimumLinks ?? 0;
-  if (remainingOperationalConnections >= minimumLinks) return undefined;
-  return { minimumLinks, operationalConnections, remainingOperationalConnections };
-}
-
-function validate(input: DisassociationInput, regions: ServedRegions): Subject | Refusal {
-  const problem = checkConnectionId(input.connectionId) ?? checkLagId(input.lagId);
-  if (problem) return invalidInput(problem);
-  // An explicit null (an unset form variable, say) must not be read as "not a dry run".
-  if (input.dryRun === null) {
-    return invalidInput({ field: 'dryRun', message: 'dryRun must be true or false, or left out (false); null is ambiguous for an operation that cuts a live link.' });
-  }
-  const region = resolveRegion(input.region, regions);
-  if ('message' in region) return invalidInput(region);
-  return { connectionId: input.connectionId, lagId: input.lagId, region: region.region };
-}
-
 const planInput = ({ connectionId, lagId, region }: Subject) => ({ connectionId, lagId, region });
 
 export async function disassociateConnectionFromLag(input: DisassociationInput, deps: DisassociationDeps): Promise<Result> {
-  const subject = validate(input, deps.regions);
+  const subject = checkMembershipInput(input, deps.regions);
   if ('__typename' in subject) return subject;
-  let plan: OpenPlan | undefined;
-  if (input.expectedPlanToken !== undefined && input.expectedPlanToken !== null) {
-    const opened = deps.plans.open(input.expectedPlanToken, OPERATION, planInput(subject));
-    if ('message' in opened) return invalidInput(opened);
-    // Another input or too old: refused without reading anything.
-    if (opened.staleness.length > 0) return stateChanged(opened.staleness, opened.plannedAt);
-    plan = opened;
-  }
-  try {
-    const view = input.dryRun ? await cachedView(subject, deps) : await freshView(subject, deps);
-    if (plan) {
-      const changes = plan.changesFrom(plannedState(view));
-      if (changes.length > 0) {
-        // What the plan was made on is stale wherever it is cached: the next dry run must see what AWS says now.
-        deps.loaders.forget(subject.region, { lagId: subject.lagId, connectionId: subject.connectionId });
-        await deps.directConnect.forgetRegion(subject.region);
-        return stateChanged(changes, plan.plannedAt);
-      }
-    }
-    return input.dryRun ? await dryRun(subject, view, deps) : await disassociate(subject, view, deps);
-  } catch (error) {
-    if (!isAwsFailure(error)) throw error;
-    return fromAwsError(subject, classifyAwsError(error));
-  }
-}
-
-/** The LAG and what rides on it, through the request's loaders and the cross-request cache; null: no such LAG. */
-async function cachedView(subject: Subject, deps: DisassociationDeps): Promise<LagView | null> {
-  const { region, lagId } = subject;
-  const lag = await deps.loaders.lagById.load({ region, id: lagId });
-  if (!lag) return null;
-  const [virtualInterfaces, hostedConnections] = await Promise.all([
-    deps.loaders.virtualInterfacesOn({ region, id: lagId }),
-    lag.allowsHostedConnections ? deps.loaders.hostedConnectionsOn.load({ region, id: lagId }) : [],
-  ]);
-  return { lag, virtualInterfaces, hostedConnections };
-}
-
-/**
- * What the real call acts on: the LAG and its VIFs from AWS itself, past every
- * cache, read together, and for a LAG that can carry them its hosted connections
- * (docs/contract.md, "Plans"). A plan is checked against exactly this, and the
- * impact and any refusal are explained from it.
- */
-async function freshView(subject: Subject, deps: DisassociationDeps): Promise<LagView | null> {
-  const { region, lagId } = subject;
-  const [lag, virtualInterfaces] = await Promise.all([
-    deps.directConnect.describeLag(region, lagId, { fresh: true }),
-    deps.directConnect.describeVirtualInterfacesOn(region, lagId, { fresh: true }),
-  ]);
-  if (!lag) return null;
-  const hostedConnections = lag.allowsHostedConnections
-    ? ((await deps.directConnect.describeHostedConnections(region, lagId, { fresh: true })) ?? [])
-    : [];
-  return { lag, virtualInterfaces: virtualInterfaces ?? [], hostedConnections };
+  return runChange(
+    input,
+    {
+      operation: OPERATION,
+      subject,
+      planInput: planInput(subject),
+      read: (fresh) => readLagView(subject.region, subject.lagId, deps, fresh),
+      planned: (view) => lagState('lag', view),
+      proceed: (view) => (input.dryRun ? dryRun(subject, view, deps) : disassociate(subject, view, deps)),
+      failed: (error) => fromAwsError(subject, error),
+    },
+    deps,
+  );
 }
 
 async function disassociate(subject: Subject, view: LagView | null, deps: DisassociationDeps): Promise<Result> {
@@ -181,7 +106,7 @@ async function dryRun(subject: Subject, view: LagView | null, deps: Disassociati
     dryRun: true,
     awsRequestId: null,
     impact: disassociationImpact(view!, subject.connectionId),
-    planToken: deps.plans.issue(OPERATION, planInput(subject), view),
+    planToken: deps.plans.issue(OPERATION, planInput(subject), lagState('lag', view)),
   };
 }
 
@@ -191,7 +116,7 @@ async function refusalFromState(
   subject: Subject,
   deps: DisassociationDeps,
   awsRequestId: string | undefined,
-): Promise<Refusal | undefined> {
+): Promise<RefusalMember<'ConnectionNotFound' | 'LagNotFound' | 'ConnectionNotInLag' | 'MinimumLinksViolation'> | undefined> {
   const { connectionId, region } = subject;
   const lag = view?.lag;
   const isMember = (lag?.connections ?? []).some((c) => c.connectionId === connectionId);

@@ -1,12 +1,20 @@
 import type { Connection, Lag, VirtualInterface } from '@aws-sdk/client-direct-connect';
 import type { ImpactWarning, LagImpact } from './models.js';
 
-// What a change to a LAG's membership does (docs/contract.md, "Impact"), computed
-// from the state just before it. The rules are AWS's (docs/aws-behaviour.md,
-// "Disassociating a connection from a LAG"): VIFs and hosted connections stay with
-// the LAG; a LAG with fewer operational members than minimumLinks is down; a
-// partner's connection leaves as an interconnect. Pure functions of the state, so
-// the dry run, the real call and a refusal all say the same thing.
+export interface MinimumLinksShortfall {
+  minimumLinks: number;
+  operationalConnections: number;
+  remainingOperationalConnections: number;
+}
+
+// What a change to a LAG does (docs/contract.md, "Impact"), computed from the state
+// just before it, and the minimum-links rule the changes share. The rules are AWS's
+// (docs/aws-behaviour.md, "Disassociating a connection from a LAG", "Associating,
+// updating and deleting"): VIFs and hosted connections stay with the LAG a member
+// leaves; a connection's own VIFs (and an interconnect's hosted connections) move
+// with it into a LAG; a LAG with fewer operational members than minimumLinks is
+// down; a partner's connection leaves as an interconnect. Pure functions of the
+// state, so the dry run, the real call and a refusal all say the same thing.
 
 /** A LAG with what rides on it: what a change's checks and its impact read. */
 export interface LagView {
@@ -37,6 +45,102 @@ export function bgpSessionsUp(vifs: readonly VirtualInterface[]): number {
   return vifs.reduce((sum, vif) => sum + (vif.bgpPeers ?? []).filter((peer) => peer.bgpStatus === 'up').length, 0);
 }
 
+/**
+ * Whether minimum links lets `connectionId` leave `lag` (a disassociation, or a move
+ * to another LAG): undefined when it may, else what would remain. AWS: the LAG may
+ * not fall below minimumLinks operational members, except for its last member.
+ */
+export function minimumLinksShortfall(lag: Lag, connectionId: string): MinimumLinksShortfall | undefined {
+  const members = lag.connections ?? [];
+  if (members.length <= 1) return undefined;
+  const operationalConnections = members.filter(isOperational).length;
+  const leaving = members.find((c) => c.connectionId === connectionId);
+  const remainingOperationalConnections = operationalConnections - (leaving && isOperational(leaving) ? 1 : 0);
+  const minimumLinks = lag.minimumLinks ?? 0;
+  if (remainingOperationalConnections >= minimumLinks) return undefined;
+  return { minimumLinks, operationalConnections, remainingOperationalConnections };
+}
+
+/** AWS's member quota (docs/aws-behaviour.md, "Service quotas"): 4 connections per LAG below 100G, 2 at 100G and above. */
+export function memberQuota(connectionsBandwidth: string | undefined): number {
+  return (bandwidthGbps(connectionsBandwidth) ?? 0) >= 100 ? 2 : 4;
+}
+
+/** A LAG as it would be after a change: its members and its minimumLinks. */
+interface After {
+  members: Connection[];
+  minimumLinks: number;
+}
+
+/** The numbers every impact reports, and the warnings that follow from them alone. */
+function measure(view: LagView, after: After): { impact: LagImpact; before: number; needed: number; goesDown: boolean } {
+  const { lag, virtualInterfaces, hostedConnections } = view;
+  const lagId = lag.lagId ?? '';
+  const membersBefore = lag.connections ?? [];
+  const before = membersBefore.filter(isOperational).length;
+  const operationalAfter = after.members.filter(isOperational).length;
+  // A LAG needs at least minimumLinks operational members, and at least one to carry anything.
+  const neededBefore = Math.max(lag.minimumLinks ?? 0, 1);
+  const needed = Math.max(after.minimumLinks, 1);
+  const goesDown = before >= neededBefore && operationalAfter < needed;
+  const afterLag: Lag = { ...lag, connections: after.members, minimumLinks: after.minimumLinks };
+  const free = after.members.filter((c) => !minimumLinksShortfall(afterLag, c.connectionId ?? ''));
+  const warnings: ImpactWarning[] = [];
+  if (goesDown) {
+    warnings.push({
+      code: 'LAG_GOES_DOWN',
+      message:
+        operationalAfter < after.minimumLinks
+          ? `Afterwards LAG ${lagId} has ${count(operationalAfter, 'operational connection')}, below its minimumLinks of ${after.minimumLinks}: ` +
+            `the LAG goes down and carries no traffic.`
+          : `Afterwards LAG ${lagId} has no operational connection: nothing on it has a path.`,
+    });
+  } else if (operationalAfter > 0 && operationalAfter === needed) {
+    warnings.push({
+      code: 'AT_MINIMUM_LINKS',
+      message:
+        `Afterwards LAG ${lagId} has ${count(operationalAfter, 'operational connection')}, ` +
+        (after.minimumLinks > 0 ? `exactly its minimumLinks of ${after.minimumLinks}` : 'its last one') +
+        `: one more failure takes it down. Bring another member to available first if that risk is not acceptable.`,
+    });
+  }
+  return {
+    before,
+    needed: neededBefore,
+    goesDown,
+    impact: {
+      lagId,
+      operationalConnectionsBefore: before,
+      operationalConnectionsAfter: operationalAfter,
+      minimumLinks: after.minimumLinks,
+      minimumLinksBefore: lag.minimumLinks ?? 0,
+      capacityBeforeGbps: capacity(membersBefore),
+      capacityAfterGbps: capacity(after.members),
+      virtualInterfacesStaying: virtualInterfaces,
+      hostedConnectionsStaying: hostedConnections,
+      bgpSessionsUp: bgpSessionsUp(virtualInterfaces),
+      virtualInterfacesMoving: [],
+      hostedConnectionsMoving: [],
+      membersFreeToLeave: free.map((c) => c.connectionId ?? ''),
+      membersHeldByMinimumLinks: after.members.filter((c) => !free.includes(c)).map((c) => c.connectionId ?? ''),
+      previousLag: null,
+      warnings,
+    },
+  };
+}
+
+const carryingSessions = (vifs: readonly VirtualInterface[]) => vifs.filter((vif) => (vif.bgpPeers ?? []).some((peer) => peer.bgpStatus === 'up'));
+
+/** "2 virtual interfaces with 3 BGP sessions up", and whether that is one VIF (for the verb). */
+function sessions(vifs: readonly VirtualInterface[]): { what: string; one: boolean; which: string } {
+  const carrying = carryingSessions(vifs);
+  return {
+    what: `${count(carrying.length, 'virtual interface')} with ${count(bgpSessionsUp(vifs), 'BGP session')} up`,
+    one: carrying.length === 1,
+    which: ids(carrying),
+  };
+}
+
 /** What taking `connectionId` out of the LAG does; also what a refused disassociation would have done. */
 export function disassociationImpact(view: LagView, connectionId: string): LagImpact {
   const { lag, virtualInterfaces, hostedConnections } = view;
@@ -44,17 +148,9 @@ export function disassociationImpact(view: LagView, connectionId: string): LagIm
   const members = lag.connections ?? [];
   const leaving = members.find((c) => c.connectionId === connectionId);
   const staying = members.filter((c) => c !== leaving);
-  const minimumLinks = lag.minimumLinks ?? 0;
-  const before = members.filter(isOperational).length;
-  const after = staying.filter(isOperational).length;
-  const capacityBeforeGbps = capacity(members);
-  const capacityAfterGbps = capacity(staying);
-  const sessionsUp = bgpSessionsUp(virtualInterfaces);
-
-  // A LAG needs at least minimumLinks operational members, and at least one to carry anything.
-  const needed = Math.max(minimumLinks, 1);
+  const { impact, before, needed, goesDown } = measure(view, { members: staying, minimumLinks: lag.minimumLinks ?? 0 });
+  const after = impact.operationalConnectionsAfter;
   const emptied = leaving !== undefined && staying.length === 0;
-  const goesDown = before >= needed && after < needed;
   const warnings: ImpactWarning[] = [];
 
   if (emptied) {
@@ -73,24 +169,7 @@ export function disassociationImpact(view: LagView, connectionId: string): LagIm
           : '; nothing rides on it.'),
     });
   }
-  if (goesDown) {
-    warnings.push({
-      code: 'LAG_GOES_DOWN',
-      message:
-        after < minimumLinks
-          ? `Afterwards LAG ${lagId} has ${count(after, 'operational connection')}, below its minimumLinks of ${minimumLinks}: ` +
-            `the LAG goes down and carries no traffic.`
-          : `Afterwards LAG ${lagId} has no operational connection: nothing on it has a path.`,
-    });
-  } else if (after > 0 && after === needed) {
-    warnings.push({
-      code: 'AT_MINIMUM_LINKS',
-      message:
-        `Afterwards LAG ${lagId} has ${count(after, 'operational connection')}, ` +
-        (minimumLinks > 0 ? `exactly its minimumLinks of ${minimumLinks}` : 'its last one') +
-        `: one more failure takes it down. Bring another member to available first if that risk is not acceptable.`,
-    });
-  }
+  warnings.push(...impact.warnings);
   if (leaving && lag.allowsHostedConnections === true) {
     // Only a Direct Connect partner's LAG can carry hosted connections, so its members are the partner's.
     warnings.push({
@@ -102,30 +181,84 @@ export function disassociationImpact(view: LagView, connectionId: string): LagIm
   }
   // Only a LAG that carries traffic now has sessions to lose; one already down has lost them.
   const pathLost = emptied || goesDown;
-  const carriesTraffic = before >= needed;
-  if (sessionsUp > 0 && carriesTraffic && (pathLost || after < before)) {
-    const carrying = virtualInterfaces.filter((vif) => (vif.bgpPeers ?? []).some((peer) => peer.bgpStatus === 'up'));
-    const what = `${count(carrying.length, 'virtual interface')} with ${count(sessionsUp, 'BGP session')} up`;
-    const one = carrying.length === 1;
+  if (impact.bgpSessionsUp > 0 && before >= needed && (pathLost || after < before)) {
+    const { what, one, which } = sessions(virtualInterfaces);
     warnings.push({
       code: 'BGP_SESSIONS_AFFECTED',
       message: pathLost
-        ? `${what} ${one ? 'loses its' : 'lose their'} only path (${ids(carrying)}).`
-        : `${what} ${one ? 'goes' : 'go'} from ${count(before, 'operational connection')} (${gbps(capacityBeforeGbps)}) ` +
-          `to ${after} (${gbps(capacityAfterGbps)}): ${ids(carrying)}.`,
+        ? `${what} ${one ? 'loses its' : 'lose their'} only path (${which}).`
+        : `${what} ${one ? 'goes' : 'go'} from ${count(before, 'operational connection')} (${gbps(impact.capacityBeforeGbps)}) ` +
+          `to ${after} (${gbps(impact.capacityAfterGbps)}): ${which}.`,
     });
   }
+  return { ...impact, warnings };
+}
 
+/** What the association of a connection, with what rides on it, does to the LAG it joins and any LAG it leaves. */
+export interface Joining {
+  connection: Connection;
+  /** The VIFs directly on the connection: they move to the LAG. */
+  virtualInterfaces: VirtualInterface[];
+  /** For an interconnect, its hosted connections: they move with it. */
+  hostedConnections: Connection[];
+  /** The LAG the connection leaves, if it is in another one. */
+  previous: LagView | null;
+}
+
+export function associationImpact(view: LagView, joining: Joining): LagImpact {
+  const { lag } = view;
+  const { connection, previous } = joining;
+  const lagId = lag.lagId ?? '';
+  const members = lag.connections ?? [];
+  const { impact } = measure(view, { members: [...members, connection], minimumLinks: lag.minimumLinks ?? 0 });
+  const warnings: ImpactWarning[] = [];
+  if (!isOperational(connection)) {
+    warnings.push({
+      code: 'CONNECTION_NOT_OPERATIONAL',
+      message:
+        `${connection.connectionId} is ${connection.connectionState ?? 'in an unknown state'}, not available: it joins LAG ${lagId} ` +
+        `but adds no capacity and does not count towards its minimumLinks until it is available.`,
+    });
+  }
+  if (previous) {
+    warnings.push({
+      code: 'LEAVES_ANOTHER_LAG',
+      message:
+        `${connection.connectionId} leaves LAG ${previous.lag.lagId} to join ${lagId}; that LAG keeps its own virtual interfaces ` +
+        `and hosted connections. See previousLag for what leaving does to it.`,
+    });
+  }
+  if (bgpSessionsUp(joining.virtualInterfaces) > 0) {
+    const { what, one, which } = sessions(joining.virtualInterfaces);
+    warnings.push({
+      code: 'BGP_SESSIONS_AFFECTED',
+      message:
+        `${what} on ${connection.connectionId} itself ${one ? 'is' : 'are'} interrupted while the connection is re-established ` +
+        `as a member of ${lagId}, and ${one ? 'moves' : 'move'} to the LAG (${which}).`,
+    });
+  }
   return {
-    lagId,
-    operationalConnectionsBefore: before,
-    operationalConnectionsAfter: after,
-    minimumLinks,
-    capacityBeforeGbps,
-    capacityAfterGbps,
-    virtualInterfacesStaying: virtualInterfaces,
-    hostedConnectionsStaying: hostedConnections,
-    bgpSessionsUp: sessionsUp,
-    warnings,
+    ...impact,
+    virtualInterfacesMoving: joining.virtualInterfaces,
+    hostedConnectionsMoving: joining.hostedConnections,
+    previousLag: previous ? leavingForAnotherLag(previous, connection.connectionId ?? '') : null,
+    warnings: [...warnings, ...impact.warnings],
   };
+}
+
+/** A move is a disassociation for the LAG left behind, but the connection stays a connection: no BECOMES_INTERCONNECT. */
+function leavingForAnotherLag(previous: LagView, connectionId: string): LagImpact {
+  const impact = disassociationImpact(previous, connectionId);
+  return { ...impact, warnings: impact.warnings.filter((w) => w.code !== 'BECOMES_INTERCONNECT') };
+}
+
+/** What setting the LAG's minimumLinks to `minimumLinks` does. */
+export function minimumLinksImpact(view: LagView, minimumLinks: number): LagImpact {
+  const { impact, goesDown } = measure(view, { members: view.lag.connections ?? [], minimumLinks });
+  const warnings = [...impact.warnings];
+  if (goesDown && impact.bgpSessionsUp > 0) {
+    const { what, one, which } = sessions(view.virtualInterfaces);
+    warnings.push({ code: 'BGP_SESSIONS_AFFECTED', message: `${what} ${one ? 'loses its' : 'lose their'} only path (${which}).` });
+  }
+  return { ...impact, warnings };
 }

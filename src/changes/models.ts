@@ -8,7 +8,15 @@ import type { Connection, VirtualInterface } from '@aws-sdk/client-direct-connec
  * The SDL's ImpactWarningCode, written here because the generated types import this
  * module (a test keeps the two equal).
  */
-export const IMPACT_WARNING_CODES = ['LAG_EMPTIED', 'AT_MINIMUM_LINKS', 'BECOMES_INTERCONNECT', 'LAG_GOES_DOWN', 'BGP_SESSIONS_AFFECTED'] as const;
+export const IMPACT_WARNING_CODES = [
+  'LAG_EMPTIED',
+  'AT_MINIMUM_LINKS',
+  'BECOMES_INTERCONNECT',
+  'LAG_GOES_DOWN',
+  'BGP_SESSIONS_AFFECTED',
+  'CONNECTION_NOT_OPERATIONAL',
+  'LEAVES_ANOTHER_LAG',
+] as const;
 export type ImpactWarningCode = (typeof IMPACT_WARNING_CODES)[number];
 
 export interface ImpactWarning {
@@ -22,16 +30,22 @@ export interface LagImpact {
   operationalConnectionsBefore: number;
   operationalConnectionsAfter: number;
   minimumLinks: number;
+  minimumLinksBefore: number;
   capacityBeforeGbps: number;
   capacityAfterGbps: number;
   virtualInterfacesStaying: VirtualInterface[];
   hostedConnectionsStaying: Connection[];
   bgpSessionsUp: number;
+  virtualInterfacesMoving: VirtualInterface[];
+  hostedConnectionsMoving: Connection[];
+  membersFreeToLeave: string[];
+  membersHeldByMinimumLinks: string[];
+  previousLag: LagImpact | null;
   warnings: ImpactWarning[];
 }
 
-export interface DisassociationSuccess {
-  connection: Connection;
+/** A successful change to one LAG (dry run or real call): its success type resolves `lag` from these. */
+export interface LagChangeSuccess {
   region: string;
   lagId: string;
   dryRun: boolean;
@@ -39,3 +53,13 @@ export interface DisassociationSuccess {
   impact: LagImpact;
   planToken: string | null;
 }
+
+export interface DisassociationSuccess extends LagChangeSuccess {
+  connection: Connection;
+}
+
+export interface AssociationSuccess extends LagChangeSuccess {
+  connection: Connection;
+}
+
+export type MinimumLinksUpdateSuccess = LagChangeSuccess;

@@ -1,15 +1,12 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { VirtualInterface } from '@aws-sdk/client-direct-connect';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Connection, VirtualInterface } from '@aws-sdk/client-direct-connect';
 import type { InputProblem } from '../input.js';
 import type { LagView } from './impact.js';
 
 // Plans bound to the state they saw (docs/contract.md, "Plans"). A dry run hands out
-// a token that carries what its checks and its impact read of the LAG (state,
-// minimumLinks, whether it allows hosted connections, members with their states and
-// bandwidths) and of what rides on it (VIFs and their BGP sessions, hosted
-// connections), the input
-// it was made for and when, signed so that the gateway can tell its own tokens from
-// altered ones. The real call compares that with what AWS reports now. Carrying the
+// a token that carries what its checks and its impact read (of the LAG, of what
+// rides on it, of the connection and of a LAG it leaves), the input it was made for
+// and when, signed so that the gateway can tell its own tokens from altered ones. The real call compares that with what AWS reports now. Carrying the
 // state in the token, rather than storing it, lets any replica that shares the
 // secret check any plan, and lets StateChanged say what changed, field by field.
 
@@ -24,21 +21,14 @@ const SIGNATURE = /^[A-Za-z0-9_-]{43}$/;
 /** Replicas' clocks differ a little; a plan from slightly ahead is not refused for it. */
 const CLOCK_SKEW_MS = 60_000;
 
-/** What a plan remembers of the state, in a form that compares field by field. */
-export interface PlannedState {
-  lagState: string | null;
-  minimumLinks: number | null;
-  /** Whether it is a partner's LAG: what BECOMES_INTERCONNECT rests on. */
-  allowsHostedConnections: boolean;
-  /** Member connection ID → its connectionState and bandwidth (what capacity rests on). */
-  members: Record<string, { state: string; bandwidth: string | null }>;
-  /** VIF ID → its state and its BGP sessions' statuses by peer ID. */
-  virtualInterfaces: Record<string, { state: string; bgp: Record<string, string> }>;
-  /** The IDs of the hosted connections on the LAG, sorted. */
-  hostedConnections: string[];
-}
+/**
+ * What a plan remembers of the state: one value per field, named as StateChange
+ * documents (`lag.minimumLinks`, `connection(dxcon-…).connectionState`, …), so that
+ * comparing two states is comparing two flat maps. Null: it did not exist.
+ */
+export type PlannedState = Record<string, string | null>;
 
-/** The change, the resources it names and the region: a plan applies to exactly these. */
+/** The change, the resources it names and the region (and a new value): a plan applies to exactly these. */
 export type PlanInput = Record<string, string>;
 
 interface PlanBody {
@@ -46,8 +36,7 @@ interface PlanBody {
   input: PlanInput;
   /** Epoch milliseconds when the dry run read the state. */
   plannedAt: number;
-  /** Null: the LAG did not exist. */
-  state: PlannedState | null;
+  state: PlannedState;
 }
 
 export interface StateChange {
@@ -61,71 +50,63 @@ export interface OpenPlan {
   /** Differences that need no new read: another input, or too old. Non-empty means refuse. */
   staleness: StateChange[];
   /** Differences between what the plan saw and `current`. */
-  changesFrom(current: PlannedState | null): StateChange[];
+  changesFrom(current: PlannedState): StateChange[];
 }
 
 const peerKey = (peer: NonNullable<VirtualInterface['bgpPeers']>[number], index: number) =>
   peer.bgpPeerId ?? `${peer.addressFamily ?? 'peer'}#${index}`;
 
-export function plannedState(view: LagView | null): PlannedState | null {
-  if (!view) return null;
+/**
+ * What a change's checks and impact read of a LAG, under `name` (`lag`, or
+ * `previousLag` for the one a connection leaves): the LAG's state, minimumLinks,
+ * whether it is a partner's, its members with their states and bandwidths, its VIFs
+ * with their BGP sessions, its hosted connections.
+ */
+export function lagState(name: string, view: LagView | null): PlannedState {
+  if (!view) return { [name]: null };
   const { lag, virtualInterfaces, hostedConnections } = view;
+  const state: PlannedState = {
+    [name]: lag.lagId ?? 'exists',
+    [`${name}.lagState`]: lag.lagState ?? null,
+    [`${name}.minimumLinks`]: lag.minimumLinks === undefined ? null : String(lag.minimumLinks),
+    [`${name}.allowsHostedConnections`]: String(lag.allowsHostedConnections === true),
+    [`${name}.members`]: (lag.connections ?? []).map((c) => c.connectionId).sort().join(', '),
+    [`${name}.hostedConnections`]: hostedConnections.map((c) => c.connectionId).sort().join(', '),
+  };
+  for (const member of lag.connections ?? []) Object.assign(state, connectionState(member));
+  return { ...state, ...virtualInterfacesState(virtualInterfaces) };
+}
+
+/** Each VIF's state and each of its BGP sessions' status. */
+export function virtualInterfacesState(vifs: readonly VirtualInterface[]): PlannedState {
+  const state: PlannedState = {};
+  for (const vif of vifs) {
+    state[`virtualInterface(${vif.virtualInterfaceId})`] = vif.virtualInterfaceState ?? 'unknown';
+    (vif.bgpPeers ?? []).forEach((peer, i) => {
+      state[`bgpPeer(${peerKey(peer, i)}).bgpStatus`] = peer.bgpStatus ?? 'unknown';
+    });
+  }
+  return state;
+}
+
+/** What the checks read of one connection: its state, bandwidth, endpoint, MACsec and LAG. */
+export function connectionState(connection: Connection): PlannedState {
+  const at = `connection(${connection.connectionId})`;
   return {
-    lagState: lag.lagState ?? null,
-    minimumLinks: lag.minimumLinks ?? null,
-    allowsHostedConnections: lag.allowsHostedConnections === true,
-    members: Object.fromEntries(
-      (lag.connections ?? []).map((c) => [c.connectionId ?? '', { state: c.connectionState ?? 'unknown', bandwidth: c.bandwidth ?? null }]),
-    ),
-    hostedConnections: hostedConnections.map((c) => c.connectionId ?? '').sort(),
-    virtualInterfaces: Object.fromEntries(
-      virtualInterfaces.map((vif) => [
-        vif.virtualInterfaceId ?? '',
-        {
-          state: vif.virtualInterfaceState ?? 'unknown',
-          bgp: Object.fromEntries((vif.bgpPeers ?? []).map((peer, i) => [peerKey(peer, i), peer.bgpStatus ?? 'unknown'])),
-        },
-      ]),
-    ),
+    [`${at}.connectionState`]: connection.connectionState ?? null,
+    [`${at}.bandwidth`]: connection.bandwidth ?? null,
+    [`${at}.awsDeviceV2`]: connection.awsDeviceV2 ?? null,
+    [`${at}.macSecCapable`]: String(connection.macSecCapable === true),
+    [`${at}.lagId`]: connection.lagId ?? null,
   };
 }
 
-/** Every field that differs, named as StateChange documents. */
-export function compareStates(planned: PlannedState | null, current: PlannedState | null): StateChange[] {
-  if (!planned || !current) {
-    return planned === current ? [] : [{ field: 'lag', planned: planned ? 'exists' : null, current: current ? 'exists' : null }];
-  }
-  const changes: StateChange[] = [];
-  const differ = (field: string, a: string | number | null | undefined, b: string | number | null | undefined) => {
-    if ((a ?? null) !== (b ?? null)) changes.push({ field, planned: a === undefined || a === null ? null : String(a), current: b === undefined || b === null ? null : String(b) });
-  };
-  differ('lag.lagState', planned.lagState, current.lagState);
-  differ('lag.minimumLinks', planned.minimumLinks, current.minimumLinks);
-  differ('lag.allowsHostedConnections', String(planned.allowsHostedConnections), String(current.allowsHostedConnections));
-  const plannedMembers = Object.keys(planned.members).sort().join(', ');
-  const currentMembers = Object.keys(current.members).sort().join(', ');
-  differ('lag.members', plannedMembers, currentMembers);
-  for (const [id, before] of Object.entries(planned.members)) {
-    const now = current.members[id];
-    if (!now) continue;
-    differ(`connection(${id}).connectionState`, before.state, now.state);
-    differ(`connection(${id}).bandwidth`, before.bandwidth, now.bandwidth);
-  }
-  differ('lag.hostedConnections', planned.hostedConnections.join(', '), current.hostedConnections.join(', '));
-  const vifIds = [...new Set([...Object.keys(planned.virtualInterfaces), ...Object.keys(current.virtualInterfaces)])].sort();
-  for (const id of vifIds) {
-    const before = planned.virtualInterfaces[id];
-    const now = current.virtualInterfaces[id];
-    if (!before || !now) {
-      differ(`virtualInterface(${id})`, before ? 'on the LAG' : null, now ? 'on the LAG' : null);
-      continue;
-    }
-    differ(`virtualInterface(${id}).virtualInterfaceState`, before.state, now.state);
-    for (const peer of [...new Set([...Object.keys(before.bgp), ...Object.keys(now.bgp)])].sort()) {
-      differ(`bgpPeer(${peer}).bgpStatus`, before.bgp[peer], now.bgp[peer]);
-    }
-  }
-  return changes;
+/** Every field that differs, in field order. */
+export function compareStates(planned: PlannedState, current: PlannedState): StateChange[] {
+  return [...new Set([...Object.keys(planned), ...Object.keys(current)])]
+    .sort()
+    .filter((field) => (planned[field] ?? null) !== (current[field] ?? null))
+    .map((field) => ({ field, planned: planned[field] ?? null, current: current[field] ?? null }));
 }
 
 /** One sentence per change, for StateChanged's message. */
@@ -143,13 +124,9 @@ export function describeChanges(changes: readonly StateChange[], plannedAt: Date
   return `The state this plan was made on has changed: ${lines.join('; ')}. Nothing was changed. Run the dry run again, review its impact and apply its new planToken.`;
 }
 
-/** How the audit trail names a plan: enough to match it, without a blob an auditor cannot read. */
-export const planTokenDigest = (token: string): string =>
-  `sha256:${createHash('sha256').update(token).digest('hex').slice(0, 32)}`;
-
 export interface Plans {
-  /** A token for a successful dry run of `operation` on `input`, bound to `view`. */
-  issue(operation: string, input: PlanInput, view: LagView | null): string;
+  /** A token for a successful dry run of `operation` on `input`, bound to the `state` its checks read. */
+  issue(operation: string, input: PlanInput, state: PlannedState): string;
   /** The plan in a token, or the problem with a token this gateway did not make. */
   open(token: string, operation: string, input: PlanInput): OpenPlan | InputProblem;
 }
@@ -171,8 +148,8 @@ export function createPlans(options: { secret?: string; now?: () => number } = {
   };
 
   return {
-    issue(operation, input, view) {
-      const body: PlanBody = { operation, input, plannedAt: now(), state: plannedState(view) };
+    issue(operation, input, state) {
+      const body: PlanBody = { operation, input, plannedAt: now(), state };
       const encoded = Buffer.from(JSON.stringify(body)).toString('base64url');
       return `${VERSION}.${encoded}.${sign(encoded).toString('base64url')}`;
     },

@@ -96,6 +96,7 @@ const CLIENT_MESSAGE_RULES: Array<{ pattern: RegExp; code: AwsErrorCode }> = [
   { pattern: /Lag does not exist|Could not find Lag/i, code: 'LAG_NOT_FOUND' },
   { pattern: /Connection does not exist|Could not find Connection/i, code: 'CONNECTION_NOT_FOUND' },
   { pattern: /invalid format/i, code: 'BAD_USER_INPUT' },
+  { pattern: /MinimumLinks cannot be set higher than the number of connections/i, code: 'BAD_USER_INPUT' },
   { pattern: /is in a transitioning state/i, code: 'RESOURCE_BUSY' },
 ];
 

@@ -5,6 +5,8 @@ import {
   DescribeLagsCommand,
   DescribeVirtualInterfacesCommand,
   DisassociateConnectionFromLagCommand,
+  AssociateConnectionWithLagCommand,
+  UpdateLagCommand,
   type Connection,
   type DirectConnectClient,
   type Interconnect,
@@ -255,30 +257,66 @@ export class DirectConnectService {
   }
 
   /**
-   * Cuts the live link: AWS interrupts the connection and re-establishes it
-   * standalone. Deliberately not abortable: once sent, the change happens, and
-   * the gateway waits for AWS's answer so that the attempt is audited truly.
+   * One mutating call. Deliberately not abortable: once sent, the change happens,
+   * and the gateway waits for AWS's answer so that the attempt is audited truly.
    * Whatever AWS answered, the region's cached reads are forgotten before this
-   * returns: even a failed call may have changed something.
+   * returns: even a failed call may have changed something. An answer that does not
+   * describe what was changed is an error that says the change may have happened.
    */
-  async disassociateConnectionFromLag(
+  private async change<Output extends { $metadata: { requestId?: string } }, T>(
     region: string,
-    connectionId: string,
-    lagId: string,
-  ): Promise<{ connection: Connection; awsRequestId?: string }> {
-    const { $metadata, ...connection } = await this.call(region, 'DisassociateConnectionFromLag', (c) =>
-      c.send(new DisassociateConnectionFromLagCommand({ connectionId, lagId })),
-    ).finally(() => this.cache.invalidateRegion(region));
-    if (connection.connectionId !== connectionId) {
-      // AWS accepted the call, so the link may well be cut: say so, with the request ID.
+    operation: string,
+    send: (client: DirectConnectClient) => Promise<Output>,
+    what: { description: string; id: string; idOf: (output: Output) => string | undefined; result: (output: Output) => T },
+  ): Promise<{ result: T; awsRequestId?: string }> {
+    const output = await this.call(region, operation, send).finally(() => this.cache.invalidateRegion(region));
+    const awsRequestId = output.$metadata.requestId;
+    if (what.idOf(output) !== what.id) {
       throw new AwsCallFailed({
         code: 'AWS_UNAVAILABLE',
         message:
-          `AWS accepted the disassociation of ${connectionId} (request ID ${$metadata.requestId ?? 'unknown'}) but its answer ` +
-          `did not describe the connection. Check the connection's state before trying again.`,
-        awsRequestId: $metadata.requestId,
+          `AWS accepted ${what.description} (request ID ${awsRequestId ?? 'unknown'}) but its answer did not describe ` +
+          `${what.id}. Check its state before trying again.`,
+        awsRequestId,
       });
     }
-    return { connection, awsRequestId: $metadata.requestId };
+    return { result: what.result(output), awsRequestId };
   }
+
+  /** Cuts the live link: AWS interrupts the connection and re-establishes it standalone. */
+  async disassociateConnectionFromLag(region: string, connectionId: string, lagId: string): Promise<{ connection: Connection; awsRequestId?: string }> {
+    const { result, awsRequestId } = await this.change(
+      region,
+      'DisassociateConnectionFromLag',
+      (c) => c.send(new DisassociateConnectionFromLagCommand({ connectionId, lagId })),
+      { description: `the disassociation of ${connectionId}`, id: connectionId, idOf: (o) => o.connectionId, result: withoutMetadata },
+    );
+    return { connection: result, awsRequestId };
+  }
+
+  /** Interrupts the connection and re-establishes it as a member of the LAG. */
+  async associateConnectionWithLag(region: string, connectionId: string, lagId: string): Promise<{ connection: Connection; awsRequestId?: string }> {
+    const { result, awsRequestId } = await this.change(
+      region,
+      'AssociateConnectionWithLag',
+      (c) => c.send(new AssociateConnectionWithLagCommand({ connectionId, lagId })),
+      { description: `the association of ${connectionId} with ${lagId}`, id: connectionId, idOf: (o) => o.connectionId, result: withoutMetadata },
+    );
+    return { connection: result, awsRequestId };
+  }
+
+  /** Sets the LAG's minimumLinks (AWS UpdateLag with that field alone). */
+  async updateLagMinimumLinks(region: string, lagId: string, minimumLinks: number): Promise<{ lag: Lag; awsRequestId?: string }> {
+    const { result, awsRequestId } = await this.change(
+      region,
+      'UpdateLag',
+      (c) => c.send(new UpdateLagCommand({ lagId, minimumLinks })),
+      { description: `the update of ${lagId}`, id: lagId, idOf: (o) => o.lagId, result: withoutMetadata },
+    );
+    return { lag: result, awsRequestId };
+  }
+}
+
+function withoutMetadata<T extends { $metadata: unknown }>({ $metadata: _metadata, ...rest }: T): Omit<T, '$metadata'> {
+  return rest;
 }

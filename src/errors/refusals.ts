@@ -1,5 +1,6 @@
 import type { Lag } from '@aws-sdk/client-direct-connect';
 import type { DirectConnectErrorCode, ResolversTypes, ResolversUnionTypes } from '../__generated__/resolvers-types.js';
+import type { MinimumLinksShortfall } from '../changes/impact.js';
 import type { LagImpact } from '../changes/models.js';
 import { describeChanges, type StateChange } from '../changes/plan.js';
 import type { ClassifiedAwsError } from '../directconnect/classifyAwsError.js';
@@ -10,12 +11,18 @@ import { isRetryable } from './codes.js';
 // implement DirectConnectError. Built only here, so every one gets its `retryable`
 // from its code and its wording from one place.
 
-type Result = ResolversUnionTypes<ResolversTypes>['DisassociateConnectionFromLagResult'];
+type Results = ResolversUnionTypes<ResolversTypes>;
+type Result =
+  | Results['DisassociateConnectionFromLagResult']
+  | Results['AssociateConnectionWithLagResult']
+  | Results['UpdateLagMinimumLinksResult'];
 
-/** Every member of a mutation's result union but its success (one mutation today). */
+/** Every member of the mutations' result unions but their successes. */
 export type Refusal = Exclude<Result, { __typename: `${string}Success` }>;
 
-type Member<N extends Refusal['__typename']> = Extract<Refusal, { __typename: N }>;
+/** One typed member by its name, e.g. `RefusalMember<'StateChanged'>`. */
+export type RefusalMember<N extends Refusal['__typename']> = Extract<Refusal, { __typename: N }>;
+type Member<N extends Refusal['__typename']> = RefusalMember<N>;
 type Fields<N extends Refusal['__typename']> = Omit<Member<N>, '__typename' | 'code' | 'retryable' | 'message'>;
 
 /** Each member's one code; AwsServiceError carries whichever AWS failure it reports. */
@@ -26,6 +33,9 @@ const CODE_OF = {
   ConnectionNotInLag: 'CONNECTION_NOT_IN_LAG',
   MinimumLinksViolation: 'MINIMUM_LINKS_VIOLATION',
   StateChanged: 'STATE_CHANGED',
+  IncompatibleConnection: 'INCOMPATIBLE_CONNECTION',
+  LagFull: 'LAG_FULL',
+  ConnectionAlreadyInLag: 'CONNECTION_ALREADY_IN_LAG',
   ResourceBusy: 'RESOURCE_BUSY',
   Throttled: 'THROTTLED',
 } as const satisfies Record<Exclude<Refusal['__typename'], 'AwsServiceError'>, DirectConnectErrorCode>;
@@ -36,10 +46,13 @@ function refusal<N extends keyof typeof CODE_OF>(__typename: N, message: string,
 }
 
 /** What a refusal is about: the resources a change names, in its region. */
-export interface Subject {
-  connectionId: string;
+export interface LagSubject {
   lagId: string;
   region: string;
+}
+
+export interface Subject extends LagSubject {
+  connectionId: string;
 }
 
 export const invalidInput = (problem: InputProblem): Member<'InvalidInput'> =>
@@ -52,7 +65,7 @@ export const connectionNotFound = ({ connectionId, region }: Subject, awsRequest
     awsRequestId: awsRequestId ?? null,
   });
 
-export const lagNotFound = ({ lagId, region }: Subject, awsRequestId?: string): Member<'LagNotFound'> =>
+export const lagNotFound = ({ lagId, region }: LagSubject, awsRequestId?: string): Member<'LagNotFound'> =>
   refusal('LagNotFound', `No LAG ${lagId} exists in ${region}.`, { lagId, region, awsRequestId: awsRequestId ?? null });
 
 export function connectionNotInLag({ connectionId, lagId }: Subject, actualLagId: string | null, awsRequestId?: string): Member<'ConnectionNotInLag'> {
@@ -62,27 +75,53 @@ export function connectionNotInLag({ connectionId, lagId }: Subject, actualLagId
   return refusal('ConnectionNotInLag', message, { connectionId, lagId, actualLagId, awsRequestId: awsRequestId ?? null });
 }
 
-export interface MinimumLinksShortfall {
-  minimumLinks: number;
-  operationalConnections: number;
-  remainingOperationalConnections: number;
-}
 
+/** A change that takes `connectionId` out of `lag` (a disassociation, or a move to another LAG) would leave it below minimumLinks. */
 export function minimumLinksViolation(
-  { connectionId, lagId }: Subject,
+  { connectionId }: Subject,
   lag: Lag,
   shortfall: MinimumLinksShortfall,
   impact: LagImpact,
   awsRequestId?: string,
 ): Member<'MinimumLinksViolation'> {
   const members = lag.connections?.length ?? 0;
+  const allowingMinimumLinks = shortfall.remainingOperationalConnections;
   const message =
-    `Disassociating ${connectionId} would leave LAG ${lagId} with ${shortfall.remainingOperationalConnections} ` +
+    `Taking ${connectionId} out of LAG ${lag.lagId} would leave it with ${shortfall.remainingOperationalConnections} ` +
     `operational connection(s), below its minimumLinks of ${shortfall.minimumLinks} ` +
     `(${shortfall.operationalConnections} of its ${members} members are available now). ` +
-    `Lower the LAG's minimumLinks first, or bring another member to available.`;
-  return refusal('MinimumLinksViolation', message, { ...shortfall, lag, impact, awsRequestId: awsRequestId ?? null });
+    `To go ahead, lower it first: updateLagMinimumLinks(input: { lagId: "${lag.lagId}", minimumLinks: ${allowingMinimumLinks} }), ` +
+    `and restore ${shortfall.minimumLinks} afterwards; or bring another member to available.`;
+  return refusal('MinimumLinksViolation', message, { ...shortfall, allowingMinimumLinks, lag, impact, awsRequestId: awsRequestId ?? null });
 }
+
+export interface Mismatch {
+  field: string;
+  connectionValue: string | null;
+  lagValue: string | null;
+}
+
+export function incompatibleConnection({ connectionId, lagId }: Subject, mismatches: Mismatch[], awsRequestId?: string): Member<'IncompatibleConnection'> {
+  const words = mismatches.map((m) => `${m.field} ${m.connectionValue ?? '(none)'} where the LAG has ${m.lagValue ?? '(none)'}`);
+  const message =
+    `Connection ${connectionId} cannot join LAG ${lagId}: ${words.join('; ')}. AWS requires a member on the LAG's ` +
+    `Direct Connect endpoint, with its bandwidth and MACsec settings; pick a connection that matches.`;
+  return refusal('IncompatibleConnection', message, { connectionId, lagId, mismatches, awsRequestId: awsRequestId ?? null });
+}
+
+export function lagFull({ lagId }: Subject, quota: number, memberCount: number, awsRequestId?: string): Member<'LagFull'> {
+  const message =
+    `LAG ${lagId} already has ${memberCount} members, AWS's limit for its bandwidth (${quota}). ` +
+    `Disassociate a member first, or choose another LAG.`;
+  return refusal('LagFull', message, { lagId, quota, memberCount, awsRequestId: awsRequestId ?? null });
+}
+
+export const connectionAlreadyInLag = ({ connectionId, lagId }: Subject, awsRequestId?: string): Member<'ConnectionAlreadyInLag'> =>
+  refusal('ConnectionAlreadyInLag', `Connection ${connectionId} is already a member of LAG ${lagId}; there is nothing to associate.`, {
+    connectionId,
+    lagId,
+    awsRequestId: awsRequestId ?? null,
+  });
 
 /** A plan's state moved, it expired, or it was made for another input: nothing was changed. */
 export const stateChanged = (changes: StateChange[], plannedAt: Date): Member<'StateChanged'> =>
@@ -94,28 +133,35 @@ export const withAwsWords = <R extends Refusal>(explained: R, aws: ClassifiedAws
   message: `${explained.message} AWS said: ${aws.message}`,
 });
 
-/** An AWS failure as the mutation's typed member. */
-export function fromAwsError(subject: Subject, error: ClassifiedAwsError): Refusal {
+/** Which input field AWS's BAD_USER_INPUT message is about. */
+const inputFieldOf = (message: string) => (/MinimumLinks/i.test(message) ? 'minimumLinks' : /\bLag ID\b/i.test(message) ? 'lagId' : 'connectionId');
+
+type Common = Member<'InvalidInput' | 'LagNotFound' | 'ResourceBusy' | 'Throttled' | 'AwsServiceError'>;
+
+/** An AWS failure as the mutation's typed member; a change that names no connection never reports one missing. */
+export function fromAwsError(subject: Subject, error: ClassifiedAwsError): Common | Member<'ConnectionNotFound'>;
+export function fromAwsError(subject: LagSubject, error: ClassifiedAwsError): Common;
+export function fromAwsError(subject: LagSubject & { connectionId?: string }, error: ClassifiedAwsError): Refusal {
   const awsRequestId = error.awsRequestId ?? null;
   switch (error.code) {
     case 'CONNECTION_NOT_FOUND':
-      return connectionNotFound(subject, error.awsRequestId);
+      if (subject.connectionId !== undefined) return connectionNotFound({ ...subject, connectionId: subject.connectionId }, error.awsRequestId);
+      break;
     case 'LAG_NOT_FOUND':
       return lagNotFound(subject, error.awsRequestId);
     case 'BAD_USER_INPUT':
-      return invalidInput({ field: /\bLag ID\b/i.test(error.message) ? 'lagId' : 'connectionId', message: error.message });
+      return invalidInput({ field: inputFieldOf(error.message), message: error.message });
     case 'RESOURCE_BUSY':
       return refusal('ResourceBusy', `${error.message} The connection or LAG is changing state; retry in a minute.`, { awsRequestId });
     case 'THROTTLED':
       return refusal('Throttled', error.message, { awsRequestId });
-    default:
-      return {
-        __typename: 'AwsServiceError',
-        code: error.code,
-        message: error.message,
-        retryable: isRetryable(error.code),
-        awsErrorName: error.awsErrorName ?? null,
-        awsRequestId,
-      };
   }
+  return {
+    __typename: 'AwsServiceError',
+    code: error.code,
+    message: error.message,
+    retryable: isRetryable(error.code),
+    awsErrorName: error.awsErrorName ?? null,
+    awsRequestId,
+  };
 }

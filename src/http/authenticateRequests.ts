@@ -19,7 +19,7 @@ import { errorBody } from '../errors/masking.js';
 const isLandingPage = (req: Request) => req.method === 'GET' && req.query.query === undefined && req.query.extensions === undefined;
 
 /** The mutations that change AWS state, and so are audited. */
-const AUDITED_MUTATIONS = new Set(['disassociateConnectionFromLag']);
+const AUDITED_MUTATIONS = new Set(['disassociateConnectionFromLag', 'associateConnectionWithLag', 'updateLagMinimumLinks']);
 
 /** Root fields of a selection, through inline fragments and fragment spreads. */
 function rootFields(selectionSet: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>, seen = new Set<string>()): FieldNode[] {

@@ -2,18 +2,28 @@ import type { MutationResolvers } from '../__generated__/resolvers-types.js';
 import { audited } from '../audit/audited.js';
 import { requireRole } from '../auth/requireRole.js';
 import { OPERATE, READ } from '../auth/roles.js';
+import { associateConnectionWithLag } from '../changes/associateConnectionWithLag.js';
 import { disassociateConnectionFromLag } from '../changes/disassociateConnectionFromLag.js';
-import { planTokenDigest } from '../changes/plan.js';
+import { updateLagMinimumLinks } from '../changes/updateLagMinimumLinks.js';
 
-/** The input as the audit trail keeps it: a plan token (a long opaque blob, any size a caller sends) by its digest. */
-const forAudit = <I extends { expectedPlanToken?: string | null }>(input: I) =>
-  typeof input.expectedPlanToken === 'string' ? { ...input, expectedPlanToken: planTokenDigest(input.expectedPlanToken) } : input;
-
+// Every mutation changes live links, so every attempt is audited, refusals included;
+// a dry run needs only dx:read, the change itself dx:operate.
 export const Mutation: MutationResolvers = {
-  // Cuts a live link, so every attempt is audited, refusals included; a dry run needs only dx:read.
   disassociateConnectionFromLag: (_parent, { input }, ctx) =>
-    audited(ctx.audit, ctx, 'disassociateConnectionFromLag', forAudit(input), async () => {
+    audited(ctx.audit, ctx, 'disassociateConnectionFromLag', input, async () => {
       requireRole(ctx.caller, input.dryRun ? READ : OPERATE, input.dryRun ? 'run a dry-run disassociation' : 'disassociate a connection from a LAG');
       return disassociateConnectionFromLag(input, ctx);
+    }),
+
+  associateConnectionWithLag: (_parent, { input }, ctx) =>
+    audited(ctx.audit, ctx, 'associateConnectionWithLag', input, async () => {
+      requireRole(ctx.caller, input.dryRun ? READ : OPERATE, input.dryRun ? 'run a dry-run association' : 'associate a connection with a LAG');
+      return associateConnectionWithLag(input, ctx);
+    }),
+
+  updateLagMinimumLinks: (_parent, { input }, ctx) =>
+    audited(ctx.audit, ctx, 'updateLagMinimumLinks', input, async () => {
+      requireRole(ctx.caller, input.dryRun ? READ : OPERATE, input.dryRun ? "run a dry-run update of a LAG's minimumLinks" : "change a LAG's minimumLinks");
+      return updateLagMinimumLinks(input, ctx);
     }),
 };

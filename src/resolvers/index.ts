@@ -1,5 +1,6 @@
 import { DateTimeResolver, SafeIntResolver } from 'graphql-scalars';
 import type { Resolvers } from '../__generated__/resolvers-types.js';
+import { AssociateConnectionWithLagSuccess } from './AssociateConnectionWithLagSuccess.js';
 import { BgpPeer } from './BgpPeer.js';
 import { Connection } from './Connection.js';
 import { DisassociateConnectionFromLagSuccess } from './DisassociateConnectionFromLagSuccess.js';
@@ -9,6 +10,7 @@ import { Lag } from './Lag.js';
 import { MacSecKey } from './MacSecKey.js';
 import { Mutation } from './Mutation.js';
 import { Query } from './Query.js';
+import { UpdateLagMinimumLinksSuccess } from './UpdateLagMinimumLinksSuccess.js';
 import { VirtualInterface } from './VirtualInterface.js';
 
 // Union and interface members carry `__typename`, which graphql-js's default
@@ -23,6 +25,8 @@ export const resolvers: Resolvers = {
   BgpPeer,
   Interconnect,
   DisassociateConnectionFromLagSuccess,
+  AssociateConnectionWithLagSuccess,
+  UpdateLagMinimumLinksSuccess,
   DateTime: DateTimeResolver,
   SafeInt: SafeIntResolver,
   // Enum resolvers: GraphQL value → the string AWS uses.

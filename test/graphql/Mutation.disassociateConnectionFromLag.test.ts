@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { totalCalls, useTestGateway } from '../helpers/gateway.js';
 
-// Mutation.disassociateConnectionFromLag (docs/contract.md, "The mutation"): every
+// Mutation.disassociateConnectionFromLag (docs/contract.md, "The mutations"): every
 // disassociation rule of the AWS documentation, seen through GraphQL alone against
 // the demo seed (src/emulator/seed.ts).
 

@@ -26,6 +26,7 @@ describe('Query.virtualInterfaces', () => {
     expect(ids(body.data.virtualInterfaces)).toEqual([
       'dxvif-allow01pv',
       'dxvif-allow01tr',
+      'dxvif-assoc01pv',
       'dxvif-lastmem1pb',
       'dxvif-lastmem1pv',
       'dxvif-macsec1pv',

@@ -62,4 +62,30 @@ describe.skipIf(!awsCliAvailable)('the AWS CLI against the embedded emulator', (
     expect(cli.lags[0]?.numberOfConnections).toBe(0);
     expect(cli.lags[0]?.connections ?? []).toEqual([]);
   });
+
+  it('associates and updates through the CLI, and the gateway sees the LAG as the CLI leaves it', async () => {
+    const joined = await aws<{ connectionId: string; lagId: string }>('associate-connection-with-lag', '--connection-id', 'dxcon-assoc01a', '--lag-id', 'dxlag-allow001');
+    expect(joined).toMatchObject({ connectionId: 'dxcon-assoc01a', lagId: 'dxlag-allow001' });
+    const updated = await aws<{ lagId: string; minimumLinks: number }>('update-lag', '--lag-id', 'dxlag-allow001', '--minimum-links', '4');
+    expect(updated.minimumLinks).toBe(4);
+    const { body } = await gw.graphql(`{ lag(lagId: "dxlag-allow001") { minimumLinks lagState numberOfConnections virtualInterfaces { virtualInterfaceId } } }`);
+    expect(body.data.lag).toEqual({
+      minimumLinks: 4,
+      lagState: 'AVAILABLE',
+      numberOfConnections: 4,
+      virtualInterfaces: [{ virtualInterfaceId: 'dxvif-allow01pv' }, { virtualInterfaceId: 'dxvif-allow01tr' }, { virtualInterfaceId: 'dxvif-assoc01pv' }],
+    });
+  });
+
+  it('sees an association and a minimumLinks update made through the gateway', async () => {
+    await gw.graphql(`mutation { disassociateConnectionFromLag(input: { connectionId: "dxcon-minlnk1a", lagId: "dxlag-minlink01" }) { __typename } }`);
+    const lowered = await gw.graphql(`mutation { updateLagMinimumLinks(input: { lagId: "dxlag-minlink01", minimumLinks: 1 }) { __typename } }`);
+    expect(lowered.body.data.updateLagMinimumLinks.__typename).toBe('UpdateLagMinimumLinksSuccess');
+    await gw.graphql(`mutation { disassociateConnectionFromLag(input: { connectionId: "dxcon-minlnk1a", lagId: "dxlag-minlink01" }) { __typename } }`);
+    const back = await gw.graphql(`mutation { associateConnectionWithLag(input: { connectionId: "dxcon-minlnk1a", lagId: "dxlag-minlink01" }) { __typename } }`);
+    expect(back.body.data.associateConnectionWithLag.__typename).toBe('AssociateConnectionWithLagSuccess');
+    const cli = await aws<{ lags: Array<{ minimumLinks: number; connections: Array<{ connectionId: string }> }> }>('describe-lags', '--lag-id', 'dxlag-minlink01');
+    expect(cli.lags[0]!.minimumLinks).toBe(1);
+    expect(cli.lags[0]!.connections.map((c) => c.connectionId).sort()).toEqual(['dxcon-minlnk1a', 'dxcon-minlnk1b']);
+  });
 });

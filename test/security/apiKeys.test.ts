@@ -88,6 +88,42 @@ describe('AUTH_MODE=apikey', () => {
     expect((await post(gw, LAGS, undefined, apiKey(operatorKey))).status).toBe(200);
   });
 
+  describe.each([
+    ['associateConnectionWithLag', 'AssociateConnectionWithLagInput', { connectionId: 'dxcon-assoc01a', lagId: 'dxlag-allow001' }, 'AssociateConnectionWithLag'],
+    ['updateLagMinimumLinks', 'UpdateLagMinimumLinksInput', { lagId: 'dxlag-allow001', minimumLinks: 2 }, 'UpdateLag'],
+  ] as const)('%s', (mutation, inputType, input, awsOperation) => {
+    const query = `mutation($input: ${inputType}!) { ${mutation}(input: $input) { __typename ... on DirectConnectError { code } } }`;
+
+    it('lets the reader key dry-run it, and refuses it the change with FORBIDDEN before any AWS call', async () => {
+      const dry = await post(gw, query, { input: { ...input, dryRun: true } }, apiKey(readerKey));
+      expect(dry.body.data[mutation].__typename).toMatch(/Success$/);
+      await gw.reset();
+      const real = await post(gw, query, { input }, apiKey(readerKey));
+      expect(real.status).toBe(403);
+      expect(real.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      expect(totalCalls(await gw.awsCalls())).toBe(0);
+    });
+
+    it('lets the operator key make the change, and audits every attempt once, dry or real, allowed or not', async () => {
+      const before = (await auditLines(auditFile)).length;
+      await post(gw, query, { input: { ...input, dryRun: true } }, apiKey(readerKey));
+      await post(gw, query, { input }, apiKey(readerKey));
+      const real = await post(gw, query, { input: { ...input, clientRequestId: 'change-4711' } }, apiKey(operatorKey));
+      expect(real.body.data[mutation].__typename).toMatch(/Success$/);
+      expect((await gw.awsCalls())[awsOperation]).toBe(1);
+      await post(gw, query, { input }, apiKey(newApiKey()));
+      const records = (await auditLines(auditFile)).slice(before);
+      expect(records.map((r) => [r.operation, r.caller, r.outcome])).toEqual([
+        [mutation, 'reader', 'SUCCESS'],
+        [mutation, 'reader', 'FORBIDDEN'],
+        [mutation, 'operator', 'SUCCESS'],
+        [mutation, null, 'UNAUTHENTICATED'],
+      ]);
+      expect(records[2]!.input.clientRequestId).toBe('change-4711');
+      expect(records[2]!.awsRequestId).toMatch(UUID);
+    });
+  });
+
   const refusals: Array<[string, Record<string, string>]> = [
     ['no x-api-key header', {}],
     ['an empty x-api-key', apiKey('')],

@@ -23,7 +23,7 @@ import { capturedLogger } from '../helpers/logger.js';
 // signed in the test with keys only a local JWKS server publishes. Missing or bad
 // credentials are 401 UNAUTHENTICATED, a known caller without the role is 403
 // FORBIDDEN, and neither reaches AWS (the emulator's request counts say so). Roles
-// and the audit trail: docs/contract.md, "The mutation". The other JWT settings
+// and the audit trail: docs/contract.md, "The mutations". The other JWT settings
 // (JWT_ROLES_CLAIM, JWT_PUBLIC_KEY_FILE, a key set that cannot be fetched) are in
 // jwtSettings.test.ts.
 //

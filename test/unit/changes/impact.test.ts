@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Connection, ConnectionState, Lag, VirtualInterface } from '@aws-sdk/client-direct-connect';
-import { bandwidthGbps, disassociationImpact, type LagView } from '../../../src/changes/impact.js';
+import { bandwidthGbps, disassociationImpact, minimumLinksShortfall, type LagView } from '../../../src/changes/impact.js';
 
-// src/changes/impact.ts: what a disassociation does, from the state just before it
+// src/changes/impact.ts: the minimum-links rule the changes share (a member may not
+// leave a LAG with fewer operational members than minimumLinks, except its last
+// member) and what each change does, from the state just before it
 // (docs/contract.md, "Impact"). Through GraphQL on the demo seed:
 // test/graphql/Mutation.disassociateConnectionFromLag.impact.test.ts.
 
@@ -140,5 +142,106 @@ describe('Function: disassociationImpact', () => {
 
   it('does not warn about BGP when no session is up', () => {
     expect(codes(view({ connections: [member(1), member(2), member(3)] }, [vif('dxvif-aaaaaaaa', 'down', 'unknown')]), 'dxcon-member01')).toEqual([]);
+  });
+});
+
+// minimumLinksShortfall
+
+const lagMember = (n: number, state: ConnectionState = 'available'): Connection => ({
+  connectionId: `dxcon-member0${n}`,
+  connectionState: state,
+  lagId: 'dxlag-ffrz71kw',
+});
+
+const lagWith = (minimumLinks: number | undefined, ...connections: Connection[]): Lag => ({
+  lagId: 'dxlag-ffrz71kw',
+  lagState: 'available',
+  minimumLinks,
+  numberOfConnections: connections.length,
+  connections,
+});
+
+describe('Function: minimumLinksShortfall', () => {
+  describe('allows the disassociation', () => {
+    it('when the operational connections left stay above minimumLinks', () => {
+      expect(minimumLinksShortfall(lagWith(1, lagMember(1), lagMember(2), lagMember(3)), 'dxcon-member01')).toBeUndefined();
+    });
+
+    it('when the operational connections left equal minimumLinks', () => {
+      expect(minimumLinksShortfall(lagWith(2, lagMember(1), lagMember(2), lagMember(3)), 'dxcon-member02')).toBeUndefined();
+    });
+
+    it('when minimumLinks is 0, even if nothing stays operational', () => {
+      expect(minimumLinksShortfall(lagWith(0, lagMember(1), lagMember(2)), 'dxcon-member01')).toBeUndefined();
+    });
+
+    it('when minimumLinks is absent, treating it as 0', () => {
+      expect(minimumLinksShortfall(lagWith(undefined, lagMember(1), lagMember(2)), 'dxcon-member01')).toBeUndefined();
+      expect(minimumLinksShortfall(lagWith(undefined, lagMember(1, 'down'), lagMember(2, 'down')), 'dxcon-member01')).toBeUndefined();
+    });
+
+    it('when the leaving member is not operational, so the operational count is unchanged', () => {
+      // Two available members stay; minimumLinks 2 is still met.
+      expect(minimumLinksShortfall(lagWith(2, lagMember(1), lagMember(2), lagMember(3, 'down')), 'dxcon-member03')).toBeUndefined();
+    });
+  });
+
+  describe('refuses the disassociation', () => {
+    it('when fewer operational connections than minimumLinks would remain, with the numbers', () => {
+      expect(minimumLinksShortfall(lagWith(2, lagMember(1), lagMember(2)), 'dxcon-member01')).toEqual({
+        minimumLinks: 2,
+        operationalConnections: 2,
+        remainingOperationalConnections: 1,
+      });
+    });
+
+    it('counts only available members as operational', () => {
+      const lag = lagWith(2, lagMember(1), lagMember(2), lagMember(3, 'down'), lagMember(4, 'pending'));
+      expect(minimumLinksShortfall(lag, 'dxcon-member01')).toEqual({
+        minimumLinks: 2,
+        operationalConnections: 2,
+        remainingOperationalConnections: 1,
+      });
+    });
+
+    it('when the LAG is already below minimumLinks and a non-operational member leaves', () => {
+      // Removing a down member does not lower the count, but the count is already short.
+      const lag = lagWith(2, lagMember(1), lagMember(2, 'down'));
+      expect(minimumLinksShortfall(lag, 'dxcon-member02')).toEqual({
+        minimumLinks: 2,
+        operationalConnections: 1,
+        remainingOperationalConnections: 1,
+      });
+    });
+
+    it('for minimumLinks 1 when the only other member is down', () => {
+      expect(minimumLinksShortfall(lagWith(1, lagMember(1), lagMember(2, 'down')), 'dxcon-member01')).toEqual({
+        minimumLinks: 1,
+        operationalConnections: 1,
+        remainingOperationalConnections: 0,
+      });
+    });
+  });
+
+  describe('the last-member exception', () => {
+    it('allows taking the only member out even with minimumLinks 1', () => {
+      expect(minimumLinksShortfall(lagWith(1, lagMember(1)), 'dxcon-member01')).toBeUndefined();
+    });
+
+    it('allows taking the only member out whatever minimumLinks says', () => {
+      expect(minimumLinksShortfall(lagWith(4, lagMember(1)), 'dxcon-member01')).toBeUndefined();
+    });
+
+    it('allows it for a single member that is down', () => {
+      expect(minimumLinksShortfall(lagWith(1, lagMember(1, 'down')), 'dxcon-member01')).toBeUndefined();
+    });
+
+    it('does not apply to a LAG with two members', () => {
+      expect(minimumLinksShortfall(lagWith(2, lagMember(1), lagMember(2)), 'dxcon-member02')).toBeDefined();
+    });
+  });
+
+  it('does not throw for a LAG without a connections list', () => {
+    expect(minimumLinksShortfall({ lagId: 'dxlag-ffrz71kw', minimumLinks: 1 }, 'dxcon-member01')).toBeUndefined();
   });
 });

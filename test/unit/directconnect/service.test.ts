@@ -6,6 +6,7 @@ import {
   DirectConnectClient,
   DirectConnectServiceException,
   DisassociateConnectionFromLagCommand,
+  UpdateLagCommand,
 } from '@aws-sdk/client-direct-connect';
 import { capturedLogger } from '../../helpers/logger.js';
 import { DirectConnectService } from '../../../src/directconnect/service.js';
@@ -98,7 +99,14 @@ describe('disassociateConnectionFromLag', () => {
     const classified = classifyAwsError(failure);
     expect(classified.code).toBe('AWS_UNAVAILABLE');
     expect(classified.message).toContain('req-9');
-    expect(classified.message).toMatch(/Check the connection's state/);
+    expect(classified.message).toMatch(/did not describe dxcon-abcdefgh\. Check its state before trying again/);
+  });
+
+  it('says the same of an UpdateLag answer that does not describe the LAG', async () => {
+    mock.on(UpdateLagCommand).resolves({ lagId: 'dxlag-zzzzzzzz', $metadata: { requestId: 'req-8' } });
+    const failure = await service.updateLagMinimumLinks('us-east-1', 'dxlag-abcdefgh', 1).catch((e: unknown) => e);
+    expect(classifyAwsError(failure)).toMatchObject({ code: 'AWS_UNAVAILABLE', awsRequestId: 'req-8' });
+    expect(mock.commandCalls(UpdateLagCommand)[0]!.args[0].input).toEqual({ lagId: 'dxlag-abcdefgh', minimumLinks: 1 });
   });
 });
 

@@ -1,0 +1,142 @@
+import type { Lag } from '@aws-sdk/client-direct-connect';
+import type { ResolversTypes, ResolversUnionTypes } from '../__generated__/resolvers-types.js';
+import { classifyAwsError, isAwsFailure } from '../directconnect/classifyAwsError.js';
+import type { DirectConnectService } from '../directconnect/service.js';
+import { fromAwsError, invalidInput, lagNotFound, withAwsWords, type LagSubject, type RefusalMember } from '../errors/refusals.js';
+import { checkLagId, type ServedRegions } from '../input.js';
+import { isOperational, minimumLinksImpact, type LagView } from './impact.js';
+import { checkChangeInput, readLagView, runChange, type ChangeInput, type ReadDeps } from './lagChange.js';
+import { lagState, type OpenPlan, type Plans } from './plan.js';
+
+// UpdateLag with minimumLinks alone: the way to unblock a disassociation refused for
+// minimum links, and to restore the setting afterwards. AWS takes 0 up to the LAG's
+// number of member connections (docs/aws-behaviour.md, "Associating, updating and
+// deleting"); a LAG with fewer operational members than minimumLinks goes down, so
+// a value that does that is applied only with the plan of a dry run that showed it.
+
+export interface MinimumLinksInput extends ChangeInput {
+  lagId: string;
+  minimumLinks: number;
+}
+
+export interface MinimumLinksDeps extends ReadDeps {
+  directConnect: ReadDeps['directConnect'] & Pick<DirectConnectService, 'updateLagMinimumLinks'>;
+  plans: Plans;
+  regions: ServedRegions;
+}
+
+type Result = ResolversUnionTypes<ResolversTypes>['UpdateLagMinimumLinksResult'];
+
+const OPERATION = 'updateLagMinimumLinks';
+
+interface Subject extends LagSubject {
+  minimumLinks: number;
+}
+
+function validate(input: MinimumLinksInput, regions: ServedRegions): Subject | RefusalMember<'InvalidInput'> {
+  const problem = checkLagId(input.lagId);
+  if (problem) return invalidInput(problem);
+  if (!Number.isInteger(input.minimumLinks) || input.minimumLinks < 0) {
+    return invalidInput({ field: 'minimumLinks', message: `minimumLinks ${input.minimumLinks} is not allowed: use 0 up to the LAG's number of member connections.` });
+  }
+  const common = checkChangeInput(input, regions);
+  if ('message' in common) return invalidInput(common);
+  return { lagId: input.lagId, minimumLinks: input.minimumLinks, region: common.region };
+}
+
+const planInput = ({ lagId, region, minimumLinks }: Subject) => ({ lagId, region, minimumLinks: String(minimumLinks) });
+
+export async function updateLagMinimumLinks(input: MinimumLinksInput, deps: MinimumLinksDeps): Promise<Result> {
+  const subject = validate(input, deps.regions);
+  if ('__typename' in subject) return subject;
+  return runChange(
+    input,
+    {
+      operation: OPERATION,
+      subject,
+      planInput: planInput(subject),
+      read: (fresh) => readLagView(subject.region, subject.lagId, deps, fresh),
+      planned: (view) => lagState('lag', view),
+      proceed: async (view, plan) => {
+        const refused = refusalFromState(view, subject, plan, input.dryRun === true);
+        if (refused) return refused;
+        return input.dryRun ? dryRun(subject, view!, deps) : update(subject, view!, deps);
+      },
+      failed: (error) => fromAwsError(subject, error),
+    },
+    deps,
+  );
+}
+
+/**
+ * The value's bounds against the LAG (AWS: no more than its member connections), and
+ * the one rule of the gateway's own: taking the LAG down needs a dry run's plan.
+ */
+function refusalFromState(
+  view: LagView | null,
+  subject: Subject,
+  plan: OpenPlan | undefined,
+  dryRun: boolean,
+): RefusalMember<'LagNotFound' | 'InvalidInput'> | undefined {
+  if (!view) return lagNotFound(subject);
+  const members = view.lag.connections ?? [];
+  if (subject.minimumLinks > members.length) {
+    return invalidInput({
+      field: 'minimumLinks',
+      message:
+        `minimumLinks ${subject.minimumLinks} is more than the ${members.length} member connection(s) of LAG ${subject.lagId}; ` +
+        `AWS allows 0 to ${members.length}.`,
+    });
+  }
+  const operational = members.filter(isOperational).length;
+  if (!dryRun && !plan && takesDown(view.lag, subject.minimumLinks, operational)) {
+    return invalidInput({
+      field: 'expectedPlanToken',
+      message:
+        `minimumLinks ${subject.minimumLinks} is more than the ${operational} operational member(s) of LAG ${subject.lagId}: ` +
+        `the LAG would go down. Run this with dryRun: true, review its LAG_GOES_DOWN warning, and pass its planToken as expectedPlanToken.`,
+    });
+  }
+  return undefined;
+}
+
+/** Raising minimumLinks above the operational members (further) takes the LAG down, or keeps it down. */
+const takesDown = (lag: Lag, minimumLinks: number, operational: number) => minimumLinks > operational && minimumLinks > (lag.minimumLinks ?? 0);
+
+function dryRun(subject: Subject, view: LagView, deps: MinimumLinksDeps): Result {
+  return {
+    __typename: 'UpdateLagMinimumLinksSuccess',
+    region: subject.region,
+    lagId: subject.lagId,
+    dryRun: true,
+    awsRequestId: null,
+    impact: minimumLinksImpact(view, subject.minimumLinks),
+    planToken: deps.plans.issue(OPERATION, planInput(subject), lagState('lag', view)),
+  };
+}
+
+async function update(subject: Subject, view: LagView, deps: MinimumLinksDeps): Promise<Result> {
+  const { lagId, region } = subject;
+  let awsRequestId: string | undefined;
+  try {
+    // Whatever AWS answered, what this request read of the LAG is stale.
+    ({ awsRequestId } = await deps.directConnect
+      .updateLagMinimumLinks(region, lagId, subject.minimumLinks)
+      .finally(() => deps.loaders.forget(region, { lagId })));
+  } catch (error) {
+    if (!isAwsFailure(error)) throw error;
+    const classified = classifyAwsError(error);
+    // AWS's words for a value above the members are known; the gateway's own explain it first.
+    const explained = classified.code === 'BAD_USER_INPUT' ? refusalFromState(view, subject, undefined, true) : undefined;
+    return explained ? withAwsWords(explained, classified) : fromAwsError(subject, classified);
+  }
+  return {
+    __typename: 'UpdateLagMinimumLinksSuccess',
+    region,
+    lagId,
+    dryRun: false,
+    awsRequestId: awsRequestId ?? null,
+    impact: minimumLinksImpact(view, subject.minimumLinks),
+    planToken: null,
+  };
+}
