@@ -17,8 +17,8 @@ import {
 } from '../errors/refusals.js';
 import type { ServedRegions } from '../input.js';
 import type { Loaders } from '../loaders/index.js';
-import { associationImpact, disassociationImpact, memberQuota, minimumLinksShortfall, type Joining, type LagView } from './impact.js';
-import { checkMembershipInput, readLagView, runChange, type ChangeInput, type ReadDeps } from './lagChange.js';
+import { associationImpact, leavingForAnotherLag, memberQuota, minimumLinksShortfall, type Joining, type LagView } from './impact.js';
+import { checkMembershipInput, isGone, readLagView, runChange, type ChangeInput, type ReadDeps } from './lagChange.js';
 import { connectionState, lagState, virtualInterfacesState, type PlannedState, type Plans } from './plan.js';
 
 // AssociateConnectionWithLag, the way back after a disassociation. Its rules come
@@ -127,7 +127,13 @@ async function readState(subject: Subject, deps: AssociationDeps, fresh: boolean
 function plannedState({ view, joining }: AssociationState): PlannedState {
   return {
     ...lagState('lag', view),
-    ...(joining ? { ...connectionState(joining.connection), ...virtualInterfacesState(joining.virtualInterfaces) } : { connection: null }),
+    ...(joining
+      ? {
+          ...connectionState(joining.connection),
+          ...virtualInterfacesState(joining.virtualInterfaces),
+          [`connection(${joining.connection.connectionId}).hostedConnections`]: joining.hostedConnections.map((c) => c.connectionId).sort().join(', '),
+        }
+      : { connection: null }),
     ...(joining?.previous ? lagState('previousLag', joining.previous) : {}),
   };
 }
@@ -160,6 +166,8 @@ function refusalFromState({ view, joining }: AssociationState, subject: Subject,
   if (!view) return lagNotFound(subject, awsRequestId);
   const { lag } = view;
   const { connection, previous } = joining;
+  if (isGone(connection.connectionState)) return connectionNotFound(subject, awsRequestId, connection.connectionState);
+  if (isGone(lag.lagState)) return lagNotFound(subject, awsRequestId, lag.lagState);
   if (connection.lagId === subject.lagId) return connectionAlreadyInLag(subject, awsRequestId);
   const misfits = mismatches(connection, lag);
   if (misfits.length > 0) return incompatibleConnection(subject, misfits, awsRequestId);
@@ -168,7 +176,7 @@ function refusalFromState({ view, joining }: AssociationState, subject: Subject,
   if (memberCount >= quota) return lagFull(subject, quota, memberCount, awsRequestId);
   const shortfall = previous ? minimumLinksShortfall(previous.lag, subject.connectionId) : undefined;
   if (previous && shortfall) {
-    return minimumLinksViolation(subject, previous.lag, shortfall, disassociationImpact(previous, subject.connectionId), awsRequestId);
+    return minimumLinksViolation(subject, previous.lag, shortfall, leavingForAnotherLag(previous, subject.connectionId), awsRequestId);
   }
   return undefined;
 }

@@ -247,18 +247,36 @@ export function associationImpact(view: LagView, joining: Joining): LagImpact {
 }
 
 /** A move is a disassociation for the LAG left behind, but the connection stays a connection: no BECOMES_INTERCONNECT. */
-function leavingForAnotherLag(previous: LagView, connectionId: string): LagImpact {
+export function leavingForAnotherLag(previous: LagView, connectionId: string): LagImpact {
   const impact = disassociationImpact(previous, connectionId);
   return { ...impact, warnings: impact.warnings.filter((w) => w.code !== 'BECOMES_INTERCONNECT') };
 }
 
+/**
+ * Whether a new minimumLinks takes the LAG down (or keeps it down): above its
+ * operational members, and a raise. The update's plan gate and its warning share it.
+ */
+export function takesLagDown(lag: Lag, minimumLinks: number): boolean {
+  const operational = (lag.connections ?? []).filter(isOperational).length;
+  return minimumLinks > operational && minimumLinks > (lag.minimumLinks ?? 0);
+}
+
 /** What setting the LAG's minimumLinks to `minimumLinks` does. */
 export function minimumLinksImpact(view: LagView, minimumLinks: number): LagImpact {
-  const { impact, goesDown } = measure(view, { members: view.lag.connections ?? [], minimumLinks });
-  const warnings = [...impact.warnings];
-  if (goesDown && impact.bgpSessionsUp > 0) {
-    const { what, one, which } = sessions(view.virtualInterfaces);
-    warnings.push({ code: 'BGP_SESSIONS_AFFECTED', message: `${what} ${one ? 'loses its' : 'lose their'} only path (${which}).` });
+  const { impact } = measure(view, { members: view.lag.connections ?? [], minimumLinks });
+  const warnings = impact.warnings.filter((w) => w.code !== 'LAG_GOES_DOWN');
+  if (takesLagDown(view.lag, minimumLinks)) {
+    const operational = impact.operationalConnectionsAfter;
+    warnings.unshift({
+      code: 'LAG_GOES_DOWN',
+      message:
+        `LAG ${impact.lagId} has ${count(operational, 'operational connection')}, below the new minimumLinks of ${minimumLinks}: ` +
+        `it goes down (or stays down) and carries no traffic until ${minimumLinks} of its members are available.`,
+    });
+    if (impact.bgpSessionsUp > 0) {
+      const { what, one, which } = sessions(view.virtualInterfaces);
+      warnings.push({ code: 'BGP_SESSIONS_AFFECTED', message: `${what} ${one ? 'loses its' : 'lose their'} only path (${which}).` });
+    }
   }
   return { ...impact, warnings };
 }

@@ -38,6 +38,10 @@ export function checkMembershipInput(input: ChangeInput & { connectionId: string
   return { connectionId: input.connectionId, lagId: input.lagId, region: common.region };
 }
 
+/** Deleted (AWS lists it for a while), being deleted, or rejected: nothing can change it any more. */
+export const isGone = (state: string | undefined): state is 'deleted' | 'deleting' | 'rejected' =>
+  state === 'deleted' || state === 'deleting' || state === 'rejected';
+
 export interface ReadDeps {
   directConnect: Pick<DirectConnectService, 'describeLag' | 'describeVirtualInterfacesOn' | 'describeHostedConnections' | 'forgetRegion'>;
   loaders: Pick<Loaders, 'lagById' | 'virtualInterfacesOn' | 'hostedConnectionsOn' | 'forget'>;

@@ -70,6 +70,10 @@ export function lagState(name: string, view: LagView | null): PlannedState {
     [`${name}.lagState`]: lag.lagState ?? null,
     [`${name}.minimumLinks`]: lag.minimumLinks === undefined ? null : String(lag.minimumLinks),
     [`${name}.allowsHostedConnections`]: String(lag.allowsHostedConnections === true),
+    [`${name}.connectionsBandwidth`]: lag.connectionsBandwidth ?? null,
+    [`${name}.awsDeviceV2`]: lag.awsDeviceV2 ?? null,
+    [`${name}.encryptionMode`]: lag.encryptionMode ?? null,
+    [`${name}.macSecKeys`]: String(lag.macSecKeys?.length ?? 0),
     [`${name}.members`]: (lag.connections ?? []).map((c) => c.connectionId).sort().join(', '),
     [`${name}.hostedConnections`]: hostedConnections.map((c) => c.connectionId).sort().join(', '),
   };

@@ -1,11 +1,10 @@
-import type { Lag } from '@aws-sdk/client-direct-connect';
 import type { ResolversTypes, ResolversUnionTypes } from '../__generated__/resolvers-types.js';
 import { classifyAwsError, isAwsFailure } from '../directconnect/classifyAwsError.js';
 import type { DirectConnectService } from '../directconnect/service.js';
 import { fromAwsError, invalidInput, lagNotFound, withAwsWords, type LagSubject, type RefusalMember } from '../errors/refusals.js';
 import { checkLagId, type ServedRegions } from '../input.js';
-import { isOperational, minimumLinksImpact, type LagView } from './impact.js';
-import { checkChangeInput, readLagView, runChange, type ChangeInput, type ReadDeps } from './lagChange.js';
+import { isOperational, minimumLinksImpact, takesLagDown, type LagView } from './impact.js';
+import { checkChangeInput, isGone, readLagView, runChange, type ChangeInput, type ReadDeps } from './lagChange.js';
 import { lagState, type OpenPlan, type Plans } from './plan.js';
 
 // UpdateLag with minimumLinks alone: the way to unblock a disassociation refused for
@@ -79,6 +78,7 @@ function refusalFromState(
   dryRun: boolean,
 ): RefusalMember<'LagNotFound' | 'InvalidInput'> | undefined {
   if (!view) return lagNotFound(subject);
+  if (isGone(view.lag.lagState)) return lagNotFound(subject, undefined, view.lag.lagState);
   const members = view.lag.connections ?? [];
   if (subject.minimumLinks > members.length) {
     return invalidInput({
@@ -89,7 +89,7 @@ function refusalFromState(
     });
   }
   const operational = members.filter(isOperational).length;
-  if (!dryRun && !plan && takesDown(view.lag, subject.minimumLinks, operational)) {
+  if (!dryRun && !plan && takesLagDown(view.lag, subject.minimumLinks)) {
     return invalidInput({
       field: 'expectedPlanToken',
       message:
@@ -99,9 +99,6 @@ function refusalFromState(
   }
   return undefined;
 }
-
-/** Raising minimumLinks above the operational members (further) takes the LAG down, or keeps it down. */
-const takesDown = (lag: Lag, minimumLinks: number, operational: number) => minimumLinks > operational && minimumLinks > (lag.minimumLinks ?? 0);
 
 function dryRun(subject: Subject, view: LagView, deps: MinimumLinksDeps): Result {
   return {

@@ -258,7 +258,7 @@ const LOA_ISSUED = 1_700_000_000;
 export const DEMO_ENDPOINTS = {
   /** dxlag-allow001, dxlag-minlink01, dxlag-lastmem01, dxlag-empty001, dxcon-assoc01a, dxcon-wrongbw1. */
   A: device('EqDC2', 101),
-  /** dxlag-macsec01. */
+  /** dxlag-macsec01, dxcon-nomacs1a. */
   B: device('EqDC2', 105),
   /** dxlag-full0001, dxcon-spare01a. */
   C: device('EqDC2', 106),
@@ -364,6 +364,12 @@ function demoUsEast1(): RegionStore {
     store,
     { connectionId: 'dxcon-spare01a', connectionName: 'Spare for the full LAG', location, tags: PROD, ...C },
     95,
+  );
+  // On the MACsec LAG's endpoint with its bandwidth, but not MACsec capable: that mismatch alone.
+  connection(
+    store,
+    { connectionId: 'dxcon-nomacs1a', connectionName: 'Standalone without MACsec', location, tags: [tag('env', 'dev')], ...B },
+    96,
   );
 
   // No VIFs on dxlag-empty001, dxcon-standal2 or any LAG member: a LAG's VIFs ride on the LAG.

@@ -58,15 +58,20 @@ export interface Subject extends LagSubject {
 export const invalidInput = (problem: InputProblem): Member<'InvalidInput'> =>
   refusal('InvalidInput', problem.message, { field: problem.field });
 
-export const connectionNotFound = ({ connectionId, region }: Subject, awsRequestId?: string): Member<'ConnectionNotFound'> =>
-  refusal('ConnectionNotFound', `No connection ${connectionId} exists in ${region}.`, {
-    connectionId,
+/** `state`: it exists, but deleted (AWS lists it for a while), being deleted or rejected, so nothing can change it. */
+export const connectionNotFound = ({ connectionId, region }: Subject, awsRequestId?: string, state?: string): Member<'ConnectionNotFound'> =>
+  refusal(
+    'ConnectionNotFound',
+    state ? `Connection ${connectionId} in ${region} is ${state}: nothing can change it any more.` : `No connection ${connectionId} exists in ${region}.`,
+    { connectionId, region, awsRequestId: awsRequestId ?? null },
+  );
+
+export const lagNotFound = ({ lagId, region }: LagSubject, awsRequestId?: string, state?: string): Member<'LagNotFound'> =>
+  refusal('LagNotFound', state ? `LAG ${lagId} in ${region} is ${state}: nothing can change it any more.` : `No LAG ${lagId} exists in ${region}.`, {
+    lagId,
     region,
     awsRequestId: awsRequestId ?? null,
   });
-
-export const lagNotFound = ({ lagId, region }: LagSubject, awsRequestId?: string): Member<'LagNotFound'> =>
-  refusal('LagNotFound', `No LAG ${lagId} exists in ${region}.`, { lagId, region, awsRequestId: awsRequestId ?? null });
 
 export function connectionNotInLag({ connectionId, lagId }: Subject, actualLagId: string | null, awsRequestId?: string): Member<'ConnectionNotInLag'> {
   const message = actualLagId

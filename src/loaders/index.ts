@@ -239,6 +239,11 @@ export function createLoaders(service: DirectConnectService, options: LoaderOpti
     if (touched.lagId) lagById.clear({ region, id: touched.lagId });
     if (touched.connectionId) connectionById.clear({ region, id: touched.connectionId });
     if (touched.lagId) hostedConnectionsOn.clear({ region, id: touched.lagId });
+    // A connection that joins or leaves a LAG may be, or become, an interconnect with hosted connections.
+    if (touched.connectionId) {
+      interconnectById.clear({ region, id: touched.connectionId });
+      hostedConnectionsOn.clear({ region, id: touched.connectionId });
+    }
     lagsInRegion.clear(region);
     connectionsInRegion.clear(region);
     interconnectsInRegion.clear(region);

@@ -41,7 +41,7 @@ describe('DescribeConnections', () => {
     expect(result.connections?.map((c) => c.connectionId)).toEqual([
       'dxcon-allow01a', 'dxcon-allow01b', 'dxcon-allow01c', 'dxcon-assoc01a', 'dxcon-full001a',
       'dxcon-full001b', 'dxcon-full001c', 'dxcon-full001d', 'dxcon-lastmem1a', 'dxcon-macsec1a',
-      'dxcon-macsec1b', 'dxcon-minlnk1a', 'dxcon-minlnk1b', 'dxcon-otherdv1', 'dxcon-spare01a',
+      'dxcon-macsec1b', 'dxcon-minlnk1a', 'dxcon-minlnk1b', 'dxcon-nomacs1a', 'dxcon-otherdv1', 'dxcon-spare01a',
       'dxcon-standal1', 'dxcon-standal2', 'dxcon-wrongbw1',
     ]);
     const eu = await h.client('eu-west-1').send(new DescribeConnectionsCommand({}));

@@ -1,3 +1,4 @@
+import { DeleteConnectionCommand, DirectConnectClient } from '@aws-sdk/client-direct-connect';
 import { describe, expect, it } from 'vitest';
 import { totalCalls, useTestGateway } from '../helpers/gateway.js';
 
@@ -110,9 +111,16 @@ describe('associateConnectionWithLag', () => {
     });
 
     it('a connection without MACsec for a LAG that must encrypt', async () => {
+      const result = await associate({ connectionId: 'dxcon-nomacs1a', lagId: 'dxlag-macsec01', dryRun });
+      expect(result).toMatchObject({
+        __typename: 'IncompatibleConnection',
+        mismatches: [{ field: 'macSecCapable', connectionValue: 'false', lagValue: 'true (encryptionMode must_encrypt)' }],
+      });
+    });
+
+    it('every mismatch at once, where there are several', async () => {
       const result = await associate({ connectionId: 'dxcon-assoc01a', lagId: 'dxlag-macsec01', dryRun });
-      expect(result.__typename).toBe('IncompatibleConnection');
-      expect(result.mismatches.map((m: { field: string }) => m.field)).toContain('macSecCapable');
+      expect(result.mismatches.map((m: { field: string }) => m.field)).toEqual(['awsDeviceV2', 'macSecCapable']);
     });
 
     it('a full LAG, with the quota and the count', async () => {
@@ -167,5 +175,23 @@ describe('associateConnectionWithLag', () => {
     expect(result.__typename).toBe('StateChanged');
     expect(result.changes).toContainEqual({ field: 'connection(dxcon-assoc01a).connectionState', planned: 'available', current: 'down' });
     expect((await gw.awsCalls()).AssociateConnectionWithLag ?? 0).toBe(0);
+  });
+
+  it('refuses a deleted connection in the dry run, as AWS would, without a plan that cannot apply', async () => {
+    const client = new DirectConnectClient({ region: 'us-east-1', endpoint: gw.emulatorUrl!, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    await client.send(new DeleteConnectionCommand({ connectionId: 'dxcon-assoc01a' }));
+    const result = await associate({ connectionId: 'dxcon-assoc01a', lagId: 'dxlag-allow001', dryRun: true });
+    expect(result).toMatchObject({ __typename: 'ConnectionNotFound', message: 'Connection dxcon-assoc01a in us-east-1 is deleted: nothing can change it any more.' });
+    client.destroy();
+  });
+
+  it("puts a partner's connection back from its interconnect form, with its plan", async () => {
+    const partner = { connectionId: 'dxcon-partnr1a', lagId: 'dxlag-partner01', region: 'eu-west-1' };
+    const { body } = await gw.graphql(`mutation($input: DisassociateConnectionFromLagInput!) { disassociateConnectionFromLag(input: $input) { __typename } }`, { input: partner });
+    expect(body.data.disassociateConnectionFromLag.__typename).toBe('DisassociateConnectionFromLagSuccess');
+    const dry = await associate({ ...partner, dryRun: true });
+    expect(dry).toMatchObject({ __typename: 'AssociateConnectionWithLagSuccess', connection: { connectionId: 'dxcon-partnr1a', lagId: null } });
+    const real = await associate({ ...partner, expectedPlanToken: dry.planToken });
+    expect(real).toMatchObject({ __typename: 'AssociateConnectionWithLagSuccess', connection: { connectionId: 'dxcon-partnr1a', lagId: 'dxlag-partner01' } });
   });
 });

@@ -68,6 +68,36 @@ describe('updateLagMinimumLinks', () => {
     expect(restored.lag).toMatchObject({ minimumLinks: 1, lagState: 'AVAILABLE' });
   });
 
+  it('warns LAG_GOES_DOWN for a raise on a LAG that is down already, and still wants the plan', async () => {
+    for (const connectionId of ['dxcon-full001a', 'dxcon-full001b', 'dxcon-full001c']) {
+      await fetch(`${gw.emulatorUrl}/_emulator/connection-state`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ region: 'us-east-1', connectionId, connectionState: 'down' }),
+      });
+    }
+    const dry = await update({ lagId: 'dxlag-full0001', minimumLinks: 2, dryRun: true });
+    expect(dry.impact.warnings[0]).toEqual({
+      code: 'LAG_GOES_DOWN',
+      message: 'LAG dxlag-full0001 has 0 operational connections, below the new minimumLinks of 2: it goes down (or stays down) and carries no traffic until 2 of its members are available.',
+    });
+    expect(await update({ lagId: 'dxlag-full0001', minimumLinks: 2 })).toMatchObject({ __typename: 'InvalidInput', field: 'expectedPlanToken' });
+    // Lowering a LAG that is down needs no plan: it cannot take it down further.
+    expect((await update({ lagId: 'dxlag-full0001', minimumLinks: 0 })).__typename).toBe('UpdateLagMinimumLinksSuccess');
+  });
+
+  it("warns LAG_GOES_DOWN when minimumLinks 0 was all that kept a LAG with no operational member 'available'", async () => {
+    for (const connectionId of ['dxcon-partnr1a', 'dxcon-partnr1b']) {
+      await fetch(`${gw.emulatorUrl}/_emulator/connection-state`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ region: 'eu-west-1', connectionId, connectionState: 'down' }),
+      });
+    }
+    const dry = await update({ lagId: 'dxlag-partner01', region: 'eu-west-1', minimumLinks: 1, dryRun: true });
+    expect(dry.impact.warnings.map((w: { code: string }) => w.code)).toEqual(['LAG_GOES_DOWN']);
+  });
+
   it('warns AT_MINIMUM_LINKS for a value equal to the operational members', async () => {
     const dry = await update({ lagId: 'dxlag-allow001', minimumLinks: 3, dryRun: true });
     expect(dry.impact.warnings.map((w: { code: string }) => w.code)).toEqual(['AT_MINIMUM_LINKS']);

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { Connection, ConnectionState, Lag, VirtualInterface } from '@aws-sdk/client-direct-connect';
-import { bandwidthGbps, disassociationImpact, minimumLinksShortfall, type LagView } from '../../../src/changes/impact.js';
+import {
+  associationImpact,
+  bandwidthGbps,
+  disassociationImpact,
+  memberQuota,
+  minimumLinksImpact,
+  minimumLinksShortfall,
+  takesLagDown,
+  type LagView,
+} from '../../../src/changes/impact.js';
 
 // src/changes/impact.ts: the minimum-links rule the changes share (a member may not
 // leave a LAG with fewer operational members than minimumLinks, except its last
@@ -243,5 +252,85 @@ describe('Function: minimumLinksShortfall', () => {
 
   it('does not throw for a LAG without a connections list', () => {
     expect(minimumLinksShortfall({ lagId: 'dxlag-ffrz71kw', minimumLinks: 1 }, 'dxcon-member01')).toBeUndefined();
+  });
+});
+
+describe('Function: memberQuota', () => {
+  it.each([
+    ['1Gbps', 4],
+    ['10Gbps', 4],
+    ['100Gbps', 2],
+    ['400Gbps', 2],
+    [undefined, 4],
+  ])('allows %s LAGs %d members', (bandwidth, quota) => {
+    expect(memberQuota(bandwidth)).toBe(quota);
+  });
+});
+
+describe('Function: associationImpact', () => {
+  const joining = (state: ConnectionState = 'available') => ({
+    connection: { connectionId: 'dxcon-joining1', connectionState: state, bandwidth: '10Gbps' },
+    virtualInterfaces: [vif('dxvif-own00001', 'up', 'down')],
+    hostedConnections: [{ connectionId: 'dxcon-hosted01' }],
+    previous: null,
+  });
+
+  it('adds the joining member to the operational count and the capacity, lists what moves, and who may leave after', () => {
+    const impact = associationImpact(view({ connections: [member(1), member(2)], minimumLinks: 2 }, [vif('dxvif-aaaaaaaa', 'up')]), joining());
+    expect(impact).toMatchObject({
+      operationalConnectionsBefore: 2,
+      operationalConnectionsAfter: 3,
+      capacityBeforeGbps: 20,
+      capacityAfterGbps: 30,
+      membersFreeToLeave: ['dxcon-member01', 'dxcon-member02', 'dxcon-joining1'],
+      membersHeldByMinimumLinks: [],
+      previousLag: null,
+    });
+    expect(impact.virtualInterfacesMoving.map((v) => v.virtualInterfaceId)).toEqual(['dxvif-own00001']);
+    expect(impact.hostedConnectionsMoving).toEqual([{ connectionId: 'dxcon-hosted01' }]);
+    expect(impact.warnings).toEqual([
+      {
+        code: 'BGP_SESSIONS_AFFECTED',
+        message: '1 virtual interface with 1 BGP session up on dxcon-joining1 itself is interrupted while the connection is re-established as a member of dxlag-ffrz71kw, and moves to the LAG (dxvif-own00001).',
+      },
+    ]);
+  });
+
+  it('warns CONNECTION_NOT_OPERATIONAL for a member that adds nothing, and counts it so', () => {
+    const impact = associationImpact(view({ connections: [member(1)] }), { ...joining('down'), virtualInterfaces: [] });
+    expect(impact.warnings.map((w) => w.code)).toEqual(['CONNECTION_NOT_OPERATIONAL', 'AT_MINIMUM_LINKS']);
+    expect(impact).toMatchObject({ operationalConnectionsAfter: 1, capacityAfterGbps: 10 });
+  });
+
+  it("warns LEAVES_ANOTHER_LAG and gives that LAG's impact, without calling the move an interconnect", () => {
+    const previous = view({ connections: [member(1), member(2)], allowsHostedConnections: true, lagId: 'dxlag-previous1' });
+    const moving = { connection: member(1), virtualInterfaces: [], hostedConnections: [], previous };
+    const impact = associationImpact(view({ connections: [member(3), member(4)] }), moving);
+    expect(impact.warnings.map((w) => w.code)).toEqual(['LEAVES_ANOTHER_LAG']);
+    expect(impact.previousLag).toMatchObject({ operationalConnectionsBefore: 2, operationalConnectionsAfter: 1 });
+    expect(impact.previousLag!.warnings.map((w) => w.code)).toEqual(['AT_MINIMUM_LINKS']);
+  });
+});
+
+describe('Function: takesLagDown and minimumLinksImpact', () => {
+  it('call a raise above the operational members taking the LAG down, whether it is up or down now', () => {
+    const up = lagWith(1, lagMember(1), lagMember(2), lagMember(3, 'down'));
+    expect(takesLagDown(up, 3)).toBe(true);
+    expect(takesLagDown(up, 2)).toBe(false);
+    const down = lagWith(3, lagMember(1), lagMember(2, 'down'), lagMember(3, 'down'));
+    expect(takesLagDown(down, 2)).toBe(false);
+    expect(takesLagDown(down, 3)).toBe(false);
+    expect(takesLagDown(down, 4)).toBe(true);
+  });
+
+  it('warns LAG_GOES_DOWN exactly when takesLagDown says so, with the BGP sessions that lose their path', () => {
+    const lag = lagWith(1, lagMember(1), lagMember(2), lagMember(3, 'down'));
+    const at = (n: number) => minimumLinksImpact({ lag, virtualInterfaces: [vif('dxvif-aaaaaaaa', 'up')], hostedConnections: [] }, n);
+    expect(at(3).warnings.map((w) => w.code)).toEqual(['LAG_GOES_DOWN', 'BGP_SESSIONS_AFFECTED']);
+    expect(at(2).warnings.map((w) => w.code)).toEqual(['AT_MINIMUM_LINKS']);
+    expect(at(0).warnings.map((w) => w.code)).toEqual([]);
+    // Below its minimumLinks even a down member may not leave: the rule counts what would remain.
+    expect(at(3)).toMatchObject({ minimumLinks: 3, minimumLinksBefore: 1, membersFreeToLeave: [], membersHeldByMinimumLinks: ['dxcon-member01', 'dxcon-member02', 'dxcon-member03'] });
+    expect(at(2)).toMatchObject({ membersFreeToLeave: ['dxcon-member03'], membersHeldByMinimumLinks: ['dxcon-member01', 'dxcon-member02'] });
   });
 });
