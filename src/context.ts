@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { AuditTrail } from './audit/trail.js';
 import type { Caller } from './auth/roles.js';
 import type { Plans } from './changes/plan.js';
+import type { Guards } from './coordination/guards.js';
 import type { DirectConnectService } from './directconnect/service.js';
 import type { ServedRegions } from './input.js';
 import { createLoaders, type Loaders } from './loaders/index.js';
@@ -24,11 +25,13 @@ export interface GatewayContext {
   requestId: string;
   audit: AuditTrail;
   plans: Plans;
+  /** Exactly-once records and per-LAG locks, shared by the replicas through Redis when REDIS_URL is set. */
+  guards: Guards;
 }
 
 export function createContextFactory(
   settings: ServedRegions & { batching: boolean },
-  services: { directConnect: DirectConnectService; logger: Logger; audit: AuditTrail; metrics: Metrics; plans: Plans },
+  services: { directConnect: DirectConnectService; logger: Logger; audit: AuditTrail; metrics: Metrics; plans: Plans; guards: Guards },
 ) {
   const regions: ServedRegions = { defaultRegion: settings.defaultRegion, regions: settings.regions };
   return async ({ req, res }: { req: Request; res: Response }): Promise<GatewayContext> => {
@@ -47,6 +50,7 @@ export function createContextFactory(
       requestId: String(req.id),
       audit: services.audit,
       plans: services.plans,
+      guards: services.guards,
     };
   };
 }

@@ -14,6 +14,8 @@ export interface Metrics {
   cacheEvents: Counter<'event' | 'layer'>;
   loaderBatchSize: Histogram<'loader'>;
   graphqlOperations: Counter<'operation_name' | 'outcome'>;
+  /** Audit records that could not be written, by kind (intent, outcome, attempt). */
+  auditWriteFailures: Counter<'kind'>;
   /** A client-chosen operation name, or "other" once too many distinct names were seen. */
   operationLabel(name: string | null | undefined): string;
 }
@@ -22,6 +24,14 @@ export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const seenNames = new Set<string>();
+  const auditWriteFailures = new Counter({
+    name: 'dxgraph_audit_write_failures_total',
+    help: 'Audit records that could not be written to the audit sink, by kind (intent, outcome, attempt); a failed intent refuses its change as AUDIT_UNAVAILABLE.',
+    labelNames: ['kind'],
+    registers: [registry],
+  });
+  // Present at 0 from the start, so an alert on its increase sees the first failure.
+  for (const kind of ['intent', 'outcome', 'attempt']) auditWriteFailures.inc({ kind }, 0);
   return {
     registry,
     awsCalls: new Counter({
@@ -56,6 +66,7 @@ export function createMetrics(): Metrics {
       labelNames: ['operation_name', 'outcome'],
       registers: [registry],
     }),
+    auditWriteFailures,
     operationLabel(name) {
       if (!name || !OPERATION_NAME.test(name)) return 'anonymous';
       if (seenNames.has(name)) return name;

@@ -18,6 +18,7 @@ import { createContextFactory, type GatewayContext } from './context.js';
 import type { DirectConnectService } from './directconnect/service.js';
 import { errorCode, maskErrors } from './errors/masking.js';
 import type { Plans } from './changes/plan.js';
+import type { Guards } from './coordination/guards.js';
 import { jitExecutor } from './executor.js';
 import { authenticateRequests } from './http/authenticateRequests.js';
 import { httpErrors } from './http/errorHandler.js';
@@ -42,6 +43,8 @@ export interface GatewayServices {
   metrics: Metrics;
   /** Issues and checks dry runs' plan tokens. */
   plans: Plans;
+  /** Exactly-once records and per-LAG locks (docs/contract.md, "Exactly once, one at a time"). */
+  guards: Guards;
 }
 
 export interface Gateway {
@@ -134,7 +137,14 @@ export async function createGateway(settings: GatewaySettings, services: Gateway
     res.type(services.metrics.registry.contentType).send(await services.metrics.registry.metrics());
   });
   app.get('/readyz', (_req, res) => {
-    res.status(draining ? 503 : 200).json({ status: draining ? 'draining' : 'ready' });
+    if (draining) {
+      res.status(503).json({ status: 'draining' });
+      return;
+    }
+    // A replica that cannot write the audit trail refuses every change (docs/contract.md, "The mutations").
+    const audit = services.audit.healthy();
+    const checks = { audit: audit.ok ? { ok: true } : { ok: false, reason: audit.reason } };
+    res.status(audit.ok ? 200 : 503).json({ status: audit.ok ? 'ready' : 'unready', checks });
   });
   app.use(
     '/graphql',

@@ -5,6 +5,7 @@ import { DirectConnectService } from './directconnect/service.js';
 import { createEmulator, type Emulator } from './emulator/index.js';
 import { createAuditTrail } from './audit/trail.js';
 import { createPlans } from './changes/plan.js';
+import { createGuards } from './coordination/createGuards.js';
 import { createAuthenticator } from './auth/authenticator.js';
 import { createReadCache } from './cache/createReadCache.js';
 import { createMetrics } from './metrics.js';
@@ -33,7 +34,8 @@ export interface StartOptions {
 export async function start(config: Config, logger: Logger, options: StartOptions = {}): Promise<Running> {
   // Key files and the audit file are checked before anything listens.
   const authenticate = await createAuthenticator(config.auth);
-  const audit = await createAuditTrail(logger, config.auditLogFile);
+  const metrics = createMetrics();
+  const audit = await createAuditTrail(logger, config.auditLogFile, metrics.auditWriteFailures);
   if (config.backend === 'aws' && config.auth.mode === 'none') {
     logger.warn(
       'AUTH_MODE=none with DX_BACKEND=aws: ANYONE WHO CAN REACH THIS PORT CAN DISASSOCIATE LIVE CONNECTIONS. ' +
@@ -68,9 +70,10 @@ export async function start(config: Config, logger: Logger, options: StartOption
     started.push(() => embedded.close());
   }
 
-  const metrics = createMetrics();
   const cache = await createReadCache(config.cache, metrics, logger).catch(abandon);
   started.push(() => cache.close());
+  const guards = await createGuards({ redisUrl: config.cache.redisUrl }, logger).catch(abandon);
+  started.push(() => guards.close());
   const clients = createClientFactory({
     endpoint: emulatorUrl ?? config.endpoint,
     credentials: emulator ? EMULATOR_CREDENTIALS : undefined,
@@ -85,6 +88,7 @@ export async function start(config: Config, logger: Logger, options: StartOption
     audit,
     metrics,
     plans,
+    guards,
   }).catch(abandon);
   started.push(() => gateway.stop());
   const url = await gateway.listen(config.port, config.host).catch(abandon);
@@ -98,6 +102,7 @@ export async function start(config: Config, logger: Logger, options: StartOption
       await gateway.stop(config.shutdownDelayMs);
       clients.destroyAll();
       await cache.close();
+      await guards.close();
       await emulator?.close();
     },
   };

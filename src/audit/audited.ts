@@ -1,20 +1,54 @@
+import { auditUnavailable, type RefusalMember } from '../errors/refusals.js';
 import { errorCode } from '../errors/masking.js';
-import { recordAttempt, type Actor, type AuditTrail } from './trail.js';
+import { AuditUnwritable, auditSubject, recordAttempt, type Actor, type AuditTrail } from './trail.js';
 
-/** Runs one mutation attempt and audits how it ended, whether it returned or threw. */
+/**
+ * Runs one mutation attempt and audits it, whether it returned or threw.
+ *
+ * A real call (`change: true`) is audited before the cut: its intent record must be
+ * in the sink before `attempt` runs, else the answer is AuditUnavailable and nothing
+ * is called (docs/contract.md, "The mutations"); its outcome record follows, linked
+ * by `intentId`. A dry run changes nothing, so it runs whatever the sink's state and
+ * leaves one `attempt` record, whose failure is logged and counted.
+ */
 export async function audited<T extends object>(
   trail: AuditTrail,
   actor: Actor,
   operation: string,
   input: unknown,
   attempt: () => Promise<T>,
-): Promise<T> {
+  { change }: { change: boolean },
+): Promise<T | RefusalMember<'AuditUnavailable'>> {
   const startedAt = performance.now();
+  if (!change) return finish(attempt, (outcome, awsRequestId) => recordAttempt(trail, actor, { operation, input, outcome, awsRequestId, startedAt }));
+
+  const subject = auditSubject(actor, operation, input);
+  let intentId: string;
+  try {
+    intentId = await trail.intent(subject);
+  } catch (error) {
+    if (error instanceof AuditUnwritable) return auditUnavailable(error.reason);
+    throw error;
+  }
+  return finish(attempt, (outcome, awsRequestId) =>
+    trail.record({
+      ...subject,
+      time: new Date().toISOString(),
+      intentId,
+      outcome,
+      awsRequestId,
+      durationMs: Math.round(performance.now() - startedAt),
+    }),
+  );
+}
+
+/** Runs `attempt`, then writes how it ended: the typed member's code or SUCCESS, or the thrown error's code. */
+async function finish<T extends object>(attempt: () => Promise<T>, write: (outcome: string, awsRequestId: string | null) => Promise<void>): Promise<T> {
   let outcome = 'INTERNAL_SERVER_ERROR';
   let awsRequestId: string | null = null;
   try {
     const result = await attempt();
-    const fields = result as { code?: string; awsRequestId?: string | null; __typename?: string };
+    const fields = result as { code?: string; awsRequestId?: string | null };
     outcome = fields.code ?? 'SUCCESS';
     awsRequestId = fields.awsRequestId ?? null;
     return result;
@@ -22,6 +56,6 @@ export async function audited<T extends object>(
     outcome = errorCode(error) ?? outcome;
     throw error;
   } finally {
-    await recordAttempt(trail, actor, { operation, input, outcome, awsRequestId, startedAt });
+    await write(outcome, awsRequestId);
   }
 }

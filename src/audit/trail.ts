@@ -1,50 +1,178 @@
-import { createHash } from 'node:crypto';
-import { appendFile } from 'node:fs/promises';
+import { createHash, randomUUID } from 'node:crypto';
+import { appendFile, open } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import type { Caller } from '../auth/roles.js';
+import type { Metrics } from '../metrics.js';
 
-// One record per mutation attempt, allowed or refused, dry or real. It
-// goes to the log and, with AUDIT_LOG_FILE, is appended to that file before the
-// response is sent. Records hold the caller's name and roles, never a credential.
+// A real change is recorded twice: an intent before any mutating AWS call, and an
+// outcome linked to it by `intentId`. A dry run or a refused request is one `attempt`
+// record. Every record goes to the log and, with AUDIT_LOG_FILE, to that file, synced
+// before its promise resolves (docs/contract.md, "The mutations"). Records hold the
+// caller's name and roles, never a credential.
 
-export interface AuditRecord {
+/** Who did what: every kind of record repeats it, so one line alone tells the whole story. */
+export interface AuditSubject {
   time: string;
   requestId: string;
   caller: string | null;
   roles: readonly string[];
   operation: string;
   input: unknown;
+  clientRequestId: string | null;
+}
+
+/** How an attempt ended. */
+export interface AuditResult {
   /** SUCCESS, or the DirectConnectErrorCode the attempt ended with. */
   outcome: string;
   awsRequestId: string | null;
   durationMs: number;
 }
 
-export interface AuditTrail {
-  record(record: AuditRecord): Promise<void>;
+export type IntentRecord = { kind: 'intent'; id: string } & AuditSubject;
+export type OutcomeRecord = { kind: 'outcome'; id: string; intentId: string } & AuditSubject & AuditResult;
+export type AttemptRecord = { kind: 'attempt'; id: string } & AuditSubject & AuditResult;
+export type AuditRecord = IntentRecord | OutcomeRecord | AttemptRecord;
+
+export interface AuditHealth {
+  ok: boolean;
+  /** Why the last write failed: an error code and the sink, never a stack. */
+  reason?: string;
 }
 
-export async function createAuditTrail(logger: Logger, file?: string): Promise<AuditTrail> {
+/** A record could not be written. `reason` is safe to show a caller (no path); `sinkReason` names the sink. */
+export class AuditUnwritable extends Error {
+  constructor(
+    readonly reason: string,
+    readonly sinkReason: string,
+  ) {
+    super(`audit record not written: ${sinkReason}`);
+    this.name = 'AuditUnwritable';
+  }
+}
+
+export interface AuditTrail {
+  /** Writes an intent record; resolves to its id once it is in the sink, rejects with AuditUnwritable otherwise. */
+  intent(subject: AuditSubject): Promise<string>;
+  /**
+   * Writes an outcome (with `intentId`) or a single attempt record. Never rejects: a
+   * failure is logged (fatal for an outcome, whose change cannot be undone) and counted.
+   */
+  record(fields: AuditSubject & AuditResult & { intentId?: string }): Promise<void>;
+  /** The result of the last write: unhealthy from a failed write until a later one succeeds. */
+  healthy(): AuditHealth;
+}
+
+type FailureCounter = Pick<Metrics['auditWriteFailures'], 'inc'>;
+
+/** "ENOSPC: no space left on device", from Node's "ENOSPC: no space left on device, write". */
+function describeError(error: unknown): string {
+  const { code, message } = (error ?? {}) as NodeJS.ErrnoException;
+  const text = typeof message === 'string' ? message.split(', ')[0]! : String(error);
+  if (!code) return text;
+  return text.startsWith(`${code}:`) ? text : `${code}: ${text}`;
+}
+
+/** Appends one line and syncs it: opened per record, so a file removed or made unwritable since start-up is noticed. */
+async function appendDurably(file: string, line: string): Promise<void> {
+  const handle = await open(file, 'a');
+  try {
+    const { size } = await handle.stat();
+    try {
+      await handle.writeFile(line);
+      await handle.datasync();
+    } catch (error) {
+      // A disk that filled mid-line would leave half a record for the next one to join.
+      await handle.truncate(size).catch(() => undefined);
+      throw error;
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+export async function createAuditTrail(logger: Logger, file?: string, failures?: FailureCounter): Promise<AuditTrail> {
   if (file) {
-    // Fail at start-up, not at the first mutation, if the file cannot be written.
+    // Fail at start-up, not at the first mutation, if the file cannot be opened.
+    // (A device such as /dev/full takes this and fails only on real writes.)
     await appendFile(file, '').catch((error: NodeJS.ErrnoException) => {
       throw new Error(`AUDIT_LOG_FILE ${file} cannot be written: ${error.code ?? error}`);
     });
+    // Make the file's own directory entry durable too.
+    await open(dirname(file), 'r')
+      .then(async (dir) => dir.sync().finally(() => dir.close()))
+      .catch(() => undefined);
   }
-  // Appends are chained so records land whole and in order.
-  let tail: Promise<void> = Promise.resolve();
-  return {
-    record(record) {
+
+  let health: AuditHealth = { ok: true };
+  const sink = file ? `AUDIT_LOG_FILE ${file}` : 'the log';
+
+  const write = async (record: AuditRecord): Promise<void> => {
+    if (!file) {
+      // The log is the sink; pino reports a failure only by throwing.
       logger.info({ audit: record }, 'audit');
-      if (!file) return Promise.resolve();
-      const line = `${JSON.stringify(record)}\n`;
-      tail = tail.then(() =>
-        appendFile(file, line).catch((error: unknown) => {
-          logger.fatal({ err: error, audit: record }, 'could not append to AUDIT_LOG_FILE');
-        }),
-      );
-      return tail;
+      return;
+    }
+    await appendDurably(file, `${JSON.stringify(record)}\n`);
+    try {
+      logger.info({ audit: record }, 'audit');
+    } catch {
+      // The file holds it; the log is only a copy.
+    }
+  };
+
+  // Writes are chained so records land whole and in order; one failure does not stop the next.
+  let tail: Promise<unknown> = Promise.resolve();
+  const enqueue = (record: AuditRecord): Promise<void> => {
+    const done = tail.then(async () => {
+      try {
+        await write(record);
+        health = { ok: true };
+      } catch (error) {
+        const reason = describeError(error);
+        health = { ok: false, reason: `${reason} (${sink})` };
+        failures?.inc({ kind: record.kind });
+        throw new AuditUnwritable(`the audit ${file ? 'file' : 'log'} could not be written: ${reason}`, health.reason!);
+      }
+    });
+    tail = done.catch(() => undefined);
+    return done;
+  };
+
+  return {
+    async intent(subject) {
+      const record: IntentRecord = { kind: 'intent', id: randomUUID(), ...subject };
+      try {
+        await enqueue(record);
+      } catch (error) {
+        try {
+          logger.error(
+            { operation: record.operation, requestId: record.requestId, caller: record.caller, reason: (error as AuditUnwritable).sinkReason },
+            'audit intent not written: the mutation is refused as AUDIT_UNAVAILABLE and nothing is changed',
+          );
+        } catch {
+          // The refusal itself tells the caller; healthy() tells the operator.
+        }
+        throw error;
+      }
+      return record.id;
     },
+    async record({ intentId, ...fields }) {
+      const record: OutcomeRecord | AttemptRecord = intentId
+        ? { kind: 'outcome', id: randomUUID(), intentId, ...fields }
+        : { kind: 'attempt', id: randomUUID(), ...fields };
+      await enqueue(record).catch((error: AuditUnwritable) => {
+        const details = { audit: record, reason: error.sinkReason };
+        try {
+          if (record.kind === 'outcome') logger.fatal(details, 'audit outcome not written after the change was made');
+          else logger.error(details, 'audit record not written');
+        } catch {
+          // Counted and reported by healthy(); there is nowhere left to say it.
+        }
+      });
+    },
+    healthy: () => ({ ...health }),
   };
 }
 
@@ -54,7 +182,6 @@ export interface Actor {
   requestId: string;
 }
 
-/** Writes the record of one attempt that began at `startedAt` (performance.now()). */
 /**
  * The input as the trail keeps it. A plan token is an opaque blob of any size a
  * caller sends; it is kept by a digest that still tells one plan from another.
@@ -66,18 +193,28 @@ export function auditableInput(input: unknown): unknown {
   return { ...input, expectedPlanToken: `sha256:${createHash('sha256').update(token).digest('hex').slice(0, 32)}` };
 }
 
+/** What every record says of an attempt: who, when, what, with which input. */
+export function auditSubject(actor: Actor, operation: string, input: unknown): AuditSubject {
+  const clientRequestId = (input as { clientRequestId?: unknown } | null)?.clientRequestId;
+  return {
+    time: new Date().toISOString(),
+    requestId: actor.requestId,
+    caller: actor.caller?.id ?? null,
+    roles: actor.caller?.roles ?? [],
+    operation,
+    input: auditableInput(input),
+    clientRequestId: typeof clientRequestId === 'string' ? clientRequestId : null,
+  };
+}
+
+/** Writes the single record of an attempt that changes nothing, begun at `startedAt` (performance.now()). */
 export function recordAttempt(
   trail: AuditTrail,
   actor: Actor,
   attempt: { operation: string; input: unknown; outcome: string; awsRequestId: string | null; startedAt: number },
 ): Promise<void> {
   return trail.record({
-    time: new Date().toISOString(),
-    requestId: actor.requestId,
-    caller: actor.caller?.id ?? null,
-    roles: actor.caller?.roles ?? [],
-    operation: attempt.operation,
-    input: auditableInput(attempt.input),
+    ...auditSubject(actor, attempt.operation, attempt.input),
     outcome: attempt.outcome,
     awsRequestId: attempt.awsRequestId,
     durationMs: Math.round(performance.now() - attempt.startedAt),

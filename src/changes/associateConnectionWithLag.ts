@@ -18,8 +18,8 @@ import {
 import type { ServedRegions } from '../input.js';
 import type { Loaders } from '../loaders/index.js';
 import { associationImpact, leavingForAnotherLag, memberQuota, minimumLinksShortfall, type Joining, type LagView } from './impact.js';
-import { checkMembershipInput, isGone, readLagView, runChange, type ChangeInput, type ReadDeps } from './lagChange.js';
-import { connectionState, lagState, virtualInterfacesState, type PlannedState, type Plans } from './plan.js';
+import { checkMembershipInput, isGone, readLagView, runChange, type ChangeInput, type ReadDeps, type RunDeps } from './lagChange.js';
+import { connectionState, lagState, virtualInterfacesState, type PlannedState } from './plan.js';
 
 // AssociateConnectionWithLag, the way back after a disassociation. Its rules come
 // from the AWS documentation (docs/aws-behaviour.md, "Associating, updating and
@@ -36,11 +36,10 @@ export interface AssociationInput extends ChangeInput {
   lagId: string;
 }
 
-export interface AssociationDeps extends ReadDeps {
+export interface AssociationDeps extends RunDeps {
   directConnect: ReadDeps['directConnect'] &
     Pick<DirectConnectService, 'associateConnectionWithLag' | 'describeConnection' | 'describeInterconnect'>;
   loaders: ReadDeps['loaders'] & Pick<Loaders, 'connectionById' | 'interconnectById' | 'primeConnections' | 'prefetchLags'>;
-  plans: Plans;
   regions: ServedRegions;
 }
 
@@ -191,6 +190,7 @@ function dryRun(subject: Subject, state: AssociationState, deps: AssociationDeps
     region: subject.region,
     lagId: subject.lagId,
     dryRun: true,
+    replayed: false,
     awsRequestId: null,
     impact: associationImpact(view, joining),
     planToken: deps.plans.issue(OPERATION, planInput(subject), plannedState(state)),
@@ -221,6 +221,7 @@ async function associate(subject: Subject, state: AssociationState, deps: Associ
     region,
     lagId,
     dryRun: false,
+    replayed: false,
     awsRequestId: awsRequestId ?? null,
     impact: associationImpact(state.view ?? { lag: { lagId }, virtualInterfaces: [], hostedConnections: [] }, joining),
     planToken: null,

@@ -15,8 +15,8 @@ import {
 import type { ServedRegions } from '../input.js';
 import type { Loaders } from '../loaders/index.js';
 import { disassociationImpact, minimumLinksShortfall, type LagView } from './impact.js';
-import { checkMembershipInput, readLagView, runChange, type ChangeInput, type ReadDeps } from './lagChange.js';
-import { lagState, type Plans } from './plan.js';
+import { checkMembershipInput, readLagView, runChange, type ChangeInput, type ReadDeps, type RunDeps } from './lagChange.js';
+import { lagState } from './plan.js';
 
 // DisassociateConnectionFromLag, the change that cuts a live link. Its rules come
 // from the AWS documentation (docs/aws-behaviour.md, "Disassociating a connection
@@ -35,10 +35,9 @@ export interface DisassociationInput extends ChangeInput {
 }
 
 /** What the change needs, and no more: the AWS calls it makes itself, the request's loaders, plans, the served regions. */
-export interface DisassociationDeps extends ReadDeps {
+export interface DisassociationDeps extends RunDeps {
   directConnect: ReadDeps['directConnect'] & Pick<DirectConnectService, 'disassociateConnectionFromLag'>;
   loaders: ReadDeps['loaders'] & Pick<Loaders, 'connectionById' | 'primeConnections'>;
-  plans: Plans;
   regions: ServedRegions;
 }
 
@@ -86,6 +85,7 @@ async function disassociate(subject: Subject, view: LagView | null, deps: Disass
     region,
     lagId,
     dryRun: false,
+    replayed: false,
     awsRequestId: awsRequestId ?? null,
     // AWS accepted, so the connection was a member of the LAG just read (but for a race with another change).
     impact: disassociationImpact(view ?? { lag: { lagId }, virtualInterfaces: [], hostedConnections: [] }, connectionId),
@@ -104,6 +104,7 @@ async function dryRun(subject: Subject, view: LagView | null, deps: Disassociati
     region: subject.region,
     lagId: subject.lagId,
     dryRun: true,
+    replayed: false,
     awsRequestId: null,
     impact: disassociationImpact(view!, subject.connectionId),
     planToken: deps.plans.issue(OPERATION, planInput(subject), lagState('lag', view)),

@@ -1,6 +1,18 @@
+import { createHash } from 'node:crypto';
 import { classifyAwsError, isAwsFailure, type ClassifiedAwsError } from '../directconnect/classifyAwsError.js';
 import type { DirectConnectService } from '../directconnect/service.js';
-import { invalidInput, stateChanged, type LagSubject, type RefusalMember, type Subject } from '../errors/refusals.js';
+import type { Logger } from 'pino';
+import type { Caller } from '../auth/roles.js';
+import { CoordinationUnavailable, LockBusy, type Guards } from '../coordination/guards.js';
+import {
+  coordinationUnavailable,
+  invalidInput,
+  resourceBusy,
+  stateChanged,
+  type LagSubject,
+  type RefusalMember,
+  type Subject,
+} from '../errors/refusals.js';
 import { checkClientRequestId, checkConnectionId, checkLagId, resolveRegion, type InputProblem, type ServedRegions } from '../input.js';
 import type { Loaders } from '../loaders/index.js';
 import type { LagView } from './impact.js';
@@ -124,26 +136,109 @@ export interface ChangeSteps<State, R> {
   failed(error: ClassifiedAwsError): R;
 }
 
+/** What runChange needs beside the reads: plans, the exactly-once records and locks, and who is calling. */
+export interface RunDeps extends ReadDeps {
+  plans: Plans;
+  guards: Guards;
+  caller: Caller;
+  logger: Logger;
+}
+
+/** What a change may answer beyond its own members: every result union has these. */
+type Guarded = RefusalMember<'InvalidInput' | 'StateChanged' | 'ResourceBusy' | 'CoordinationUnavailable'>;
+
+/** A change's answer: its success or a typed member, each of which says whether to retry. */
+type Answer = { __typename?: string; retryable?: boolean; replayed?: boolean };
+
 /**
  * The order every change follows: a token this gateway did not make, or one for
- * another input or too old, is refused before anything is read; then the state is
- * read; a plan whose state moved is refused (and the stale cache forgotten); then
- * the change's own dry run or real call.
+ * another input or too old, is refused before anything is read. A real call is then
+ * exactly-once per clientRequestId and one at a time per LAG; under the LAG's lock the
+ * state is read from AWS, a plan whose state moved is refused (and the stale cache
+ * forgotten), and the change's own real call runs. A dry run reads through the cache
+ * and takes neither lock nor record (docs/contract.md, "Exactly once, one at a time").
  */
-export async function runChange<State, R>(
+export async function runChange<State, R extends Answer>(
   input: ChangeInput,
   steps: ChangeSteps<State, R>,
-  deps: ReadDeps & { plans: Plans },
-): Promise<R | RefusalMember<'InvalidInput' | 'StateChanged'>> {
+  deps: RunDeps,
+): Promise<R | Guarded> {
   const { plan, refusal } = openPlan(deps.plans, input.expectedPlanToken, steps.operation, steps.planInput);
   if (refusal) return refusal;
+  const run = async (): Promise<R | Guarded> => {
+    try {
+      const state = await steps.read(!input.dryRun);
+      const moved = await checkPlan(plan, steps.planned(state), steps.subject.region, steps.subject, deps);
+      if (moved) return moved;
+      return await steps.proceed(state, plan);
+    } catch (error) {
+      if (!isAwsFailure(error)) throw error;
+      return steps.failed(classifyAwsError(error));
+    }
+  };
+  if (input.dryRun) return run();
+  return guarded(() => exactlyOnce(input, steps.operation, deps, () => oneAtATime(steps.subject, deps.guards, run)));
+}
+
+/** The coordination store's failures as typed members: nothing was changed. */
+async function guarded<R>(fn: () => Promise<R | Guarded>): Promise<R | Guarded> {
   try {
-    const state = await steps.read(!input.dryRun);
-    const moved = await checkPlan(plan, steps.planned(state), steps.subject.region, steps.subject, deps);
-    if (moved) return moved;
-    return await steps.proceed(state, plan);
+    return await fn();
   } catch (error) {
-    if (!isAwsFailure(error)) throw error;
-    return steps.failed(classifyAwsError(error));
+    if (error instanceof CoordinationUnavailable) return coordinationUnavailable(error.message);
+    if (error instanceof LockBusy) {
+      return resourceBusy(`Another change through this gateway holds ${error.key} (waited ${error.waitedMs} ms). Nothing was changed; retry in a few seconds.`);
+    }
+    throw error;
   }
+}
+
+/** The LAG's lock, held from the fresh read through the mutating call. */
+function oneAtATime<R>(subject: LagSubject, guards: Guards, fn: () => Promise<R>): Promise<R> {
+  return guards.locks.withLock(`lag ${subject.region}/${subject.lagId}`, fn);
+}
+
+/**
+ * Runs the change once per caller and clientRequestId: a duplicate with the same input
+ * gets the first outcome again, marked replayed, without calling AWS. Outcomes worth
+ * retrying (throttling, a busy resource, an unreachable AWS) are not kept, so a retry runs.
+ */
+async function exactlyOnce<R extends Answer>(
+  input: ChangeInput,
+  operation: string,
+  deps: RunDeps,
+  fn: () => Promise<R | Guarded>,
+): Promise<R | Guarded> {
+  const id = input.clientRequestId;
+  if (id === undefined || id === null) return fn();
+  const claim = await deps.guards.idempotency.claim<R | Guarded>(`${operation} ${deps.caller.id} ${id}`, fingerprint(input));
+  if (claim.kind === 'conflict') {
+    return invalidInput({
+      field: 'clientRequestId',
+      message: `clientRequestId "${id}" was used within the last 24 hours for a different ${operation} input; choose a new ID for a new change.`,
+    });
+  }
+  if (claim.kind === 'replay') return { ...claim.outcome, replayed: true };
+  // Once the change has run, its outcome is the answer: a store that fails to keep
+  // it, or to free the claim, cannot make it "nothing was changed" (docs/contract.md,
+  // "Exactly once, one at a time"). Its lease frees the claim.
+  const settle = (done: Promise<void>) =>
+    done.catch((error: unknown) => deps.logger.warn({ err: error, operation, clientRequestId: id }, 'could not settle the clientRequestId record'));
+  let outcome: R | Guarded;
+  try {
+    outcome = await fn();
+  } catch (error) {
+    await settle(claim.release());
+    throw error;
+  }
+  await settle(outcome.retryable ? claim.release() : claim.complete(outcome));
+  return outcome;
+}
+
+/** The input a clientRequestId is bound to: every field but the ID itself, in a stable order. */
+function fingerprint(input: ChangeInput): string {
+  const fields = Object.entries(input)
+    .filter(([key, value]) => key !== 'clientRequestId' && value !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : 1));
+  return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
 }

@@ -49,6 +49,8 @@ export interface LagChangeSuccess {
   region: string;
   lagId: string;
   dryRun: boolean;
+  /** True when answered again from an earlier attempt with the same clientRequestId. */
+  replayed: boolean;
   awsRequestId: string | null;
   impact: LagImpact;
   planToken: string | null;

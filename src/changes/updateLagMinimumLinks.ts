@@ -4,8 +4,8 @@ import type { DirectConnectService } from '../directconnect/service.js';
 import { fromAwsError, invalidInput, lagNotFound, withAwsWords, type LagSubject, type RefusalMember } from '../errors/refusals.js';
 import { checkLagId, type ServedRegions } from '../input.js';
 import { isOperational, minimumLinksImpact, takesLagDown, type LagView } from './impact.js';
-import { checkChangeInput, isGone, readLagView, runChange, type ChangeInput, type ReadDeps } from './lagChange.js';
-import { lagState, type OpenPlan, type Plans } from './plan.js';
+import { checkChangeInput, isGone, readLagView, runChange, type ChangeInput, type ReadDeps, type RunDeps } from './lagChange.js';
+import { lagState, type OpenPlan } from './plan.js';
 
 // UpdateLag with minimumLinks alone: the way to unblock a disassociation refused for
 // minimum links, and to restore the setting afterwards. AWS takes 0 up to the LAG's
@@ -18,9 +18,8 @@ export interface MinimumLinksInput extends ChangeInput {
   minimumLinks: number;
 }
 
-export interface MinimumLinksDeps extends ReadDeps {
+export interface MinimumLinksDeps extends RunDeps {
   directConnect: ReadDeps['directConnect'] & Pick<DirectConnectService, 'updateLagMinimumLinks'>;
-  plans: Plans;
   regions: ServedRegions;
 }
 
@@ -106,6 +105,7 @@ function dryRun(subject: Subject, view: LagView, deps: MinimumLinksDeps): Result
     region: subject.region,
     lagId: subject.lagId,
     dryRun: true,
+    replayed: false,
     awsRequestId: null,
     impact: minimumLinksImpact(view, subject.minimumLinks),
     planToken: deps.plans.issue(OPERATION, planInput(subject), lagState('lag', view)),
@@ -132,6 +132,7 @@ async function update(subject: Subject, view: LagView, deps: MinimumLinksDeps): 
     region,
     lagId,
     dryRun: false,
+    replayed: false,
     awsRequestId: awsRequestId ?? null,
     impact: minimumLinksImpact(view, subject.minimumLinks),
     planToken: null,

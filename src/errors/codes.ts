@@ -8,6 +8,13 @@ import type { DirectConnectErrorCode } from '../__generated__/resolvers-types.js
 /** A code a client may see: the API's own, or Apollo's for a request that is not valid GraphQL. */
 export type ErrorCode = DirectConnectErrorCode | ApolloServerErrorCode;
 
-const RETRYABLE = new Set<ErrorCode>(['THROTTLED', 'RESOURCE_BUSY', 'AWS_SERVER_ERROR', 'AWS_UNAVAILABLE']);
+const RETRYABLE = new Set<ErrorCode>([
+  'THROTTLED',
+  'RESOURCE_BUSY',
+  'AWS_SERVER_ERROR',
+  'AWS_UNAVAILABLE',
+  'AUDIT_UNAVAILABLE',
+  'COORDINATION_UNAVAILABLE',
+]);
 
 export const isRetryable = (code: ErrorCode): boolean => RETRYABLE.has(code);

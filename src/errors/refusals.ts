@@ -23,7 +23,7 @@ export type Refusal = Exclude<Result, { __typename: `${string}Success` }>;
 /** One typed member by its name, e.g. `RefusalMember<'StateChanged'>`. */
 export type RefusalMember<N extends Refusal['__typename']> = Extract<Refusal, { __typename: N }>;
 type Member<N extends Refusal['__typename']> = RefusalMember<N>;
-type Fields<N extends Refusal['__typename']> = Omit<Member<N>, '__typename' | 'code' | 'retryable' | 'message'>;
+type Fields<N extends Refusal['__typename']> = Omit<Member<N>, '__typename' | 'code' | 'retryable' | 'message' | 'replayed'>;
 
 /** Each member's one code; AwsServiceError carries whichever AWS failure it reports. */
 const CODE_OF = {
@@ -36,13 +36,15 @@ const CODE_OF = {
   IncompatibleConnection: 'INCOMPATIBLE_CONNECTION',
   LagFull: 'LAG_FULL',
   ConnectionAlreadyInLag: 'CONNECTION_ALREADY_IN_LAG',
+  AuditUnavailable: 'AUDIT_UNAVAILABLE',
+  CoordinationUnavailable: 'COORDINATION_UNAVAILABLE',
   ResourceBusy: 'RESOURCE_BUSY',
   Throttled: 'THROTTLED',
 } as const satisfies Record<Exclude<Refusal['__typename'], 'AwsServiceError'>, DirectConnectErrorCode>;
 
 function refusal<N extends keyof typeof CODE_OF>(__typename: N, message: string, fields: Fields<N>): Member<N> {
   const code = CODE_OF[__typename];
-  return { __typename, code, message, retryable: isRetryable(code), ...fields } as Member<N>;
+  return { __typename, code, message, retryable: isRetryable(code), replayed: false, ...fields } as Member<N>;
 }
 
 /** What a refusal is about: the resources a change names, in its region. */
@@ -132,6 +134,26 @@ export const connectionAlreadyInLag = ({ connectionId, lagId }: Subject, awsRequ
 export const stateChanged = (changes: StateChange[], plannedAt: Date): Member<'StateChanged'> =>
   refusal('StateChanged', describeChanges(changes, plannedAt), { changes, plannedAt });
 
+/** The intent record could not be written before the change: nothing was changed. */
+export const auditUnavailable = (reason: string): Member<'AuditUnavailable'> =>
+  refusal(
+    'AuditUnavailable',
+    `Nothing was changed: the attempt could not be recorded in the audit trail first (${reason}). ` +
+      `Retry once the audit sink can be written; /readyz says whether it can.`,
+    {},
+  );
+
+/** Another change holds what this one needs (the LAG, or the same clientRequestId) for longer than it waits. */
+export const resourceBusy = (message: string): Member<'ResourceBusy'> => refusal('ResourceBusy', message, { awsRequestId: null });
+
+/** The exactly-once record or the LAG's lock could not be taken: nothing was changed. */
+export const coordinationUnavailable = (reason: string): Member<'CoordinationUnavailable'> =>
+  refusal(
+    'CoordinationUnavailable',
+    `Nothing was changed: the store that makes changes exactly-once and one per LAG at a time could not be used (${reason}). Retry shortly.`,
+    {},
+  );
+
 /** A refusal explained from the state, with AWS's own words after the gateway's. */
 export const withAwsWords = <R extends Refusal>(explained: R, aws: ClassifiedAwsError): R => ({
   ...explained,
@@ -166,6 +188,7 @@ export function fromAwsError(subject: LagSubject & { connectionId?: string }, er
     code: error.code,
     message: error.message,
     retryable: isRetryable(error.code),
+    replayed: false,
     awsErrorName: error.awsErrorName ?? null,
     awsRequestId,
   };

@@ -13,17 +13,17 @@ export const Mutation: MutationResolvers = {
     audited(ctx.audit, ctx, 'disassociateConnectionFromLag', input, async () => {
       requireRole(ctx.caller, input.dryRun ? READ : OPERATE, input.dryRun ? 'run a dry-run disassociation' : 'disassociate a connection from a LAG');
       return disassociateConnectionFromLag(input, ctx);
-    }),
+    }, { change: !input.dryRun }),
 
   associateConnectionWithLag: (_parent, { input }, ctx) =>
     audited(ctx.audit, ctx, 'associateConnectionWithLag', input, async () => {
       requireRole(ctx.caller, input.dryRun ? READ : OPERATE, input.dryRun ? 'run a dry-run association' : 'associate a connection with a LAG');
       return associateConnectionWithLag(input, ctx);
-    }),
+    }, { change: !input.dryRun }),
 
   updateLagMinimumLinks: (_parent, { input }, ctx) =>
     audited(ctx.audit, ctx, 'updateLagMinimumLinks', input, async () => {
       requireRole(ctx.caller, input.dryRun ? READ : OPERATE, input.dryRun ? "run a dry-run update of a LAG's minimumLinks" : "change a LAG's minimumLinks");
       return updateLagMinimumLinks(input, ctx);
-    }),
+    }, { change: !input.dryRun }),
 };

@@ -118,7 +118,10 @@ describe('a plan applied to the state it was made on', () => {
     await disassociate(gw, { ...ALLOW, expectedPlanToken: token });
     const lines = await auditLines(auditFile);
     const applied = lines.at(-1)!;
+    expect(applied.kind).toBe('outcome');
     expect(applied.input.expectedPlanToken).toMatch(/^sha256:[0-9a-f]{32}$/);
+    // The intent, written before the change, keeps it the same way.
+    expect(lines.find((r) => r.id === applied.intentId)?.input.expectedPlanToken).toBe(applied.input.expectedPlanToken);
     expect(JSON.stringify(lines)).not.toContain(token.split('.')[1]);
   });
 

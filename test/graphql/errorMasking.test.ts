@@ -5,6 +5,7 @@ import { createGateway, type Gateway } from '../../src/server.js';
 import type { DirectConnectService } from '../../src/directconnect/service.js';
 import { ANONYMOUS } from '../../src/auth/roles.js';
 import { createPlans } from '../../src/changes/plan.js';
+import { createMemoryGuards } from '../../src/coordination/memoryGuards.js';
 import { createMetrics } from '../../src/metrics.js';
 
 // An unexpected failure inside the gateway (here: a backend answer of the wrong
@@ -44,9 +45,10 @@ async function serve(production: boolean) {
       directConnect: broken,
       logger: pino(sink),
       authenticate: async () => ANONYMOUS,
-      audit: { record: async () => {} },
+      audit: { record: async () => {}, intent: async () => 'unused', healthy: () => ({ ok: true }) },
       metrics: createMetrics(),
       plans: createPlans(),
+      guards: createMemoryGuards(),
     },
   );
   const url = await gateway.listen(0, '127.0.0.1');

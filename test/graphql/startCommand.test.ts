@@ -83,7 +83,7 @@ describe('node dist/main.js (what npm start runs)', () => {
 
   it('reports ready, then exits 0 on SIGTERM', async () => {
     const ready = await fetch(new URL('/readyz', gateway.url));
-    expect(await ready.json()).toEqual({ status: 'ready' });
+    expect(await ready.json()).toEqual({ status: 'ready', checks: { audit: { ok: true } } });
     gateway.child.kill('SIGTERM');
     expect(await gateway.exited).toBe(0);
   });
@@ -104,7 +104,7 @@ describe('SIGTERM with SHUTDOWN_DELAY_MS', () => {
 });
 
 describe('SIGTERM during a disassociation', () => {
-  it('lets the in-flight mutation finish and be audited, with exactly one audit record per attempt', async () => {
+  it('lets the in-flight mutation finish and be audited, with exactly one outcome per attempt, each real one after its intent', async () => {
     const auditFile = join(await mkdtemp(join(tmpdir(), 'dxgraph-audit-')), 'audit.jsonl');
     const gateway = await launch({ AUDIT_LOG_FILE: auditFile, DX_EMULATOR_TRANSITION_MS: '0' });
 
@@ -141,14 +141,23 @@ describe('SIGTERM during a disassociation', () => {
     expect(body.data.disassociateConnectionFromLag.__typename).toBe('DisassociateConnectionFromLagSuccess');
     expect(await gateway.exited).toBe(0);
 
-    const records = (await readFile(auditFile, 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
-    expect(records.map((r) => [r.input.connectionId, r.outcome])).toEqual([
-      ['dxcon-allow01a', 'SUCCESS'],
-      ['dxcon-allow01a', 'SUCCESS'],
-      ['dxcon-minlnk1a', 'MINIMUM_LINKS_VIOLATION'],
-      ['not-an-id', 'BAD_USER_INPUT'],
-      ['dxcon-allow01b', 'SUCCESS'],
+    const lines = (await readFile(auditFile, 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
+    // A dry run is one attempt record; a real call an intent, then its outcome (docs/contract.md, "The mutations").
+    const records = lines.filter((r) => r.kind !== 'intent');
+    expect(records.map((r) => [r.kind, r.input.connectionId, r.outcome])).toEqual([
+      ['attempt', 'dxcon-allow01a', 'SUCCESS'],
+      ['outcome', 'dxcon-allow01a', 'SUCCESS'],
+      ['outcome', 'dxcon-minlnk1a', 'MINIMUM_LINKS_VIOLATION'],
+      ['outcome', 'not-an-id', 'BAD_USER_INPUT'],
+      ['outcome', 'dxcon-allow01b', 'SUCCESS'],
     ]);
+    for (const outcome of records.slice(1)) {
+      const intent = lines.findIndex((r) => r.kind === 'intent' && r.id === outcome.intentId);
+      expect(intent, `the intent of ${outcome.input.connectionId}`).toBeGreaterThanOrEqual(0);
+      expect(intent).toBeLessThan(lines.indexOf(outcome));
+      expect(lines[intent].input).toEqual(outcome.input);
+    }
+    expect(lines.filter((r) => r.kind === 'intent')).toHaveLength(4);
     expect(records[0].input.dryRun).toBe(true);
     expect(records[0].awsRequestId).toBeNull();
     expect(records[4].awsRequestId).toMatch(/^[0-9a-f-]{36}$/);

@@ -1,5 +1,6 @@
 // Requests and fixtures shared by the authentication suites.
 import { readFile } from 'node:fs/promises';
+import { expect } from 'vitest';
 import type { TestGateway } from './gateway.js';
 
 export const LAGS = `{ lags { lagId } }`;
@@ -51,4 +52,37 @@ export async function auditLines(file: string): Promise<Array<Record<string, any
     .split('\n')
     .filter(Boolean)
     .map((line) => JSON.parse(line));
+}
+
+const SUBJECT_FIELDS = ['caller', 'clientRequestId', 'id', 'input', 'kind', 'operation', 'requestId', 'roles', 'time'];
+/** The fields of each kind of audit record, sorted. */
+export const AUDIT_FIELDS = {
+  intent: SUBJECT_FIELDS,
+  attempt: [...SUBJECT_FIELDS, 'awsRequestId', 'durationMs', 'outcome'].sort(),
+  outcome: [...SUBJECT_FIELDS, 'awsRequestId', 'durationMs', 'intentId', 'outcome'].sort(),
+};
+
+/** The records that end attempts: a real call's `outcome`, or the one `attempt` record of a dry run or a refused request. */
+export const attemptsIn = (records: Array<Record<string, any>>) => records.filter((r) => r.kind !== 'intent');
+
+/**
+ * The record that ended the one attempt among `records` (what one request appended),
+ * checked for its shape: an `attempt` record alone, or a real call's `intent` then
+ * its `outcome`, linked by `intentId` and telling the same who, what and input.
+ */
+export function oneAttempt(records: Array<Record<string, any>>): Record<string, any> {
+  const ended = attemptsIn(records);
+  expect(ended).toHaveLength(1);
+  const record = ended[0]!;
+  expect(Object.keys(record).sort()).toEqual(AUDIT_FIELDS[record.kind as 'attempt' | 'outcome']);
+  if (record.kind === 'attempt') {
+    expect(records).toHaveLength(1);
+  } else {
+    expect(records).toHaveLength(2);
+    const [intent] = records;
+    expect(Object.keys(intent!).sort()).toEqual(AUDIT_FIELDS.intent);
+    expect(intent).toMatchObject({ kind: 'intent', id: record.intentId });
+    for (const field of ['requestId', 'caller', 'roles', 'operation', 'input', 'clientRequestId']) expect(record[field], field).toEqual(intent![field]);
+  }
+  return record;
 }

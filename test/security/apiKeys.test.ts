@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { hashApiKey, newApiKey } from '../../src/auth/apiKeys.js';
 import { startTestGateway, totalCalls, type TestGateway } from '../helpers/gateway.js';
 import { capturedLogger } from '../helpers/logger.js';
-import { ALLOWED, DISASSOCIATE, LAGS, MIN_LINKS, post, UUID, auditLines, type Answer } from '../helpers/authRequests.js';
+import { ALLOWED, DISASSOCIATE, LAGS, MIN_LINKS, post, UUID, attemptsIn, auditLines, oneAttempt, type Answer } from '../helpers/authRequests.js';
 
 // AUTH_MODE=apikey over real HTTP against npm start's wiring. API_KEYS_FILE holds
 // names, roles and SHA-256 hashes only; the keys themselves exist in this test alone.
@@ -112,14 +112,20 @@ describe('AUTH_MODE=apikey', () => {
       expect(real.body.data[mutation].__typename).toMatch(/Success$/);
       expect((await gw.awsCalls())[awsOperation]).toBe(1);
       await post(gw, query, { input }, apiKey(newApiKey()));
-      const records = (await auditLines(auditFile)).slice(before);
-      expect(records.map((r) => [r.operation, r.caller, r.outcome])).toEqual([
-        [mutation, 'reader', 'SUCCESS'],
-        [mutation, 'reader', 'FORBIDDEN'],
-        [mutation, 'operator', 'SUCCESS'],
-        [mutation, null, 'UNAUTHENTICATED'],
+      const lines = (await auditLines(auditFile)).slice(before);
+      const records = attemptsIn(lines);
+      expect(records.map((r) => [r.kind, r.operation, r.caller, r.outcome])).toEqual([
+        ['attempt', mutation, 'reader', 'SUCCESS'],
+        ['outcome', mutation, 'reader', 'FORBIDDEN'],
+        ['outcome', mutation, 'operator', 'SUCCESS'],
+        ['attempt', mutation, null, 'UNAUTHENTICATED'],
       ]);
+      // Each real call's intent comes just before its outcome.
+      expect(lines.map((r) => r.kind)).toEqual(['attempt', 'intent', 'outcome', 'intent', 'outcome', 'attempt']);
+      expect([lines[2]!.intentId, lines[4]!.intentId]).toEqual([lines[1]!.id, lines[3]!.id]);
       expect(records[2]!.input.clientRequestId).toBe('change-4711');
+      expect(lines[3]).toMatchObject({ caller: 'operator', clientRequestId: 'change-4711' });
+      expect(records[2]!.clientRequestId).toBe('change-4711');
       expect(records[2]!.awsRequestId).toMatch(UUID);
     });
   });
@@ -149,18 +155,15 @@ describe('AUTH_MODE=apikey', () => {
 });
 
 describe('the audit trail with API keys (AUDIT_LOG_FILE)', () => {
-  const FIELDS = ['awsRequestId', 'caller', 'durationMs', 'input', 'operation', 'outcome', 'requestId', 'roles', 'time'];
-
   async function recordsOf(send: () => Promise<Answer>): Promise<{ answer: Answer; records: Array<Record<string, any>> }> {
     const before = (await auditLines(auditFile)).length;
     const answer = await send();
     return { answer, records: (await auditLines(auditFile)).slice(before) };
   }
 
+  /** The record that ended the request's one attempt: alone for a dry run or a refusal, after its intent for a real call. */
   function expectOneRecord({ answer, records }: { answer: Answer; records: Array<Record<string, any>> }): Record<string, any> {
-    expect(records).toHaveLength(1);
-    const record = records[0]!;
-    expect(Object.keys(record).sort()).toEqual(FIELDS);
+    const record = oneAttempt(records);
     expect(record.operation).toBe('disassociateConnectionFromLag');
     expect(record.requestId).toBe(answer.requestId);
     expect(Number.isNaN(Date.parse(record.time))).toBe(false);
@@ -171,31 +174,31 @@ describe('the audit trail with API keys (AUDIT_LOG_FILE)', () => {
   it('records an attempt with a wrong key as UNAUTHENTICATED', async () => {
     const sent = await recordsOf(() => post(gw, DISASSOCIATE, { input: ALLOWED }, apiKey(newApiKey())));
     expect(sent.answer.status).toBe(401);
-    expect(expectOneRecord(sent)).toMatchObject({ caller: null, roles: [], outcome: 'UNAUTHENTICATED', awsRequestId: null, input: ALLOWED });
+    expect(expectOneRecord(sent)).toMatchObject({ kind: 'attempt', caller: null, roles: [], outcome: 'UNAUTHENTICATED', awsRequestId: null, input: ALLOWED });
   });
 
   it('records an attempt with no key as UNAUTHENTICATED', async () => {
     const sent = await recordsOf(() => post(gw, DISASSOCIATE, { input: ALLOWED }));
     expect(sent.answer.status).toBe(401);
-    expect(expectOneRecord(sent)).toMatchObject({ caller: null, outcome: 'UNAUTHENTICATED', awsRequestId: null });
+    expect(expectOneRecord(sent)).toMatchObject({ kind: 'attempt', caller: null, outcome: 'UNAUTHENTICATED', awsRequestId: null });
   });
 
   it('records a forbidden attempt under the key’s name', async () => {
     const sent = await recordsOf(() => post(gw, DISASSOCIATE, { input: ALLOWED }, apiKey(readerKey)));
     expect(sent.answer.status).toBe(403);
-    expect(expectOneRecord(sent)).toMatchObject({ caller: 'reader', roles: ['dx:read'], outcome: 'FORBIDDEN', awsRequestId: null });
+    expect(expectOneRecord(sent)).toMatchObject({ kind: 'outcome', caller: 'reader', roles: ['dx:read'], outcome: 'FORBIDDEN', awsRequestId: null });
   });
 
   it('records a dry run as SUCCESS with no AWS request ID', async () => {
     const sent = await recordsOf(() => post(gw, DISASSOCIATE, { input: { ...ALLOWED, dryRun: true } }, apiKey(readerKey)));
-    expect(expectOneRecord(sent)).toMatchObject({ caller: 'reader', outcome: 'SUCCESS', awsRequestId: null, input: { ...ALLOWED, dryRun: true } });
+    expect(expectOneRecord(sent)).toMatchObject({ kind: 'attempt', caller: 'reader', outcome: 'SUCCESS', awsRequestId: null, input: { ...ALLOWED, dryRun: true } });
   });
 
   it('records a real disassociation as SUCCESS with the AWS request ID', async () => {
     const sent = await recordsOf(() => post(gw, DISASSOCIATE, { input: ALLOWED }, apiKey(operatorKey)));
     expect(sent.answer.body.data.disassociateConnectionFromLag.__typename).toBe('DisassociateConnectionFromLagSuccess');
     const record = expectOneRecord(sent);
-    expect(record).toMatchObject({ caller: 'operator', roles: ['dx:operate'], outcome: 'SUCCESS' });
+    expect(record).toMatchObject({ kind: 'outcome', caller: 'operator', roles: ['dx:operate'], outcome: 'SUCCESS' });
     expect(record.awsRequestId).toMatch(UUID);
   });
 
@@ -203,7 +206,7 @@ describe('the audit trail with API keys (AUDIT_LOG_FILE)', () => {
     const sent = await recordsOf(() => post(gw, DISASSOCIATE, { input: MIN_LINKS }, apiKey(operatorKey)));
     expect(sent.answer.body.data.disassociateConnectionFromLag.__typename).toBe('MinimumLinksViolation');
     const record = expectOneRecord(sent);
-    expect(record).toMatchObject({ caller: 'operator', outcome: 'MINIMUM_LINKS_VIOLATION', input: MIN_LINKS });
+    expect(record).toMatchObject({ kind: 'outcome', caller: 'operator', outcome: 'MINIMUM_LINKS_VIOLATION', input: MIN_LINKS });
     expect(record.awsRequestId).toMatch(UUID);
   });
 

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ALLOWED, bearer, DISASSOCIATE, LAGS, MIN_LINKS, post, UUID, auditLines, type Answer } from '../helpers/authRequests.js';
+import { ALLOWED, bearer, DISASSOCIATE, LAGS, MIN_LINKS, post, UUID, auditLines, oneAttempt, type Answer } from '../helpers/authRequests.js';
 import { startTestGateway, totalCalls, type TestGateway } from '../helpers/gateway.js';
 import {
   AUDIENCE,
@@ -229,8 +229,9 @@ describe('key rotation', () => {
   });
 });
 
-// The audit trail: one JSON line per mutation attempt in AUDIT_LOG_FILE, appended before the response is sent.
-const FIELDS = ['awsRequestId', 'caller', 'durationMs', 'input', 'operation', 'outcome', 'requestId', 'roles', 'time'];
+// The audit trail in AUDIT_LOG_FILE, appended before the response is sent: one `attempt`
+// record for a dry run or a refused request; for a real call an `intent` before it is
+// tried and an `outcome` after, linked by `intentId`.
 
 /** Sends one request and returns the audit records it appended. */
 async function recordsOf(send: () => Promise<Answer>): Promise<{ answer: Answer; records: Array<Record<string, any>> }> {
@@ -241,70 +242,70 @@ async function recordsOf(send: () => Promise<Answer>): Promise<{ answer: Answer;
   return { answer, records };
 }
 
-function expectWellFormed(record: Record<string, any>, answer: Answer) {
-  expect(Object.keys(record).sort()).toEqual(FIELDS);
+/** The record that ended the request's one attempt, checked for its shape and its intent (if any). */
+function expectWellFormed(records: Array<Record<string, any>>, answer: Answer): Record<string, any> {
+  const record = oneAttempt(records);
   expect(record.operation).toBe('disassociateConnectionFromLag');
   expect(record.requestId).toBe(answer.requestId);
   expect(Number.isNaN(Date.parse(record.time))).toBe(false);
   expect(record.durationMs).toBeGreaterThanOrEqual(0);
   expect(Array.isArray(record.roles)).toBe(true);
+  return record;
 }
 
-describe('audit trail (AUDIT_LOG_FILE): one record per attempt, whatever its outcome', () => {
+describe('audit trail (AUDIT_LOG_FILE): one ending record per attempt, whatever its outcome', () => {
   it('records an unauthenticated attempt once, with no caller and no AWS request', async () => {
     const { answer, records } = await recordsOf(() => post(gw, DISASSOCIATE, { input: ALLOWED }));
     expect(answer.status).toBe(401);
-    expect(records).toHaveLength(1);
-    expectWellFormed(records[0]!, answer);
-    expect(records[0]).toMatchObject({ caller: null, roles: [], outcome: 'UNAUTHENTICATED', awsRequestId: null, input: ALLOWED });
+    expect(expectWellFormed(records, answer)).toMatchObject({ kind: 'attempt', caller: null, roles: [], outcome: 'UNAUTHENTICATED', awsRequestId: null, input: ALLOWED });
   });
 
   it('records an attempt with a bad token once, as UNAUTHENTICATED', async () => {
     const expired = await signToken(rsa, { claims: { roles: ['dx:operate'] }, expiresIn: -120 });
     const { answer, records } = await recordsOf(() => post(gw, DISASSOCIATE, { input: ALLOWED }, bearer(expired)));
     expect(answer.status).toBe(401);
-    expect(records).toHaveLength(1);
-    expectWellFormed(records[0]!, answer);
-    expect(records[0]).toMatchObject({ caller: null, outcome: 'UNAUTHENTICATED', awsRequestId: null });
+    expect(expectWellFormed(records, answer)).toMatchObject({ kind: 'attempt', caller: null, outcome: 'UNAUTHENTICATED', awsRequestId: null });
   });
 
   it('records a forbidden attempt once, naming the caller and its roles', async () => {
     const reader = await token(['dx:read'], rsa, 'reader@example.com');
     const { answer, records } = await recordsOf(() => post(gw, DISASSOCIATE, { input: ALLOWED }, bearer(reader)));
     expect(answer.status).toBe(403);
-    expect(records).toHaveLength(1);
-    expectWellFormed(records[0]!, answer);
-    expect(records[0]).toMatchObject({ caller: 'reader@example.com', roles: ['dx:read'], outcome: 'FORBIDDEN', awsRequestId: null });
-    expect(records[0]!.input).toMatchObject(ALLOWED);
+    // A real call: its intent is written before the role is checked.
+    const record = expectWellFormed(records, answer);
+    expect(record).toMatchObject({ kind: 'outcome', caller: 'reader@example.com', roles: ['dx:read'], outcome: 'FORBIDDEN', awsRequestId: null });
+    expect(record.input).toMatchObject(ALLOWED);
   });
 
   it('records a dry run once, as SUCCESS with no AWS request ID', async () => {
     const reader = await token(['dx:read'], rsa, 'reader@example.com');
     const { answer, records } = await recordsOf(() => post(gw, DISASSOCIATE, { input: { ...ALLOWED, dryRun: true } }, bearer(reader)));
     expect(answer.status).toBe(200);
-    expect(records).toHaveLength(1);
-    expectWellFormed(records[0]!, answer);
-    expect(records[0]).toMatchObject({ caller: 'reader@example.com', outcome: 'SUCCESS', awsRequestId: null, input: { ...ALLOWED, dryRun: true } });
+    expect(expectWellFormed(records, answer)).toMatchObject({
+      kind: 'attempt',
+      caller: 'reader@example.com',
+      outcome: 'SUCCESS',
+      awsRequestId: null,
+      input: { ...ALLOWED, dryRun: true },
+    });
   });
 
   it('records a real disassociation once, with the AWS request ID', async () => {
     const operator = await token(['dx:operate'], rsa, 'oncall@example.com');
     const { answer, records } = await recordsOf(() => post(gw, DISASSOCIATE, { input: ALLOWED }, bearer(operator)));
     expect(answer.body.data.disassociateConnectionFromLag.__typename).toBe('DisassociateConnectionFromLagSuccess');
-    expect(records).toHaveLength(1);
-    expectWellFormed(records[0]!, answer);
-    expect(records[0]).toMatchObject({ caller: 'oncall@example.com', roles: ['dx:operate'], outcome: 'SUCCESS' });
-    expect(records[0]!.awsRequestId).toMatch(UUID);
+    const record = expectWellFormed(records, answer);
+    expect(record).toMatchObject({ kind: 'outcome', caller: 'oncall@example.com', roles: ['dx:operate'], outcome: 'SUCCESS' });
+    expect(record.awsRequestId).toMatch(UUID);
   });
 
   it('records a typed failure once, with its code and the AWS request ID', async () => {
     const operator = await token(['dx:operate'], rsa, 'oncall@example.com');
     const { answer, records } = await recordsOf(() => post(gw, DISASSOCIATE, { input: MIN_LINKS }, bearer(operator)));
     expect(answer.body.data.disassociateConnectionFromLag.__typename).toBe('MinimumLinksViolation');
-    expect(records).toHaveLength(1);
-    expectWellFormed(records[0]!, answer);
-    expect(records[0]).toMatchObject({ outcome: 'MINIMUM_LINKS_VIOLATION', input: MIN_LINKS });
-    expect(records[0]!.awsRequestId).toMatch(UUID);
+    const record = expectWellFormed(records, answer);
+    expect(record).toMatchObject({ kind: 'outcome', outcome: 'MINIMUM_LINKS_VIOLATION', input: MIN_LINKS });
+    expect(record.awsRequestId).toMatch(UUID);
   });
 
   it('honours a caller-supplied x-request-id in the response and the record', async () => {
@@ -313,8 +314,7 @@ describe('audit trail (AUDIT_LOG_FILE): one record per attempt, whatever its out
       post(gw, DISASSOCIATE, { input: { ...ALLOWED, dryRun: true } }, { ...bearer(operator), 'x-request-id': 'netops-change-4711' }),
     );
     expect(answer.requestId).toBe('netops-change-4711');
-    expect(records).toHaveLength(1);
-    expect(records[0]!.requestId).toBe('netops-change-4711');
+    expect(expectWellFormed(records, answer).requestId).toBe('netops-change-4711');
 
     const refused = await recordsOf(() => post(gw, DISASSOCIATE, { input: ALLOWED }, { 'x-request-id': 'netops-change-4712' }));
     expect(refused.answer.requestId).toBe('netops-change-4712');
@@ -351,12 +351,11 @@ describe('audit trail (AUDIT_LOG_FILE): what counts as an attempt', () => {
     const operator = await token(['dx:operate']);
     const allowed = await recordsOf(() => post(gw, document, undefined, bearer(operator)));
     expect(allowed.answer.body.data.disassociateConnectionFromLag.__typename).toBe('DisassociateConnectionFromLagSuccess');
-    expect(allowed.records).toHaveLength(1);
+    expect(oneAttempt(allowed.records)).toMatchObject({ kind: 'outcome', outcome: 'SUCCESS', input: ALLOWED });
 
     const refused = await recordsOf(() => post(gw, document));
     expect(refused.answer.status).toBe(401);
-    expect(refused.records).toHaveLength(1);
-    expect(refused.records[0]).toMatchObject({ outcome: 'UNAUTHENTICATED', caller: null, input: ALLOWED, requestId: refused.answer.requestId });
+    expect(oneAttempt(refused.records)).toMatchObject({ kind: 'attempt', outcome: 'UNAUTHENTICATED', caller: null, input: ALLOWED, requestId: refused.answer.requestId });
   });
 
   it('writes no record for a mutation document that asks for no disassociation, authenticated or not', async () => {
