@@ -136,13 +136,13 @@ export async function createGateway(settings: GatewaySettings, services: Gateway
   app.get('/metrics', async (_req, res) => {
     res.type(services.metrics.registry.contentType).send(await services.metrics.registry.metrics());
   });
-  app.get('/readyz', (_req, res) => {
+  app.get('/readyz', async (_req, res) => {
     if (draining) {
       res.status(503).json({ status: 'draining' });
       return;
     }
     // A replica that cannot write the audit trail refuses every change (docs/contract.md, "The mutations").
-    const audit = services.audit.healthy();
+    const audit = await services.audit.recheck();
     const checks = { audit: audit.ok ? { ok: true } : { ok: false, reason: audit.reason } };
     res.status(audit.ok ? 200 : 503).json({ status: audit.ok ? 'ready' : 'unready', checks });
   });

@@ -20,7 +20,7 @@ export async function audited<T extends object>(
   { change }: { change: boolean },
 ): Promise<T | RefusalMember<'AuditUnavailable'>> {
   const startedAt = performance.now();
-  if (!change) return finish(attempt, (outcome, awsRequestId) => recordAttempt(trail, actor, { operation, input, outcome, awsRequestId, startedAt }));
+  if (!change) return finish(attempt, (result) => recordAttempt(trail, actor, { operation, input, ...result, startedAt }));
 
   const subject = auditSubject(actor, operation, input);
   let intentId: string;
@@ -30,32 +30,31 @@ export async function audited<T extends object>(
     if (error instanceof AuditUnwritable) return auditUnavailable(error.reason);
     throw error;
   }
-  return finish(attempt, (outcome, awsRequestId) =>
-    trail.record({
-      ...subject,
-      time: new Date().toISOString(),
-      intentId,
-      outcome,
-      awsRequestId,
-      durationMs: Math.round(performance.now() - startedAt),
-    }),
+  return finish(attempt, (result) =>
+    trail.record({ ...subject, time: new Date().toISOString(), intentId, ...result, durationMs: Math.round(performance.now() - startedAt) }),
   );
 }
 
-/** Runs `attempt`, then writes how it ended: the typed member's code or SUCCESS, or the thrown error's code. */
-async function finish<T extends object>(attempt: () => Promise<T>, write: (outcome: string, awsRequestId: string | null) => Promise<void>): Promise<T> {
-  let outcome = 'INTERNAL_SERVER_ERROR';
-  let awsRequestId: string | null = null;
+interface Ending {
+  outcome: string;
+  awsRequestId: string | null;
+  replayed?: true;
+}
+
+/** Runs `attempt`, then writes how it ended: the typed member's code or SUCCESS (and whether it was a replay), or the thrown error's code. */
+async function finish<T extends object>(attempt: () => Promise<T>, write: (ending: Ending) => Promise<void>): Promise<T> {
+  const ending: Ending = { outcome: 'INTERNAL_SERVER_ERROR', awsRequestId: null };
   try {
     const result = await attempt();
-    const fields = result as { code?: string; awsRequestId?: string | null };
-    outcome = fields.code ?? 'SUCCESS';
-    awsRequestId = fields.awsRequestId ?? null;
+    const fields = result as { code?: string; awsRequestId?: string | null; replayed?: boolean };
+    ending.outcome = fields.code ?? 'SUCCESS';
+    ending.awsRequestId = fields.awsRequestId ?? null;
+    if (fields.replayed) ending.replayed = true;
     return result;
   } catch (error) {
-    outcome = errorCode(error) ?? outcome;
+    ending.outcome = errorCode(error) ?? ending.outcome;
     throw error;
   } finally {
-    await write(outcome, awsRequestId);
+    await write(ending);
   }
 }

@@ -28,12 +28,16 @@ export interface AuditResult {
   outcome: string;
   awsRequestId: string | null;
   durationMs: number;
+  /** True when the outcome was answered again for a repeated clientRequestId, without calling AWS. */
+  replayed?: boolean;
 }
 
 export type IntentRecord = { kind: 'intent'; id: string } & AuditSubject;
 export type OutcomeRecord = { kind: 'outcome'; id: string; intentId: string } & AuditSubject & AuditResult;
 export type AttemptRecord = { kind: 'attempt'; id: string } & AuditSubject & AuditResult;
-export type AuditRecord = IntentRecord | OutcomeRecord | AttemptRecord;
+/** Written only while the sink is unhealthy, to learn whether it can be written again. */
+export type ProbeRecord = { kind: 'probe'; id: string; time: string };
+export type AuditRecord = IntentRecord | OutcomeRecord | AttemptRecord | ProbeRecord;
 
 export interface AuditHealth {
   ok: boolean;
@@ -62,7 +66,17 @@ export interface AuditTrail {
   record(fields: AuditSubject & AuditResult & { intentId?: string }): Promise<void>;
   /** The result of the last write: unhealthy from a failed write until a later one succeeds. */
   healthy(): AuditHealth;
+  /**
+   * healthy(), but while unhealthy first tries a probe record (at most every few
+   * seconds), so a replica that nothing reaches any more still notices the sink
+   * recovered: what /readyz asks.
+   */
+  recheck(): Promise<AuditHealth>;
 }
+
+/** How long a real call waits for its intent record before it is refused: a hung disk must not hang changes. */
+export const INTENT_TIMEOUT_MS = 10_000;
+const PROBE_EVERY_MS = 5_000;
 
 type FailureCounter = Pick<Metrics['auditWriteFailures'], 'inc'>;
 
@@ -92,7 +106,13 @@ async function appendDurably(file: string, line: string): Promise<void> {
   }
 }
 
-export async function createAuditTrail(logger: Logger, file?: string, failures?: FailureCounter): Promise<AuditTrail> {
+export async function createAuditTrail(
+  logger: Logger,
+  file?: string,
+  failures?: FailureCounter,
+  timing: { intentTimeoutMs?: number; probeEveryMs?: number } = {},
+): Promise<AuditTrail> {
+  const { intentTimeoutMs = INTENT_TIMEOUT_MS, probeEveryMs = PROBE_EVERY_MS } = timing;
   if (file) {
     // Fail at start-up, not at the first mutation, if the file cannot be opened.
     // (A device such as /dev/full takes this and fails only on real writes.)
@@ -140,11 +160,20 @@ export async function createAuditTrail(logger: Logger, file?: string, failures?:
     return done;
   };
 
+  let lastProbe = 0;
   return {
     async intent(subject) {
       const record: IntentRecord = { kind: 'intent', id: randomUUID(), ...subject };
+      let timer: NodeJS.Timeout | undefined;
+      const hung = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => {
+          health = { ok: false, reason: `no write finished within ${intentTimeoutMs} ms (${sink})` };
+          failures?.inc({ kind: 'intent' });
+          reject(new AuditUnwritable(`the audit ${file ? 'file' : 'log'} did not answer within ${intentTimeoutMs} ms`, health.reason!));
+        }, intentTimeoutMs);
+      });
       try {
-        await enqueue(record);
+        await Promise.race([enqueue(record), hung]);
       } catch (error) {
         try {
           logger.error(
@@ -155,6 +184,8 @@ export async function createAuditTrail(logger: Logger, file?: string, failures?:
           // The refusal itself tells the caller; healthy() tells the operator.
         }
         throw error;
+      } finally {
+        clearTimeout(timer);
       }
       return record.id;
     },
@@ -173,6 +204,13 @@ export async function createAuditTrail(logger: Logger, file?: string, failures?:
       });
     },
     healthy: () => ({ ...health }),
+    async recheck() {
+      if (!health.ok && Date.now() - lastProbe >= probeEveryMs) {
+        lastProbe = Date.now();
+        await enqueue({ kind: 'probe', id: randomUUID(), time: new Date().toISOString() }).catch(() => undefined);
+      }
+      return { ...health };
+    },
   };
 }
 

@@ -10,6 +10,7 @@ import {
   lagFull,
   lagNotFound,
   minimumLinksViolation,
+  resourceBusy,
   withAwsWords,
   type Mismatch,
   type RefusalMember,
@@ -18,7 +19,7 @@ import {
 import type { ServedRegions } from '../input.js';
 import type { Loaders } from '../loaders/index.js';
 import { associationImpact, leavingForAnotherLag, memberQuota, minimumLinksShortfall, type Joining, type LagView } from './impact.js';
-import { checkMembershipInput, isGone, readLagView, runChange, type ChangeInput, type ReadDeps, type RunDeps } from './lagChange.js';
+import { checkMembershipInput, isGone, lockKey, readLagView, runChange, type ChangeInput, type MutatingCall, type ReadDeps, type RunDeps } from './lagChange.js';
 import { connectionState, lagState, virtualInterfacesState, type PlannedState } from './plan.js';
 
 // AssociateConnectionWithLag, the way back after a disassociation. Its rules come
@@ -58,15 +59,31 @@ const planInput = ({ connectionId, lagId, region }: Subject) => ({ connectionId,
 export async function associateConnectionWithLag(input: AssociationInput, deps: AssociationDeps): Promise<Result> {
   const subject = checkMembershipInput(input, deps.regions);
   if ('__typename' in subject) return subject;
+  // The LAG a connection leaves is locked too; which one it is comes from the cache
+  // before the locks are taken, and is checked again under them.
+  let lockedPrevious: string | undefined;
   return runChange(
     input,
     {
       operation: OPERATION,
       subject,
       planInput: planInput(subject),
+      locks: async () => {
+        const key = { region: subject.region, id: subject.connectionId };
+        const known = (await deps.loaders.connectionById.load(key)) ?? (await deps.loaders.interconnectById.load(key));
+        lockedPrevious = known?.lagId && known.lagId !== subject.lagId ? known.lagId : undefined;
+        return [lockKey('connection', subject.region, subject.connectionId), ...(lockedPrevious ? [lockKey('lag', subject.region, lockedPrevious)] : [])];
+      },
       read: (fresh) => readState(subject, deps, fresh),
       planned: plannedState,
-      proceed: async (state) => (input.dryRun ? dryRun(subject, state, deps) : associate(subject, state, deps)),
+      proceed: async (state, _plan, mutating) => {
+        if (input.dryRun) return dryRun(subject, state, deps);
+        const previous = state.joining?.previous?.lag.lagId;
+        if (previous !== undefined && previous !== lockedPrevious) {
+          return resourceBusy(`Connection ${subject.connectionId} moved to LAG ${previous} while this change was taking its locks. Nothing was changed; retry.`);
+        }
+        return associate(subject, state, deps, mutating);
+      },
       failed: (error) => fromAwsError(subject, error),
     },
     deps,
@@ -197,10 +214,12 @@ function dryRun(subject: Subject, state: AssociationState, deps: AssociationDeps
   };
 }
 
-async function associate(subject: Subject, state: AssociationState, deps: AssociationDeps): Promise<Result> {
+async function associate(subject: Subject, state: AssociationState, deps: AssociationDeps, mutating: MutatingCall): Promise<Result> {
   const { connectionId, lagId, region } = subject;
   let connection: Connection;
   let awsRequestId: string | undefined;
+  // The rules AWS would refuse on are its to judge; the gateway checks only its locks here.
+  mutating.begin();
   try {
     // Whatever AWS answered, what this request read of the LAG and the connection is stale.
     ({ connection, awsRequestId } = await deps.directConnect

@@ -15,7 +15,7 @@ import {
 import type { ServedRegions } from '../input.js';
 import type { Loaders } from '../loaders/index.js';
 import { disassociationImpact, minimumLinksShortfall, type LagView } from './impact.js';
-import { checkMembershipInput, readLagView, runChange, type ChangeInput, type ReadDeps, type RunDeps } from './lagChange.js';
+import { checkMembershipInput, lockKey, readLagView, runChange, type ChangeInput, type MutatingCall, type ReadDeps, type RunDeps } from './lagChange.js';
 import { lagState } from './plan.js';
 
 // DisassociateConnectionFromLag, the change that cuts a live link. Its rules come
@@ -56,19 +56,21 @@ export async function disassociateConnectionFromLag(input: DisassociationInput, 
       operation: OPERATION,
       subject,
       planInput: planInput(subject),
+      locks: async () => [lockKey('connection', subject.region, subject.connectionId)],
       read: (fresh) => readLagView(subject.region, subject.lagId, deps, fresh),
       planned: (view) => lagState('lag', view),
-      proceed: (view) => (input.dryRun ? dryRun(subject, view, deps) : disassociate(subject, view, deps)),
+      proceed: (view, _plan, mutating) => (input.dryRun ? dryRun(subject, view, deps) : disassociate(subject, view, deps, mutating)),
       failed: (error) => fromAwsError(subject, error),
     },
     deps,
   );
 }
 
-async function disassociate(subject: Subject, view: LagView | null, deps: DisassociationDeps): Promise<Result> {
+async function disassociate(subject: Subject, view: LagView | null, deps: DisassociationDeps, mutating: MutatingCall): Promise<Result> {
   const { connectionId, lagId, region } = subject;
   let connection: Connection;
   let awsRequestId: string | undefined;
+  mutating.begin();
   try {
     // Whatever AWS answered, what this request read of the LAG and the connection is stale.
     ({ connection, awsRequestId } = await deps.directConnect

@@ -86,18 +86,18 @@ export async function readLagView(region: string, lagId: string, deps: ReadDeps,
   return { lag, virtualInterfaces, hostedConnections };
 }
 
-/** A plan to check, nothing to check, or the refusal a token earns before anything is read. */
+/** A plan to check, nothing to check, or the refusal a token earns before anything is read (staleness: once the claim is taken). */
 function openPlan(
   plans: Plans,
   token: string | null | undefined,
   operation: string,
   input: PlanInput,
-): { plan?: OpenPlan; refusal?: RefusalMember<'InvalidInput' | 'StateChanged'> } {
+): { plan?: OpenPlan; refusal?: RefusalMember<'InvalidInput'>; staleness?: RefusalMember<'StateChanged'> } {
   if (token === undefined || token === null) return {};
   const opened = plans.open(token, operation, input);
   if ('message' in opened) return { refusal: invalidInput(opened) };
   // Another input or too old: refused without reading anything.
-  if (opened.staleness.length > 0) return { refusal: stateChanged(opened.staleness, opened.plannedAt) };
+  if (opened.staleness.length > 0) return { staleness: stateChanged(opened.staleness, opened.plannedAt) };
   return { plan: opened };
 }
 
@@ -120,21 +120,35 @@ async function checkPlan(
   return stateChanged(changes, plan.plannedAt);
 }
 
+/**
+ * Handed to a real call's `proceed`: `begin()` right before the mutating AWS call. It
+ * refuses (with ResourceBusy) if a lock was lost meanwhile, and from then on the
+ * attempt may have changed AWS, so its outcome is kept whatever it is.
+ */
+export interface MutatingCall {
+  begin(): void;
+}
+
 /** One change's own steps; runChange puts them in the order every change follows. */
 export interface ChangeSteps<State, R> {
   operation: string;
   subject: LagSubject & { connectionId?: string };
-  /** What a plan for this change is bound to besides the state: the input that names the change. */
+  /** What a plan and a clientRequestId are bound to besides the state: the resolved input that names the change. */
   planInput: PlanInput;
+  /** The locks a real call holds besides its LAG's (lockKey names them), found before it takes them. */
+  locks?(): Promise<string[]>;
   /** What the checks and the impact read: through the cache for a dry run, from AWS itself for the real call. */
   read(fresh: boolean): Promise<State>;
   /** The part of `State` a plan binds. */
   planned(state: State): PlannedState;
   /** The dry run or the real call, on the state just read; `plan` when the call carries a checked one. */
-  proceed(state: State, plan: OpenPlan | undefined): Promise<R>;
+  proceed(state: State, plan: OpenPlan | undefined, mutating: MutatingCall): Promise<R>;
   /** An AWS failure while reading, as the change's typed member. */
   failed(error: ClassifiedAwsError): R;
 }
+
+/** The name of a lock on a LAG or a connection. */
+export const lockKey = (kind: 'lag' | 'connection', region: string, id: string) => `${kind} ${region}/${id}`;
 
 /** What runChange needs beside the reads: plans, the exactly-once records and locks, and who is calling. */
 export interface RunDeps extends ReadDeps {
@@ -145,39 +159,64 @@ export interface RunDeps extends ReadDeps {
 }
 
 /** What a change may answer beyond its own members: every result union has these. */
-type Guarded = RefusalMember<'InvalidInput' | 'StateChanged' | 'ResourceBusy' | 'CoordinationUnavailable'>;
+type Guarded = RefusalMember<'InvalidInput' | 'StateChanged' | 'ResourceBusy' | 'CoordinationUnavailable' | 'AwsServiceError'>;
 
 /** A change's answer: its success or a typed member, each of which says whether to retry. */
-type Answer = { __typename?: string; retryable?: boolean; replayed?: boolean };
+type Answer = { __typename?: string; code?: string; retryable?: boolean; replayed?: boolean };
+
+/** A lock lost before the mutating call: nothing was sent. */
+class LockLost extends Error {}
 
 /**
- * The order every change follows: a token this gateway did not make, or one for
- * another input or too old, is refused before anything is read. A real call is then
- * exactly-once per clientRequestId and one at a time per LAG; under the LAG's lock the
- * state is read from AWS, a plan whose state moved is refused (and the stale cache
- * forgotten), and the change's own real call runs. A dry run reads through the cache
- * and takes neither lock nor record (docs/contract.md, "Exactly once, one at a time").
+ * The order every change follows: a token this gateway did not make is refused
+ * before anything is read. A real call is then exactly-once per clientRequestId; a
+ * plan for another input or too old is refused; under the locks of its LAG (and of
+ * what else it names) the state is read from AWS, a plan whose state moved is refused
+ * (and the stale cache forgotten), and the change's own real call runs. A dry run
+ * reads through the cache and takes neither lock nor record (docs/contract.md,
+ * "Exactly once, one at a time").
  */
 export async function runChange<State, R extends Answer>(
   input: ChangeInput,
   steps: ChangeSteps<State, R>,
   deps: RunDeps,
 ): Promise<R | Guarded> {
-  const { plan, refusal } = openPlan(deps.plans, input.expectedPlanToken, steps.operation, steps.planInput);
+  const { plan, refusal, staleness } = openPlan(deps.plans, input.expectedPlanToken, steps.operation, steps.planInput);
   if (refusal) return refusal;
-  const run = async (): Promise<R | Guarded> => {
+  const run = async (mutating: MutatingCall): Promise<R | Guarded> => {
+    // After the clientRequestId's claim: a retry of a change that went through replays it, however old its plan.
+    if (staleness) return staleness;
     try {
       const state = await steps.read(!input.dryRun);
       const moved = await checkPlan(plan, steps.planned(state), steps.subject.region, steps.subject, deps);
       if (moved) return moved;
-      return await steps.proceed(state, plan);
+      return await steps.proceed(state, plan, mutating);
     } catch (error) {
       if (!isAwsFailure(error)) throw error;
       return steps.failed(classifyAwsError(error));
     }
   };
-  if (input.dryRun) return run();
-  return guarded(() => exactlyOnce(input, steps.operation, deps, () => oneAtATime(steps.subject, deps.guards, run)));
+  if (input.dryRun) return run({ begin: () => {} });
+  return guarded(() =>
+    exactlyOnce(input, steps, deps, async (attempt) => {
+      const keys = [lockKey('lag', steps.subject.region, steps.subject.lagId), ...((await steps.locks?.()) ?? [])];
+      return holding(deps.guards, [...new Set(keys)].sort(), (held) =>
+        run({
+          begin() {
+            if (!held()) throw new LockLost();
+            attempt.sent = true;
+          },
+        }),
+      );
+    }),
+  );
+}
+
+/** Takes the locks one by one in a fixed (sorted) order, so two changes never wait on each other. */
+function holding<T>(guards: Guards, keys: readonly string[], fn: (held: () => boolean) => Promise<T>, helds: Array<() => boolean> = []): Promise<T> {
+  const [first, ...rest] = keys;
+  if (first === undefined) return fn(() => helds.every((held) => held()));
+  return guards.locks.withLock(first, (held) => holding(guards, rest, fn, [...helds, held]));
 }
 
 /** The coordination store's failures as typed members: nothing was changed. */
@@ -189,29 +228,34 @@ async function guarded<R>(fn: () => Promise<R | Guarded>): Promise<R | Guarded> 
     if (error instanceof LockBusy) {
       return resourceBusy(`Another change through this gateway holds ${error.key} (waited ${error.waitedMs} ms). Nothing was changed; retry in a few seconds.`);
     }
+    if (error instanceof LockLost) {
+      return resourceBusy('This change lost its lock before calling AWS (the coordination store stopped answering). Nothing was changed; retry in a few seconds.');
+    }
     throw error;
   }
 }
 
-/** The LAG's lock, held from the fresh read through the mutating call. */
-function oneAtATime<R>(subject: LagSubject, guards: Guards, fn: () => Promise<R>): Promise<R> {
-  return guards.locks.withLock(`lag ${subject.region}/${subject.lagId}`, fn);
-}
+/** Outcomes that say AWS may have made the change after all: kept, though retryable, once the call was sent. */
+const MAY_HAVE_CHANGED = new Set(['AWS_UNAVAILABLE', 'AWS_SERVER_ERROR']);
 
 /**
  * Runs the change once per caller and clientRequestId: a duplicate with the same input
  * gets the first outcome again, marked replayed, without calling AWS. Outcomes worth
- * retrying (throttling, a busy resource, an unreachable AWS) are not kept, so a retry runs.
+ * retrying (throttling, a busy resource, AWS unreachable before the mutating call) are
+ * not kept, so a retry runs; once the mutating call was sent, the outcome is kept
+ * whatever it is, since AWS may have made the change.
  */
 async function exactlyOnce<R extends Answer>(
   input: ChangeInput,
-  operation: string,
+  steps: ChangeSteps<unknown, R>,
   deps: RunDeps,
-  fn: () => Promise<R | Guarded>,
+  fn: (attempt: { sent: boolean }) => Promise<R | Guarded>,
 ): Promise<R | Guarded> {
   const id = input.clientRequestId;
-  if (id === undefined || id === null) return fn();
-  const claim = await deps.guards.idempotency.claim<R | Guarded>(`${operation} ${deps.caller.id} ${id}`, fingerprint(input));
+  const attempt = { sent: false };
+  if (id === undefined || id === null) return fn(attempt);
+  const { operation } = steps;
+  const claim = await deps.guards.idempotency.claim<R | Guarded>(`${operation} ${deps.caller.id} ${id}`, fingerprint(steps.planInput, input));
   if (claim.kind === 'conflict') {
     return invalidInput({
       field: 'clientRequestId',
@@ -219,26 +263,47 @@ async function exactlyOnce<R extends Answer>(
     });
   }
   if (claim.kind === 'replay') return { ...claim.outcome, replayed: true };
-  // Once the change has run, its outcome is the answer: a store that fails to keep
-  // it, or to free the claim, cannot make it "nothing was changed" (docs/contract.md,
-  // "Exactly once, one at a time"). Its lease frees the claim.
-  const settle = (done: Promise<void>) =>
-    done.catch((error: unknown) => deps.logger.warn({ err: error, operation, clientRequestId: id }, 'could not settle the clientRequestId record'));
+  // Once the change has run, its outcome is the answer: a store that fails to keep it
+  // cannot make it "nothing was changed". A record that cannot be kept is freed.
+  const release = () =>
+    claim.release().catch((error: unknown) => deps.logger.warn({ err: error, operation, clientRequestId: id }, 'could not free the clientRequestId record'));
+  const keep = (outcome: R | Guarded) =>
+    claim.complete(outcome).catch(async (error: unknown) => {
+      deps.logger.warn({ err: error, operation, clientRequestId: id }, 'could not keep the outcome of the clientRequestId');
+      await release();
+    });
   let outcome: R | Guarded;
   try {
-    outcome = await fn();
+    outcome = await fn(attempt);
   } catch (error) {
-    await settle(claim.release());
-    throw error;
+    if (!attempt.sent) {
+      await release();
+      throw error;
+    }
+    deps.logger.error({ err: error, operation, clientRequestId: id }, 'the change failed after its AWS call was sent');
+    outcome = mayHaveChanged(operation, id);
   }
-  await settle(outcome.retryable ? claim.release() : claim.complete(outcome));
+  await (outcome.retryable && !(attempt.sent && MAY_HAVE_CHANGED.has(outcome.code ?? '')) ? release() : keep(outcome));
   return outcome;
 }
 
-/** The input a clientRequestId is bound to: every field but the ID itself, in a stable order. */
-function fingerprint(input: ChangeInput): string {
-  const fields = Object.entries(input)
-    .filter(([key, value]) => key !== 'clientRequestId' && value !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : 1));
+/** The answer, kept for the clientRequestId, when the gateway failed after sending the change. */
+function mayHaveChanged(operation: string, id: string): RefusalMember<'AwsServiceError'> {
+  return {
+    __typename: 'AwsServiceError',
+    code: 'AWS_UNAVAILABLE',
+    message:
+      `The ${operation} call was sent to AWS but the gateway failed before it could read the answer, so the change may have ` +
+      `happened. Check the state; a retry with clientRequestId "${id}" answers this again, so use a new ID to try again.`,
+    retryable: true,
+    replayed: false,
+    awsErrorName: null,
+    awsRequestId: null,
+  };
+}
+
+/** What a clientRequestId is bound to: the resolved input that names the change, and the plan it carries. */
+function fingerprint(planInput: PlanInput, input: ChangeInput): string {
+  const fields = Object.entries({ ...planInput, expectedPlanToken: input.expectedPlanToken ?? null }).sort(([a], [b]) => (a < b ? -1 : 1));
   return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
 }

@@ -4,7 +4,7 @@ import type { DirectConnectService } from '../directconnect/service.js';
 import { fromAwsError, invalidInput, lagNotFound, withAwsWords, type LagSubject, type RefusalMember } from '../errors/refusals.js';
 import { checkLagId, type ServedRegions } from '../input.js';
 import { isOperational, minimumLinksImpact, takesLagDown, type LagView } from './impact.js';
-import { checkChangeInput, isGone, readLagView, runChange, type ChangeInput, type ReadDeps, type RunDeps } from './lagChange.js';
+import { checkChangeInput, isGone, readLagView, runChange, type ChangeInput, type MutatingCall, type ReadDeps, type RunDeps } from './lagChange.js';
 import { lagState, type OpenPlan } from './plan.js';
 
 // UpdateLag with minimumLinks alone: the way to unblock a disassociation refused for
@@ -55,10 +55,10 @@ export async function updateLagMinimumLinks(input: MinimumLinksInput, deps: Mini
       planInput: planInput(subject),
       read: (fresh) => readLagView(subject.region, subject.lagId, deps, fresh),
       planned: (view) => lagState('lag', view),
-      proceed: async (view, plan) => {
+      proceed: async (view, plan, mutating) => {
         const refused = refusalFromState(view, subject, plan, input.dryRun === true);
         if (refused) return refused;
-        return input.dryRun ? dryRun(subject, view!, deps) : update(subject, view!, deps);
+        return input.dryRun ? dryRun(subject, view!, deps) : update(subject, view!, deps, mutating);
       },
       failed: (error) => fromAwsError(subject, error),
     },
@@ -112,9 +112,10 @@ function dryRun(subject: Subject, view: LagView, deps: MinimumLinksDeps): Result
   };
 }
 
-async function update(subject: Subject, view: LagView, deps: MinimumLinksDeps): Promise<Result> {
+async function update(subject: Subject, view: LagView, deps: MinimumLinksDeps, mutating: MutatingCall): Promise<Result> {
   const { lagId, region } = subject;
   let awsRequestId: string | undefined;
+  mutating.begin();
   try {
     // Whatever AWS answered, what this request read of the LAG is stale.
     ({ awsRequestId } = await deps.directConnect

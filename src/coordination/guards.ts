@@ -19,6 +19,9 @@ export class LockBusy extends Error {
   }
 }
 
+/** Whether the lock `withLock` took is still certainly this holder's (see `Locks.withLock`). */
+export type LockHeld = () => boolean;
+
 export interface Locks {
   /**
    * Runs `fn` while holding the lock named `key`, waiting up to the store's wait
@@ -26,8 +29,16 @@ export interface Locks {
    * crashed holder's lock frees itself within the lease time. Store failures while
    * taking it are CoordinationUnavailable and `fn` does not run; a failure to renew
    * or release once `fn` runs is logged, never thrown over `fn`'s own result.
+   *
+   * `fn` gets `held`: true while the lock is certainly still this holder's; false
+   * once a renewal found it gone or taken by another holder, or once no renewal has
+   * succeeded for a whole lease (the store unreachable: the lease may have lapsed and
+   * another change may hold the lock), and false after `fn` has settled. A renewal
+   * that gets through later with the lock still ours makes it true again. The lock
+   * cannot stop `fn` by itself: `fn` checks `held()` right before each irreversible
+   * step and does not take it when false. In memory it is true throughout `fn`.
    */
-  withLock<T>(key: string, fn: () => Promise<T>): Promise<T>;
+  withLock<T>(key: string, fn: (held: LockHeld) => Promise<T>): Promise<T>;
 }
 
 /** What `claim` found for a key. */
@@ -43,9 +54,16 @@ export interface IdempotencyRecords {
   /**
    * Claims `key` for an attempt whose input has `fingerprint`. While another attempt
    * holds the claim this waits for it (up to the store's wait time, then LockBusy),
-   * and answers its outcome, or a first claim if it was released. A claim whose holder
-   * crashed frees itself after a lease. Store failures are CoordinationUnavailable.
-   * Outcomes are JSON values, but Date values come back as Dates.
+   * and answers its outcome, or a first claim if it was released. Store failures are
+   * CoordinationUnavailable. Outcomes are JSON values, but Date values come back as
+   * Dates.
+   *
+   * A `first` claim is held for as long as its attempt runs, however long that is:
+   * until `complete` or `release`, its store keeps it (Redis renews its lease; memory
+   * keeps it while the process lives), so a duplicate waits rather than runs the
+   * change again. Every `first` claim must therefore be settled. A claim frees
+   * itself only when its holder process died: in Redis after a lease (or when its
+   * renewals failed for a whole lease, Redis unreachable); in memory with the process.
    */
   claim<T>(key: string, fingerprint: string): Promise<Claim<T>>;
 }

@@ -2,12 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import { decodeOutcome, encodeOutcome } from './encoding.js';
-import { CoordinationUnavailable, LockBusy, type Claim, type Guards } from './guards.js';
+import { CoordinationUnavailable, LockBusy, type Claim, type Guards, type LockHeld } from './guards.js';
 import { withoutUndefined } from './options.js';
 
 // One replica's guards (docs/contract.md, "Exactly once, one at a time"): without
 // REDIS_URL there is nobody to coordinate with but this process, so a queue per lock
 // and a bounded map of outcomes do. Across replicas they guard nothing: redisGuards.ts.
+// A pending claim has no lease here: only this process could settle it, so it is held
+// until its attempt completes or releases it (or the store closes); when the process
+// dies, the claim dies with it.
 
 export interface MemoryGuardsOptions {
   /** How long `withLock` waits for another holder before LockBusy. */
@@ -18,9 +21,7 @@ export interface MemoryGuardsOptions {
   recordTtlMs?: number;
   /** Completed outcomes kept; past it the least recently used are forgotten (and would run again). */
   maxRecords?: number;
-  /** A claim neither completed nor released within this frees itself. */
-  pendingLeaseMs?: number;
-  /** Where a claim that outlived its lease is reported. */
+  /** Where a claim settled after the store closed is reported. */
   logger?: Logger;
 }
 
@@ -29,7 +30,6 @@ export const MEMORY_DEFAULTS = {
   claimWaitMs: 60_000,
   recordTtlMs: 24 * 60 * 60 * 1000,
   maxRecords: 10_000,
-  pendingLeaseMs: 120_000,
 } as const;
 
 interface Waiter {
@@ -51,14 +51,13 @@ interface Done {
 interface Pending {
   fingerprint: string;
   owner: string;
-  /** Settles when this claim ends (completed, released or lapsed): duplicates waiting on it look again. */
+  /** Settles when this claim ends (completed, released, or the store closed): duplicates waiting on it look again. */
   ended: Promise<void>;
   end(): void;
-  lease: NodeJS.Timeout;
 }
 
 export function createMemoryGuards(options: MemoryGuardsOptions = {}): Guards {
-  const { lockWaitMs, claimWaitMs, recordTtlMs, maxRecords, pendingLeaseMs } = { ...MEMORY_DEFAULTS, ...withoutUndefined(options) };
+  const { lockWaitMs, claimWaitMs, recordTtlMs, maxRecords } = { ...MEMORY_DEFAULTS, ...withoutUndefined(options) };
   const logger = options.logger;
   const held = new Map<string, Held>();
   const done = new LRUCache<string, Done>({ max: maxRecords, ttl: recordTtlMs });
@@ -100,18 +99,20 @@ export function createMemoryGuards(options: MemoryGuardsOptions = {}): Guards {
     else held.delete(key);
   }
 
-  async function withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  async function withLock<T>(key: string, fn: (held: LockHeld) => Promise<T>): Promise<T> {
     if (closed) throw unavailable();
     await acquire(key);
+    // Nobody else can take a lock of this process's memory while `fn` runs.
+    let inside = true;
     try {
-      return await fn();
+      return await fn(() => inside);
     } finally {
+      inside = false;
       handOver(key);
     }
   }
 
   function endPending(key: string, claim: Pending): void {
-    clearTimeout(claim.lease);
     if (pending.get(key) === claim) pending.delete(key);
     claim.end();
   }
@@ -122,17 +123,7 @@ export function createMemoryGuards(options: MemoryGuardsOptions = {}): Guards {
     const ended = new Promise<void>((resolve) => {
       end = resolve;
     });
-    const claim: Pending = {
-      fingerprint,
-      owner,
-      ended,
-      end,
-      lease: setTimeout(() => {
-        logger?.warn({ key, pendingLeaseMs }, 'an idempotency claim was neither completed nor released within its lease; freeing it');
-        endPending(key, claim);
-      }, pendingLeaseMs),
-    };
-    claim.lease.unref();
+    const claim: Pending = { fingerprint, owner, ended, end };
     pending.set(key, claim);
     let settled = false;
     return {
@@ -142,15 +133,13 @@ export function createMemoryGuards(options: MemoryGuardsOptions = {}): Guards {
         // Before settling: an outcome JSON cannot hold is the caller's bug, and the claim stays theirs to release.
         const encoded = encodeOutcome(outcome);
         settled = true;
-        const current = pending.get(key);
-        // Same choice as the Redis store: a claim that lapsed still records what it
-        // did if nobody has taken the key since; another attempt's claim or outcome wins.
-        if (current === claim || (!current && !done.has(key))) {
-          done.set(key, { fingerprint, outcome: encoded });
-        } else {
-          logger?.warn({ key }, 'an idempotency claim lapsed before completing and another attempt took the key; its outcome is not recorded');
+        // The claim is ours until now unless the store closed meanwhile (which forgot every record).
+        if (pending.get(key) !== claim) {
+          logger?.warn({ key }, 'the coordination store closed before an idempotency claim completed; its outcome is not recorded');
+          return;
         }
-        if (current === claim) endPending(key, claim);
+        done.set(key, { fingerprint, outcome: encoded });
+        endPending(key, claim);
       },
       release: async () => {
         if (settled) return;

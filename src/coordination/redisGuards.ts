@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { decodeOutcome, encodeOutcome } from './encoding.js';
-import { CoordinationUnavailable, LockBusy, type Claim, type Guards } from './guards.js';
+import { CoordinationUnavailable, LockBusy, type Claim, type Guards, type LockHeld } from './guards.js';
 import { withoutUndefined } from './options.js';
 
 // The guards every replica shares through Redis (docs/contract.md, "Exactly once,
@@ -13,7 +13,8 @@ import { withoutUndefined } from './options.js';
 //
 // Keys:
 //   dxgraph:lock:<key>         a random token of the holder, PX the lease, renewed while it runs
-//   dxgraph:idempotency:<key>  JSON {state:'pending', fingerprint, owner} PX pendingLeaseMs, then
+//   dxgraph:idempotency:<key>  JSON {state:'pending', fingerprint, owner} PX pendingLeaseMs, renewed
+//                              while its attempt runs, then
 //                              {state:'done', fingerprint, outcome: <encodeOutcome text>} PX recordTtlMs
 
 export interface RedisGuardsOptions {
@@ -27,7 +28,11 @@ export interface RedisGuardsOptions {
   claimWaitMs?: number;
   /** How often a waiting duplicate looks at the record again. */
   claimPollMs?: number;
-  /** A claim whose holder crashed (neither completed nor released) frees itself after this long. */
+  /**
+   * A pending claim's lease: renewed every third of it until its attempt completes or
+   * releases it, so only a claim whose holder died (or could not reach Redis for this
+   * long) frees itself, after this long.
+   */
   pendingLeaseMs?: number;
   /** How long a completed outcome is replayed. */
   recordTtlMs?: number;
@@ -55,6 +60,7 @@ const RECORD_PREFIX = 'dxgraph:idempotency:';
 // Each script acts only if the key still holds exactly what this holder wrote (its
 // token, or its pending record with its random owner), so a holder whose lease lapsed
 // can never extend, delete or overwrite what another holder has since written.
+// RENEW_IF_OURS renews locks and pending claims alike.
 const RENEW_IF_OURS = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
 const DELETE_IF_OURS = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 const COMPLETE_IF_OURS_OR_ABSENT = `local current = redis.call('GET', KEYS[1])
@@ -99,13 +105,61 @@ export async function createRedisGuards(url: string, options: RedisGuardsOptions
     redis.eval(DELETE_IF_OURS, 1, key, value).catch(() => undefined);
   };
 
-  async function withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  // Every renewal loop running (a lock's or a pending claim's), so `close` can stop them.
+  const renewals = new Set<() => void>();
+
+  /**
+   * Renews `key` while it still holds exactly `value`, every third of `ttlMs`, until
+   * stopped. `confirmed` is when the latest renewal that got through was sent (its new
+   * expiry is at least that plus `ttlMs`). A renewal that finds the key gone or not
+   * ours calls `lost` and stops; one that fails (Redis unreachable) is logged, and the
+   * next one tries again while the lease may still run.
+   */
+  function keepLease(key: string, value: string, ttlMs: number, sentAt: number, on: { lost(): void; failed(error: unknown): void }) {
+    let running = true;
+    let timer: NodeJS.Timeout | undefined;
+    const state = { confirmed: sentAt, lost: false };
+    const renew = async () => {
+      const sent = performance.now();
+      try {
+        const renewed = await redis.eval(RENEW_IF_OURS, 1, key, value, String(ttlMs));
+        if (!running) return;
+        if (renewed !== 1) {
+          state.lost = true;
+          stop();
+          on.lost();
+          return;
+        }
+        state.confirmed = Math.max(state.confirmed, sent);
+      } catch (error) {
+        if (!running) return;
+        on.failed(error);
+      }
+      if (running) schedule();
+    };
+    const schedule = () => {
+      timer = setTimeout(renew, ttlMs / 3);
+      timer.unref();
+    };
+    const stop = () => {
+      running = false;
+      clearTimeout(timer);
+      renewals.delete(stop);
+    };
+    renewals.add(stop);
+    schedule();
+    return { state, stop };
+  }
+
+  async function withLock<T>(key: string, fn: (held: LockHeld) => Promise<T>): Promise<T> {
     const lockKey = LOCK_PREFIX + key;
     const token = randomUUID();
     const started = Date.now();
     const deadline = started + lockWaitMs;
+    let sentAt: number;
     for (;;) {
       let taken: string | null;
+      sentAt = performance.now();
       try {
         taken = await redis.set(lockKey, token, 'PX', leaseMs, 'NX');
       } catch (error) {
@@ -118,26 +172,20 @@ export async function createRedisGuards(url: string, options: RedisGuardsOptions
       await sleep(Math.min(lockPollMs, remaining));
     }
 
-    let running = true;
-    let timer: NodeJS.Timeout | undefined;
-    const renew = async () => {
-      try {
-        if ((await redis.eval(RENEW_IF_OURS, 1, lockKey, token, String(leaseMs))) !== 1) {
-          logger.warn({ key, leaseMs }, 'lost a lock while holding it (its lease lapsed); another change may run alongside');
-          return;
-        }
-      } catch (error) {
-        // The lease still runs; the next renewal may get through.
-        logger.warn({ key, error: describe(error) }, 'could not renew a lock');
-      }
-      if (running) timer = setTimeout(renew, leaseMs / 3);
-    };
-    timer = setTimeout(renew, leaseMs / 3);
+    const lease = keepLease(lockKey, token, leaseMs, sentAt, {
+      lost: () => logger.warn({ key, leaseMs }, 'lost a lock while holding it (its lease lapsed); another change may run alongside'),
+      // The lease still runs; the next renewal may get through.
+      failed: (error) => logger.warn({ key, error: describe(error) }, 'could not renew a lock'),
+    });
+    let inside = true;
+    // Certain only while the latest renewal that got through was sent less than a
+    // lease ago: past that, Redis may have let the lock go without our hearing of it.
+    const held: LockHeld = () => inside && !lease.state.lost && performance.now() - lease.state.confirmed < leaseMs;
     try {
-      return await fn();
+      return await fn(held);
     } finally {
-      running = false;
-      clearTimeout(timer);
+      inside = false;
+      lease.stop();
       try {
         await redis.eval(DELETE_IF_OURS, 1, lockKey, token);
       } catch (error) {
@@ -146,8 +194,15 @@ export async function createRedisGuards(url: string, options: RedisGuardsOptions
     }
   }
 
-  function firstClaim<T>(key: string, recordKey: string, fingerprint: string, pendingText: string): Claim<T> {
+  function firstClaim<T>(key: string, recordKey: string, fingerprint: string, pendingText: string, sentAt: number): Claim<T> {
     let settled = false;
+    // However long the attempt runs, its claim stays pending (a duplicate waits, it does
+    // not run the change again); the lease only frees the claim of a holder that died.
+    const lease = keepLease(recordKey, pendingText, pendingLeaseMs, sentAt, {
+      lost: () =>
+        logger.warn({ key, pendingLeaseMs }, 'lost an idempotency claim while its attempt runs (its lease lapsed); a duplicate may run the change again'),
+      failed: (error) => logger.warn({ key, error: describe(error) }, 'could not renew an idempotency claim'),
+    });
     return {
       kind: 'first',
       complete: async (outcome: T) => {
@@ -155,11 +210,13 @@ export async function createRedisGuards(url: string, options: RedisGuardsOptions
         // Before settling: an outcome JSON cannot hold is the caller's bug, and the claim stays theirs to release.
         const doneText = JSON.stringify({ state: 'done', fingerprint, outcome: encodeOutcome(outcome) } satisfies StoredRecord);
         settled = true;
-        // If our claim lapsed (pendingLeaseMs) the change has still happened: we record
-        // it when nobody has taken the key since, so a retry replays rather than runs it
-        // again. If another attempt has claimed it (it is running the change again) or
-        // recorded its outcome, that attempt's record stands: overwriting a pending
-        // claim would answer its waiters with our outcome while it still runs.
+        lease.stop();
+        // If our claim lapsed (its renewals could not reach Redis for pendingLeaseMs) the
+        // change has still happened: we record it when nobody has taken the key since,
+        // so a retry replays rather than runs it again. If another attempt has claimed it
+        // (it is running the change again) or recorded its outcome, that attempt's record
+        // stands: overwriting a pending claim would answer its waiters with our outcome
+        // while it still runs.
         let written: unknown;
         try {
           written = await redis.eval(COMPLETE_IF_OURS_OR_ABSENT, 1, recordKey, pendingText, doneText, String(recordTtlMs));
@@ -173,6 +230,7 @@ export async function createRedisGuards(url: string, options: RedisGuardsOptions
       release: async () => {
         if (settled) return;
         settled = true;
+        lease.stop();
         try {
           await redis.eval(DELETE_IF_OURS, 1, recordKey, pendingText);
         } catch (error) {
@@ -189,13 +247,14 @@ export async function createRedisGuards(url: string, options: RedisGuardsOptions
     for (;;) {
       const pendingText = JSON.stringify({ state: 'pending', fingerprint, owner: randomUUID() } satisfies StoredRecord);
       let taken: string | null;
+      const sentAt = performance.now();
       try {
         taken = await redis.set(recordKey, pendingText, 'PX', pendingLeaseMs, 'NX');
       } catch (error) {
         undo(recordKey, pendingText);
         throw unavailable(`claiming ${key}`, error);
       }
-      if (taken === 'OK') return firstClaim<T>(key, recordKey, fingerprint, pendingText);
+      if (taken === 'OK') return firstClaim<T>(key, recordKey, fingerprint, pendingText, sentAt);
 
       // Someone holds or has completed it: wait while an attempt with our input runs.
       for (;;) {
@@ -226,6 +285,7 @@ export async function createRedisGuards(url: string, options: RedisGuardsOptions
     locks: { withLock },
     idempotency: { claim },
     close: async () => {
+      for (const stop of [...renewals]) stop();
       await redis.quit().catch(() => redis.disconnect());
     },
   };

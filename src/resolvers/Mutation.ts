@@ -1,29 +1,51 @@
 import type { MutationResolvers } from '../__generated__/resolvers-types.js';
 import { audited } from '../audit/audited.js';
 import { requireRole } from '../auth/requireRole.js';
-import { OPERATE, READ } from '../auth/roles.js';
+import { hasRole, OPERATE, READ } from '../auth/roles.js';
 import { associateConnectionWithLag } from '../changes/associateConnectionWithLag.js';
 import { disassociateConnectionFromLag } from '../changes/disassociateConnectionFromLag.js';
 import { updateLagMinimumLinks } from '../changes/updateLagMinimumLinks.js';
+import type { GatewayContext } from '../context.js';
 
 // Every mutation changes live links, so every attempt is audited, refusals included;
-// a dry run needs only dx:read, the change itself dx:operate.
+// a dry run needs only dx:read, the change itself dx:operate. Only a real call the
+// caller may make writes an intent record before it runs (docs/contract.md, "The
+// mutations"): a FORBIDDEN one is a single record, and says FORBIDDEN even when the
+// audit sink is down.
+function attempt<I extends { dryRun?: boolean | null }, R extends object>(
+  ctx: GatewayContext,
+  operation: string,
+  input: I,
+  what: { dryRun: string; change: string },
+  run: () => Promise<R>,
+) {
+  const dryRun = input.dryRun === true;
+  return audited(
+    ctx.audit,
+    ctx,
+    operation,
+    input,
+    async () => {
+      requireRole(ctx.caller, dryRun ? READ : OPERATE, dryRun ? what.dryRun : what.change);
+      return run();
+    },
+    { change: !dryRun && hasRole(ctx.caller, OPERATE) },
+  );
+}
+
 export const Mutation: MutationResolvers = {
   disassociateConnectionFromLag: (_parent, { input }, ctx) =>
-    audited(ctx.audit, ctx, 'disassociateConnectionFromLag', input, async () => {
-      requireRole(ctx.caller, input.dryRun ? READ : OPERATE, input.dryRun ? 'run a dry-run disassociation' : 'disassociate a connection from a LAG');
-      return disassociateConnectionFromLag(input, ctx);
-    }, { change: !input.dryRun }),
+    attempt(ctx, 'disassociateConnectionFromLag', input, { dryRun: 'run a dry-run disassociation', change: 'disassociate a connection from a LAG' }, () =>
+      disassociateConnectionFromLag(input, ctx),
+    ),
 
   associateConnectionWithLag: (_parent, { input }, ctx) =>
-    audited(ctx.audit, ctx, 'associateConnectionWithLag', input, async () => {
-      requireRole(ctx.caller, input.dryRun ? READ : OPERATE, input.dryRun ? 'run a dry-run association' : 'associate a connection with a LAG');
-      return associateConnectionWithLag(input, ctx);
-    }, { change: !input.dryRun }),
+    attempt(ctx, 'associateConnectionWithLag', input, { dryRun: 'run a dry-run association', change: 'associate a connection with a LAG' }, () =>
+      associateConnectionWithLag(input, ctx),
+    ),
 
   updateLagMinimumLinks: (_parent, { input }, ctx) =>
-    audited(ctx.audit, ctx, 'updateLagMinimumLinks', input, async () => {
-      requireRole(ctx.caller, input.dryRun ? READ : OPERATE, input.dryRun ? "run a dry-run update of a LAG's minimumLinks" : "change a LAG's minimumLinks");
-      return updateLagMinimumLinks(input, ctx);
-    }, { change: !input.dryRun }),
+    attempt(ctx, 'updateLagMinimumLinks', input, { dryRun: "run a dry-run update of a LAG's minimumLinks", change: "change a LAG's minimumLinks" }, () =>
+      updateLagMinimumLinks(input, ctx),
+    ),
 };

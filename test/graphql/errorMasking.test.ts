@@ -45,7 +45,7 @@ async function serve(production: boolean) {
       directConnect: broken,
       logger: pino(sink),
       authenticate: async () => ANONYMOUS,
-      audit: { record: async () => {}, intent: async () => 'unused', healthy: () => ({ ok: true }) },
+      audit: { record: async () => {}, intent: async () => 'unused', healthy: () => ({ ok: true }), recheck: async () => ({ ok: true }) },
       metrics: createMetrics(),
       plans: createPlans(),
       guards: createMemoryGuards(),

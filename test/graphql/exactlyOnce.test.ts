@@ -10,7 +10,7 @@ const gw = useTestGateway({ DX_EMULATOR_TRANSITION_MS: '0' });
 
 const UPDATE = `mutation($input: UpdateLagMinimumLinksInput!) { updateLagMinimumLinks(input: $input) {
   __typename
-  ... on UpdateLagMinimumLinksSuccess { dryRun replayed awsRequestId lag { minimumLinks } }
+  ... on UpdateLagMinimumLinksSuccess { dryRun replayed awsRequestId planToken lag { minimumLinks } }
   ... on DirectConnectError { code retryable replayed }
   ... on InvalidInput { field message }
 } }`;
@@ -61,11 +61,50 @@ describe('clientRequestId', () => {
     expect(retried).toMatchObject({ __typename: 'UpdateLagMinimumLinksSuccess', replayed: false, lag: { minimumLinks: 2 } });
   });
 
+  it('keeps an outcome that says AWS may have made the change, so a retry cannot make it twice', async () => {
+    await gw.fault({ type: 'drop', operation: 'UpdateLag', count: 10 });
+    const lost = await update({ lagId: 'dxlag-allow001', minimumLinks: 2, clientRequestId: 'answer-lost' });
+    expect(lost).toMatchObject({ __typename: 'AwsServiceError', code: 'AWS_UNAVAILABLE', retryable: true, replayed: false });
+    const sent = (await gw.awsCalls()).UpdateLag;
+    await gw.clearFaults();
+    const retried = await update({ lagId: 'dxlag-allow001', minimumLinks: 2, clientRequestId: 'answer-lost' });
+    expect(retried).toMatchObject({ __typename: 'AwsServiceError', code: 'AWS_UNAVAILABLE', replayed: true });
+    expect((await gw.awsCalls()).UpdateLag).toBe(sent);
+  });
+
   it('does not store dry runs: a dry run and then the real call with the same ID both run', async () => {
     const dry = await update({ lagId: 'dxlag-allow001', minimumLinks: 2, dryRun: true, clientRequestId: 'dry-then-real' });
     expect(dry).toMatchObject({ dryRun: true, replayed: false });
     const real = await update({ lagId: 'dxlag-allow001', minimumLinks: 2, clientRequestId: 'dry-then-real' });
     expect(real).toMatchObject({ dryRun: false, replayed: false });
     expect((await gw.awsCalls()).UpdateLag).toBe(1);
+  });
+});
+
+describe('clientRequestId with a plan', () => {
+  let now = Date.parse('2026-11-26T10:00:00Z');
+  const clocked = useTestGateway({ DX_EMULATOR_TRANSITION_MS: '0' }, { now: () => now });
+
+  it('replays the first outcome to a retry after the plan expired, rather than calling the plan too old', async () => {
+    const send = async (input: Record<string, unknown>) => (await clocked.graphql(UPDATE, { input })).body.data.updateLagMinimumLinks;
+    const dry = await send({ lagId: 'dxlag-allow001', minimumLinks: 2, dryRun: true });
+    expect(dry.planToken).toMatch(/^p1\./);
+    const input = { lagId: 'dxlag-allow001', minimumLinks: 2, expectedPlanToken: dry.planToken, clientRequestId: 'planned-raise' };
+    const first = await send(input);
+    expect(first).toMatchObject({ __typename: 'UpdateLagMinimumLinksSuccess', replayed: false });
+    now += 16 * 60 * 1000;
+    expect(await send(input)).toMatchObject({ __typename: 'UpdateLagMinimumLinksSuccess', replayed: true, awsRequestId: first.awsRequestId });
+    // A new ID with the expired plan is refused as too old.
+    expect((await send({ ...input, clientRequestId: 'planned-raise-2' })).__typename).toBe('StateChanged');
+    expect((await clocked.awsCalls()).UpdateLag).toBe(1);
+  });
+
+  it('binds the ID to the resolved input: leaving out the default region or a null plan is the same input', async () => {
+    const first = await (await clocked.graphql(UPDATE, { input: { lagId: 'dxlag-allow001', minimumLinks: 2, clientRequestId: 'same-input' } })).body.data.updateLagMinimumLinks;
+    const again = await (
+      await clocked.graphql(UPDATE, { input: { lagId: 'dxlag-allow001', minimumLinks: 2, region: 'us-east-1', expectedPlanToken: null, clientRequestId: 'same-input' } })
+    ).body.data.updateLagMinimumLinks;
+    expect(first.replayed).toBe(false);
+    expect(again).toMatchObject({ replayed: true, awsRequestId: first.awsRequestId });
   });
 });

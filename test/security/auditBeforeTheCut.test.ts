@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { totalCalls, useTestGateway } from '../helpers/gateway.js';
+import { hashApiKey, newApiKey } from '../../src/auth/apiKeys.js';
+import { startTestGateway, totalCalls, useTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { capturedLogger } from '../helpers/logger.js';
 
 // Audit before the cut, fail-closed (docs/contract.md, "The mutations"): a real
@@ -133,6 +134,30 @@ const recordsIn = async (file: string) =>
     .split('\n')
     .filter(Boolean)
     .map((line) => JSON.parse(line) as Record<string, any>);
+
+describe('AUDIT_LOG_FILE=/dev/full with a caller who may not change anything', () => {
+  const reader = newApiKey();
+  let keysDir: string;
+  let gw: TestGateway;
+  beforeAll(async () => {
+    keysDir = await mkdtemp(join(tmpdir(), 'dxgraph-audit-roles-'));
+    const keysFile = join(keysDir, 'api-keys.json');
+    await writeFile(keysFile, JSON.stringify({ keys: [{ name: 'reader', sha256: hashApiKey(reader).toString('hex'), roles: ['dx:read'] }] }));
+    gw = await startTestGateway({ AUTH_MODE: 'apikey', API_KEYS_FILE: keysFile, AUDIT_LOG_FILE: '/dev/full' });
+  });
+  afterAll(async () => {
+    await gw?.stop();
+    await rm(keysDir, { recursive: true, force: true });
+  });
+
+  it('answers FORBIDDEN, not AuditUnavailable: only a change the caller may make needs its intent first', async () => {
+    const { mutation, inputType, input } = CHANGES[0]!;
+    const response = await gw.graphql(document(mutation, inputType), { input }, { 'x-api-key': reader });
+    expect(response.status).toBe(403);
+    expect(response.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(totalCalls(await gw.awsCalls())).toBe(0);
+  });
+});
 
 describe('node dist/main.js killed with SIGKILL while a disassociation waits on AWS', () => {
   beforeAll(async () => {

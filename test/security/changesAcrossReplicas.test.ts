@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { loadConfig } from '../../src/config.js';
 import { createEmulator, type Emulator } from '../../src/emulator/index.js';
@@ -114,10 +115,35 @@ describe.skipIf(!redisAvailable)('three replicas sharing Redis', () => {
       expect((await awsCalls()).DisassociateConnectionFromLag ?? 0).toBe(0);
       const health = await fetch(replicas[0]!.url.replace('/graphql', '/healthz'));
       expect(health.status).toBe(200);
+      // Reads carry on without Redis.
+      const query = await fetch(replicas[2]!.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ lag(lagId: "dxlag-allow001") { numberOfConnections } }' }) });
+      expect(await query.json()).toEqual({ data: { lag: { numberOfConnections: 3 } } });
     } finally {
       redis.resume();
     }
     const after = await disassociate(replicas[2]!, { connectionId: 'dxcon-allow01a', lagId: 'dxlag-allow001', clientRequestId: 'frozen-1' });
     expect(after.__typename).toBe('DisassociateConnectionFromLagSuccess');
+  });
+
+  it('lock the LAG a connection leaves too: a move waits for a change holding that LAG, then says so', async () => {
+    const client = new Redis(redis.url);
+    try {
+      await client.set('dxgraph:lock:lag us-east-1/dxlag-minlink01', 'another-change', 'PX', 20_000);
+      const began = Date.now();
+      const result = await fetch(replicas[0]!.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          query: `mutation { associateConnectionWithLag(input: { connectionId: "dxcon-minlnk1a", lagId: "dxlag-allow001" }) { __typename ... on DirectConnectError { code message retryable } } }`,
+        }),
+      }).then((r) => r.json() as Promise<{ data: any }>);
+      expect(result.data.associateConnectionWithLag).toMatchObject({ __typename: 'ResourceBusy', retryable: true });
+      expect(result.data.associateConnectionWithLag.message).toContain('dxlag-minlink01');
+      expect(Date.now() - began).toBeLessThan(15_000);
+      expect((await awsCalls()).AssociateConnectionWithLag ?? 0).toBe(0);
+    } finally {
+      await client.del('dxgraph:lock:lag us-east-1/dxlag-minlink01');
+      client.disconnect();
+    }
   });
 });

@@ -40,6 +40,7 @@ function failingTrail() {
       written.push(fields.outcome);
     }),
     healthy: () => ({ ok: false, reason: 'ENOSPC (AUDIT_LOG_FILE /dev/full)' }),
+    recheck: async () => ({ ok: false, reason: 'ENOSPC (AUDIT_LOG_FILE /dev/full)' }),
   };
   return { trail, written };
 }

@@ -13,7 +13,7 @@ import { capturedLogger } from '../../helpers/logger.js';
 // Every file operation the trail makes, in order, to see that it syncs before it resolves;
 // and a disk that fills in the middle of the next line, when asked.
 const fileOps = vi.hoisted(() => [] as string[]);
-const disk = vi.hoisted(() => ({ fillsMidLine: false }));
+const disk = vi.hoisted(() => ({ fillsMidLine: false, hangs: undefined as Promise<void> | undefined }));
 vi.mock('node:fs/promises', async (importOriginal) => {
   const fs = await importOriginal<typeof import('node:fs/promises')>();
   return {
@@ -27,6 +27,7 @@ vi.mock('node:fs/promises', async (importOriginal) => {
           if (typeof value !== 'function' || typeof name !== 'string') return value;
           return async (...callArgs: unknown[]) => {
             fileOps.push(name);
+            if (name === 'writeFile' && disk.hangs) await disk.hangs;
             if (name === 'writeFile' && disk.fillsMidLine) {
               disk.fillsMidLine = false;
               const line = String(callArgs[0]);
@@ -195,6 +196,41 @@ describe('Function: createAuditTrail, when a write fails', () => {
     await expect(trail.intent(subject({ requestId: 'torn' }))).rejects.toThrow(AuditUnwritable);
     await trail.intent(subject({ requestId: 'next' }));
     expect(linesOf(file).map((r) => r.requestId)).toEqual(['first', 'next']);
+  });
+});
+
+describe('Function: createAuditTrail, when the disk hangs or recovers', () => {
+  it('refuses an intent the disk does not take in time, instead of hanging the change', async () => {
+    const { file } = tempFile();
+    const metrics = createMetrics();
+    const trail = await createAuditTrail(capturedLogger().logger, file, metrics.auditWriteFailures, { intentTimeoutMs: 100 });
+    let unhang = () => {};
+    disk.hangs = new Promise<void>((resolve) => (unhang = resolve));
+    const began = Date.now();
+    await expect(trail.intent(subject({ requestId: 'stuck' }))).rejects.toMatchObject({ reason: expect.stringContaining('did not answer within 100 ms') });
+    expect(Date.now() - began).toBeLessThan(2000);
+    expect(trail.healthy()).toMatchObject({ ok: false, reason: expect.stringContaining('no write finished within 100 ms') });
+    disk.hangs = undefined;
+    unhang();
+  });
+
+  it("finds out on /readyz's recheck that a sink nothing writes to any more can be written again", async () => {
+    const { file } = tempFile();
+    const trail = await createAuditTrail(capturedLogger().logger, file, undefined, { probeEveryMs: 0 });
+    rmSync(file);
+    mkdirSync(file); // appending to a directory fails (EISDIR)
+    await expect(trail.intent(subject())).rejects.toThrow(AuditUnwritable);
+    expect((await trail.recheck()).ok).toBe(false);
+    rmSync(file, { recursive: true });
+    expect(await trail.recheck()).toEqual({ ok: true });
+    expect(linesOf(file).map((r) => r.kind)).toEqual(['probe']);
+  });
+
+  it('writes no probe while the sink is healthy', async () => {
+    const { file } = tempFile();
+    const trail = await createAuditTrail(capturedLogger().logger, file, undefined, { probeEveryMs: 0 });
+    expect(await trail.recheck()).toEqual({ ok: true });
+    expect(readFileSync(file, 'utf8')).toBe('');
   });
 });
 

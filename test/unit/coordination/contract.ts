@@ -146,6 +146,22 @@ export function describeGuardsContract(name: string, make: MakeReplicas) {
       expect(after.value).toBe('free');
       expect(after.ms).toBeLessThan(100);
     });
+
+    it('passes held(), true throughout a holder that outlives the lease, false once withLock has returned', async () => {
+      const { a } = await replicas({ leaseMs: 300, lockWaitMs: 3000 });
+      const key = uniqueKey('lag us-east-1/dxlag-held');
+      const samples: boolean[] = [];
+      let kept: (() => boolean) | undefined;
+      const result = await a.locks.withLock(key, async (held) => {
+        kept = held;
+        for (const ends = Date.now() + 1000; Date.now() < ends; await sleep(50)) samples.push(held());
+        return held();
+      });
+      expect(result).toBe(true);
+      expect(samples.length).toBeGreaterThan(10);
+      expect(samples.every(Boolean)).toBe(true);
+      expect(kept!()).toBe(false);
+    });
   });
 
   describe(`${name}: idempotency records`, () => {
@@ -271,31 +287,22 @@ export function describeGuardsContract(name: string, make: MakeReplicas) {
       expect((await b.idempotency.claim(key, 'fp-2')).kind).toBe('first');
     });
 
-    it('frees a claim whose holder vanished after its lease; the lapsed holder’s outcome does not displace the new one', async () => {
-      const { logger, warn } = spyLogger();
-      const { a, b } = await replicas({ pendingLeaseMs: 200, claimWaitMs: 3000 }, logger);
-      const key = uniqueKey('associate caller-1 req');
-      const vanished = await a.idempotency.claim<Outcome>(key, 'fp-1');
-      if (vanished.kind !== 'first') throw new Error(`expected first, got ${vanished.kind}`);
-      const taken = await timed(b.idempotency.claim<Outcome>(key, 'fp-1'));
-      expect(taken.value?.kind).toBe('first');
-      expect(taken.ms).toBeGreaterThanOrEqual(150);
-      expect(taken.ms).toBeLessThan(1500);
-      const retry = taken.value as Extract<Claim<Outcome>, { kind: 'first' }>;
-      await vanished.complete(outcome('dxlag-stale'));
-      expect(warn).toHaveBeenCalledWith(expect.objectContaining({ key }), expect.stringMatching(/lapsed/));
-      await retry.complete(outcome('dxlag-fresh'));
-      expect(await a.idempotency.claim(key, 'fp-1')).toEqual({ kind: 'replay', outcome: outcome('dxlag-fresh') });
-    });
-
-    it('still records a lapsed claim’s outcome when nobody has taken the key since', async () => {
-      const { a, b } = await replicas({ pendingLeaseMs: 150 });
+    it('holds a first claim however long its attempt runs, past the pending lease: a duplicate waits and replays it', async () => {
+      const { a, b } = await replicas({ pendingLeaseMs: 300, claimWaitMs: 3000 });
       const key = uniqueKey('associate caller-1 req');
       const slow = await a.idempotency.claim<Outcome>(key, 'fp-1');
       if (slow.kind !== 'first') throw new Error(`expected first, got ${slow.kind}`);
-      await sleep(300);
+      let answered = false;
+      const duplicate = timed(b.idempotency.claim<Outcome>(key, 'fp-1')).finally(() => {
+        answered = true;
+      });
+      await sleep(1000);
+      expect(answered, 'the duplicate took the key while the first attempt still ran').toBe(false);
       await slow.complete(outcome('dxlag-slow'));
-      expect(await b.idempotency.claim(key, 'fp-1')).toEqual({ kind: 'replay', outcome: outcome('dxlag-slow') });
+      const waited = await duplicate;
+      expect(waited.value).toEqual({ kind: 'replay', outcome: outcome('dxlag-slow') });
+      expect(waited.ms).toBeGreaterThanOrEqual(950);
+      expect(await a.idempotency.claim(key, 'fp-1')).toEqual({ kind: 'replay', outcome: outcome('dxlag-slow') });
     });
   });
 }

@@ -7,10 +7,13 @@ import { CoordinationUnavailable, type Guards } from '../../../src/coordination/
 import { redisAvailable, startRedis, type RedisServer } from '../../helpers/redis.js';
 import { describeGuardsContract, expectNoOverlap, spyLogger, timed, uniqueKey } from './contract.js';
 
+const outcome = (lagId: string) => ({ lagId, at: new Date('2024-05-06T07:08:09.123Z') });
+
 // src/coordination/redisGuards.ts: the guards replicas share, as two "replicas" (two
 // createRedisGuards instances) on one real redis-server (test/helpers/redis.ts). The
 // shared contract is in ./contract.ts; below, what only the Redis store does: leases,
-// renewal, the key layout, and failing closed when Redis does.
+// renewal (and what `held()` says when it fails), the key layout, and failing closed
+// when Redis does.
 
 describe.skipIf(!redisAvailable)('Function: createRedisGuards', () => {
   let redis: RedisServer;
@@ -80,18 +83,65 @@ describe.skipIf(!redisAvailable)('Function: createRedisGuards', () => {
       expectNoOverlap(spans);
     });
 
-    it('neither extends nor deletes a lock another holder took after its lease lapsed', async () => {
+    it('neither extends nor deletes a lock another holder took after its lease lapsed, and says so through held()', async () => {
       const { logger, warn } = spyLogger();
       const guards = await connect({ leaseMs: 300 }, logger);
       const key = uniqueKey('lag us-east-1/dxlag-takenover');
-      await guards.locks.withLock(key, async () => {
+      const seen = await guards.locks.withLock(key, async (held) => {
+        const before = held();
         // What another replica does once this holder's lease has lapsed (a long GC pause, say).
         await raw.set(`dxgraph:lock:${key}`, 'other-holder', 'PX', 5000);
         await sleep(250);
+        return { before, after: held() };
       });
+      expect(seen).toEqual({ before: true, after: false });
       expect(await raw.get(`dxgraph:lock:${key}`)).toBe('other-holder');
       expect(await raw.pttl(`dxgraph:lock:${key}`)).toBeGreaterThan(4000);
       expect(warn).toHaveBeenCalledWith(expect.objectContaining({ key }), expect.stringMatching(/lost a lock/));
+    });
+
+    it('turns held() false once a renewal finds the lock deleted behind the holder’s back, and stops renewing', async () => {
+      const { logger, warn } = spyLogger();
+      const guards = await connect({ leaseMs: 300 }, logger);
+      const key = uniqueKey('lag us-east-1/dxlag-deleted');
+      const seen = await guards.locks.withLock(key, async (held) => {
+        await sleep(150);
+        const before = held();
+        const token = await raw.get(`dxgraph:lock:${key}`);
+        await raw.del(`dxgraph:lock:${key}`);
+        await sleep(200);
+        const after = held();
+        // Our token put back raw would be renewed by a holder still renewing; this one stopped.
+        await raw.set(`dxgraph:lock:${key}`, token!, 'PX', 200);
+        await sleep(400);
+        return { before, after, later: held(), left: await raw.exists(`dxgraph:lock:${key}`) };
+      });
+      expect(seen).toEqual({ before: true, after: false, later: false, left: 0 });
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(warn).toHaveBeenCalledWith(expect.objectContaining({ key }), expect.stringMatching(/lost a lock/));
+    });
+
+    it('turns held() false once no renewal has got through for a lease (Redis frozen), and it stays false after', async () => {
+      const { logger, warn } = spyLogger();
+      const guards = await connect({ leaseMs: 300, commandTimeoutMs: 1000 }, logger);
+      const key = uniqueKey('lag us-east-1/dxlag-frozen-holder');
+      const seen = await guards.locks.withLock(key, async (held) => {
+        await sleep(150);
+        const before = held();
+        redis.pause();
+        let frozen: boolean;
+        try {
+          await sleep(450);
+          frozen = held();
+        } finally {
+          redis.resume();
+        }
+        // The renewal sent while Redis was frozen lands after its lease lapsed: the lock is gone.
+        await sleep(300);
+        return { before, frozen, after: held() };
+      });
+      expect(seen).toEqual({ before: true, frozen: false, after: false });
+      expect(warn).toHaveBeenCalledWith(expect.objectContaining({ key }), expect.stringMatching(/lost a lock|could not renew a lock/));
     });
   });
 
@@ -108,6 +158,89 @@ describe.skipIf(!redisAvailable)('Function: createRedisGuards', () => {
       const done = JSON.parse((await raw.get(recordKey))!) as { state: string; fingerprint: string; outcome: string };
       expect(done).toEqual({ state: 'done', fingerprint: 'fp-1', outcome: '{"at":{"$date":"2024-05-06T07:08:09.123Z"}}' });
       expect(await raw.pttl(recordKey)).toBeGreaterThan(24 * 3600 * 1000 - 60_000);
+    });
+
+    it('renews a pending claim while its attempt runs, and stops once it completes or releases', async () => {
+      const guards = await connect({ pendingLeaseMs: 300 });
+      const check = async (settle: 'complete' | 'release') => {
+        const key = uniqueKey('associate caller-1 req');
+        const recordKey = `dxgraph:idempotency:${key}`;
+        const claim = await guards.idempotency.claim<ReturnType<typeof outcome>>(key, 'fp-1');
+        if (claim.kind !== 'first') throw new Error(`expected first, got ${claim.kind}`);
+        const pendingText = (await raw.get(recordKey))!;
+        await sleep(1000);
+        expect(await raw.get(recordKey), settle).toBe(pendingText);
+        const ttl = await raw.pttl(recordKey);
+        expect(ttl, settle).toBeGreaterThan(0);
+        expect(ttl, settle).toBeLessThanOrEqual(300);
+        await (settle === 'complete' ? claim.complete(outcome('dxlag-1')) : claim.release());
+        // The pending record put back raw would be kept alive by a claim still renewing.
+        await raw.set(recordKey, pendingText, 'PX', 200);
+        await sleep(400);
+        expect(await raw.exists(recordKey), settle).toBe(0);
+      };
+      await Promise.all([check('complete'), check('release')]);
+    });
+
+    it('stops renewing, with a warning, a pending claim found gone or overwritten', async () => {
+      const check = async (meddle: 'deleted' | 'overwritten') => {
+        const { logger, warn } = spyLogger();
+        const guards = await connect({ pendingLeaseMs: 300 }, logger);
+        const key = uniqueKey('associate caller-1 req');
+        const recordKey = `dxgraph:idempotency:${key}`;
+        const claim = await guards.idempotency.claim(key, 'fp-1');
+        if (claim.kind !== 'first') throw new Error(`expected first, got ${claim.kind}`);
+        const pendingText = (await raw.get(recordKey))!;
+        if (meddle === 'deleted') await raw.del(recordKey);
+        else await raw.set(recordKey, JSON.stringify({ state: 'pending', fingerprint: 'fp-1', owner: 'another-replica' }), 'PX', 200);
+        await sleep(250);
+        expect(warn, meddle).toHaveBeenCalledWith(expect.objectContaining({ key }), expect.stringMatching(/lost an idempotency claim/));
+        if (meddle === 'deleted') await raw.set(recordKey, pendingText, 'PX', 200);
+        await sleep(400);
+        expect(await raw.exists(recordKey), meddle).toBe(0);
+        expect(warn, meddle).toHaveBeenCalledTimes(1);
+        await claim.release();
+      };
+      await Promise.all([check('deleted'), check('overwritten')]);
+    });
+
+    it('frees the claim of an owner that died, once its lease lapses', async () => {
+      const guards = await connect({ claimWaitMs: 3000 });
+      const key = uniqueKey('associate caller-1 req');
+      // A replica that died while its attempt ran: its record, and nobody renewing it.
+      await raw.set(`dxgraph:idempotency:${key}`, JSON.stringify({ state: 'pending', fingerprint: 'fp-1', owner: 'dead-replica' }), 'PX', 400);
+      const taken = await timed(guards.idempotency.claim(key, 'fp-1'));
+      expect(taken.value?.kind).toBe('first');
+      expect(taken.ms).toBeGreaterThanOrEqual(350);
+      expect(taken.ms).toBeLessThan(1500);
+    });
+
+    it('does not let a claim that lapsed (Redis unreachable for its lease) displace the attempt that took the key since', async () => {
+      const { logger, warn } = spyLogger();
+      const a = await connect({}, logger);
+      const b = await connect({}, logger);
+      const key = uniqueKey('associate caller-1 req');
+      const lapsed = await a.idempotency.claim(key, 'fp-1');
+      if (lapsed.kind !== 'first') throw new Error(`expected first, got ${lapsed.kind}`);
+      // What Redis does to a claim whose renewals could not reach it for a whole lease.
+      await raw.del(`dxgraph:idempotency:${key}`);
+      const retry = await b.idempotency.claim(key, 'fp-1');
+      if (retry.kind !== 'first') throw new Error(`expected first, got ${retry.kind}`);
+      await lapsed.complete(outcome('dxlag-stale'));
+      expect(warn).toHaveBeenCalledWith(expect.objectContaining({ key }), expect.stringMatching(/lapsed/));
+      await retry.complete(outcome('dxlag-fresh'));
+      expect(await a.idempotency.claim(key, 'fp-1')).toEqual({ kind: 'replay', outcome: outcome('dxlag-fresh') });
+    });
+
+    it('still records a lapsed claim’s outcome when nobody has taken the key since', async () => {
+      const a = await connect();
+      const b = await connect();
+      const key = uniqueKey('associate caller-1 req');
+      const lapsed = await a.idempotency.claim(key, 'fp-1');
+      if (lapsed.kind !== 'first') throw new Error(`expected first, got ${lapsed.kind}`);
+      await raw.del(`dxgraph:idempotency:${key}`);
+      await lapsed.complete(outcome('dxlag-lapsed'));
+      expect(await b.idempotency.claim(key, 'fp-1')).toEqual({ kind: 'replay', outcome: outcome('dxlag-lapsed') });
     });
 
     it('refuses an unreadable record with CoordinationUnavailable naming the key', async () => {
