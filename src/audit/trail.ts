@@ -152,7 +152,8 @@ export async function createAuditTrail(
       } catch (error) {
         const reason = describeError(error);
         health = { ok: false, reason: `${reason} (${sink})` };
-        failures?.inc({ kind: record.kind });
+        // A probe that fails says only that the sink is still down; the failures were counted.
+        if (record.kind !== 'probe') failures?.inc({ kind: record.kind });
         throw new AuditUnwritable(`the audit ${file ? 'file' : 'log'} could not be written: ${reason}`, health.reason!);
       }
     });
@@ -160,20 +161,39 @@ export async function createAuditTrail(
     return done;
   };
 
+  /** Waits for a write at most as long as an intent may take: a hung disk must not hang what waits on it. */
+  const bounded = (done: Promise<void>, what: string): Promise<void> => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        try {
+          logger.error({ reason: `no write finished within ${intentTimeoutMs} ms (${sink})` }, `audit ${what} still waiting for the sink; answering without it`);
+        } catch {
+          // Nowhere left to say it.
+        }
+        resolve();
+      }, intentTimeoutMs);
+    });
+    return Promise.race([done, late]).finally(() => clearTimeout(timer));
+  };
+
   let lastProbe = 0;
   return {
     async intent(subject) {
       const record: IntentRecord = { kind: 'intent', id: randomUUID(), ...subject };
       let timer: NodeJS.Timeout | undefined;
+      const written = enqueue(record);
       const hung = new Promise<never>((_resolve, reject) => {
         timer = setTimeout(() => {
           health = { ok: false, reason: `no write finished within ${intentTimeoutMs} ms (${sink})` };
           failures?.inc({ kind: 'intent' });
+          // Should the queued intent land after all, the record right behind it says nothing was done.
+          void enqueue({ ...subject, kind: 'outcome', id: randomUUID(), intentId: record.id, time: new Date().toISOString(), outcome: 'AUDIT_UNAVAILABLE', awsRequestId: null, durationMs: intentTimeoutMs }).catch(() => undefined);
           reject(new AuditUnwritable(`the audit ${file ? 'file' : 'log'} did not answer within ${intentTimeoutMs} ms`, health.reason!));
         }, intentTimeoutMs);
       });
       try {
-        await Promise.race([enqueue(record), hung]);
+        await Promise.race([written, hung]);
       } catch (error) {
         try {
           logger.error(
@@ -193,7 +213,7 @@ export async function createAuditTrail(
       const record: OutcomeRecord | AttemptRecord = intentId
         ? { kind: 'outcome', id: randomUUID(), intentId, ...fields }
         : { kind: 'attempt', id: randomUUID(), ...fields };
-      await enqueue(record).catch((error: AuditUnwritable) => {
+      const done = enqueue(record).catch((error: AuditUnwritable) => {
         const details = { audit: record, reason: error.sinkReason };
         try {
           if (record.kind === 'outcome') logger.fatal(details, 'audit outcome not written after the change was made');
@@ -202,12 +222,13 @@ export async function createAuditTrail(
           // Counted and reported by healthy(); there is nowhere left to say it.
         }
       });
+      await bounded(done, record.kind === 'outcome' ? 'outcome' : 'record');
     },
     healthy: () => ({ ...health }),
     async recheck() {
       if (!health.ok && Date.now() - lastProbe >= probeEveryMs) {
         lastProbe = Date.now();
-        await enqueue({ kind: 'probe', id: randomUUID(), time: new Date().toISOString() }).catch(() => undefined);
+        await bounded(enqueue({ kind: 'probe', id: randomUUID(), time: new Date().toISOString() }).catch(() => undefined), 'probe');
       }
       return { ...health };
     },

@@ -59,8 +59,8 @@ const planInput = ({ connectionId, lagId, region }: Subject) => ({ connectionId,
 export async function associateConnectionWithLag(input: AssociationInput, deps: AssociationDeps): Promise<Result> {
   const subject = checkMembershipInput(input, deps.regions);
   if ('__typename' in subject) return subject;
-  // The LAG a connection leaves is locked too; which one it is comes from the cache
-  // before the locks are taken, and is checked again under them.
+  // The LAG a connection leaves is locked too; which one it is comes from AWS before
+  // the locks are taken, and is checked again under them.
   let lockedPrevious: string | undefined;
   return runChange(
     input,
@@ -69,8 +69,10 @@ export async function associateConnectionWithLag(input: AssociationInput, deps: 
       subject,
       planInput: planInput(subject),
       locks: async () => {
-        const key = { region: subject.region, id: subject.connectionId };
-        const known = (await deps.loaders.connectionById.load(key)) ?? (await deps.loaders.interconnectById.load(key));
+        const { region, connectionId } = subject;
+        const known =
+          (await deps.directConnect.describeConnection(region, connectionId, { fresh: true })) ??
+          (await deps.directConnect.describeInterconnect(region, connectionId, { fresh: true }));
         lockedPrevious = known?.lagId && known.lagId !== subject.lagId ? known.lagId : undefined;
         return [lockKey('connection', subject.region, subject.connectionId), ...(lockedPrevious ? [lockKey('lag', subject.region, lockedPrevious)] : [])];
       },

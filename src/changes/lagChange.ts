@@ -199,7 +199,14 @@ export async function runChange<State, R extends Answer>(
   if (input.dryRun) return run({ begin: () => {} });
   return guarded(() =>
     exactlyOnce(input, steps, deps, async (attempt) => {
-      const keys = [lockKey('lag', steps.subject.region, steps.subject.lagId), ...((await steps.locks?.()) ?? [])];
+      let extra: string[];
+      try {
+        extra = (await steps.locks?.()) ?? [];
+      } catch (error) {
+        if (!isAwsFailure(error)) throw error;
+        return steps.failed(classifyAwsError(error));
+      }
+      const keys = [lockKey('lag', steps.subject.region, steps.subject.lagId), ...extra];
       return holding(deps.guards, [...new Set(keys)].sort(), (held) =>
         run({
           begin() {
@@ -235,7 +242,11 @@ async function guarded<R>(fn: () => Promise<R | Guarded>): Promise<R | Guarded> 
   }
 }
 
-/** Outcomes that say AWS may have made the change after all: kept, though retryable, once the call was sent. */
+/**
+ * Outcomes that say AWS may have made the change after all: kept, though retryable,
+ * once the call was sent. Throttling and "transitioning" are AWS refusing, so a retry
+ * may run (a change AWS already made is refused then, not made twice).
+ */
 const MAY_HAVE_CHANGED = new Set(['AWS_UNAVAILABLE', 'AWS_SERVER_ERROR']);
 
 /**

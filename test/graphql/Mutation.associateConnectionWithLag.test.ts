@@ -150,6 +150,13 @@ describe('associateConnectionWithLag', () => {
     expect(body.data.lag.numberOfConnections).toBe(4);
   });
 
+  it('answers a throttled read before the locks as a typed Throttled, changing nothing', async () => {
+    await gw.fault({ type: 'throttle', operation: 'DescribeConnections', count: 10 });
+    const result = await associate({ connectionId: 'dxcon-assoc01a', lagId: 'dxlag-allow001' });
+    expect(result).toMatchObject({ __typename: 'Throttled', code: 'THROTTLED', retryable: true });
+    expect((await gw.awsCalls()).AssociateConnectionWithLag ?? 0).toBe(0);
+  });
+
   it('refuses malformed input before any AWS call', async () => {
     for (const input of [
       { connectionId: 'dxvif-allow01pv', lagId: 'dxlag-allow001' },

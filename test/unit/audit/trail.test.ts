@@ -203,15 +203,28 @@ describe('Function: createAuditTrail, when the disk hangs or recovers', () => {
   it('refuses an intent the disk does not take in time, instead of hanging the change', async () => {
     const { file } = tempFile();
     const metrics = createMetrics();
-    const trail = await createAuditTrail(capturedLogger().logger, file, metrics.auditWriteFailures, { intentTimeoutMs: 100 });
+    const trail = await createAuditTrail(capturedLogger().logger, file, metrics.auditWriteFailures, { intentTimeoutMs: 100, probeEveryMs: 0 });
     let unhang = () => {};
     disk.hangs = new Promise<void>((resolve) => (unhang = resolve));
     const began = Date.now();
     await expect(trail.intent(subject({ requestId: 'stuck' }))).rejects.toMatchObject({ reason: expect.stringContaining('did not answer within 100 ms') });
     expect(Date.now() - began).toBeLessThan(2000);
     expect(trail.healthy()).toMatchObject({ ok: false, reason: expect.stringContaining('no write finished within 100 ms') });
+    // Nor do the records and probes that queue behind it wait for it.
+    const queued = Date.now();
+    await trail.record({ ...subject({ requestId: 'dry' }), ...result });
+    expect((await trail.recheck()).ok).toBe(false);
+    expect(Date.now() - queued).toBeLessThan(2000);
     disk.hangs = undefined;
     unhang();
+    // When the disk comes back, the late intent is closed by the record right behind it.
+    await vi.waitFor(() => expect(linesOf(file).map((r) => r.kind)).toEqual(['intent', 'outcome', 'attempt', 'probe']));
+    const [intent, closing] = linesOf(file);
+    expect(closing).toMatchObject({ intentId: intent!.id, outcome: 'AUDIT_UNAVAILABLE', requestId: 'stuck' });
+    // The refusal counted once; the probe that found the sink still down, not at all.
+    const counted = await metrics.registry.getSingleMetricAsString('dxgraph_audit_write_failures_total');
+    expect(counted).toContain('kind="intent"} 1');
+    expect(counted).not.toContain('probe');
   });
 
   it("finds out on /readyz's recheck that a sink nothing writes to any more can be written again", async () => {
