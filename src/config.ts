@@ -57,6 +57,7 @@ const common = z.object({
   GRAPHQL_INTROSPECTION: booleanFlag.optional(),
   NODE_ENV: z.string().default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be a pino level such as info' }).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty'], { error: 'must be json or pretty' }).optional(),
   DX_ENDPOINT: z.url({ error: 'must be a URL such as https://directconnect.example.com' }).optional(),
   JWT_JWKS_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL of a JWKS document' }).optional(),
   JWT_PUBLIC_KEY_FILE: z.string().optional(),
@@ -175,6 +176,8 @@ export interface Config {
   introspection: boolean;
   production: boolean;
   logLevel: string;
+  /** JSON lines, or lines for a person; unset: pretty on a terminal, JSON otherwise (main.ts decides). */
+  logFormat?: 'json' | 'pretty';
   auth: AuthSettings;
   /** Append-only JSON-lines file of mutation attempts, beside the log. */
   auditLogFile?: string;
@@ -274,6 +277,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     introspection: e.GRAPHQL_INTROSPECTION ?? e.DX_BACKEND === 'emulator',
     production: e.NODE_ENV === 'production',
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     auth: authSettings(e),
     auditLogFile: e.AUDIT_LOG_FILE,
     // Developer defaults follow the backend, like introspection: a gateway over real AWS

@@ -1,5 +1,6 @@
-import { pino } from 'pino';
-import { ConfigError, loadConfig } from './config.js';
+import { pino, type Logger } from 'pino';
+import pretty from 'pino-pretty';
+import { ConfigError, loadConfig, type Config } from './config.js';
 import { start } from './start.js';
 
 let logger = pino({ name: 'dxgraph' });
@@ -15,7 +16,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  logger = pino({ name: 'dxgraph', level: config.logLevel });
+  logger = createLogger(config);
 
   const running = await start(config, logger);
   logger.info(
@@ -43,6 +44,18 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+/**
+ * JSON lines for machines (what log shippers read), or coloured lines for a person at a
+ * terminal. Pretty-printing runs in this process, synchronously, not in a worker thread,
+ * so a line is written when it is logged, as with JSON.
+ */
+function createLogger(config: Config): Logger {
+  const format = config.logFormat ?? (process.stdout.isTTY ? 'pretty' : 'json');
+  const options = { name: 'dxgraph', level: config.logLevel };
+  if (format === 'json') return pino(options);
+  return pino(options, pretty({ colorize: process.stdout.isTTY === true, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }));
 }
 
 main().catch((error: unknown) => {

@@ -3,7 +3,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 
 // The compiled entry point, run as `npm start` runs it (tsc build, then
 // NODE_ENV=production node dist/main.js), on ephemeral ports, as a real process
@@ -86,6 +86,49 @@ describe('node dist/main.js (what npm start runs)', () => {
     expect(await ready.json()).toEqual({ status: 'ready', checks: { audit: { ok: true } } });
     gateway.child.kill('SIGTERM');
     expect(await gateway.exited).toBe(0);
+  });
+});
+
+describe('LOG_FORMAT', () => {
+  it('writes lines a person can read with LOG_FORMAT=pretty (JSON lines are the default when stdout is not a terminal)', async () => {
+    const gateway = await launch({ LOG_FORMAT: 'pretty' });
+    try {
+      const ready = gateway.output().split('\n').find((line) => line.includes('dxgraph ready at'))!;
+      expect(() => JSON.parse(ready)).toThrow();
+      expect(ready).toMatch(/INFO/);
+      expect(ready).toMatch(/\d\d:\d\d:\d\d\.\d{3}/);
+    } finally {
+      gateway.child.kill('SIGTERM');
+      await gateway.exited;
+    }
+  });
+
+  it('writes lines a person can read by default when stdout is a terminal (a pseudo-terminal from script(1))', async () => {
+    const child = spawn('script', ['-qfec', `${process.execPath} dist/main.js`, '/dev/null'], {
+      env: { ...process.env, NODE_ENV: 'production', PORT: '0', DX_EMULATOR_PORT: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    const chunks: string[] = [];
+    child.stdout!.on('data', (chunk) => chunks.push(chunk.toString()));
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    try {
+      await vi.waitFor(() => expect(chunks.join('')).toContain('dxgraph ready at'), { timeout: 30_000, interval: 100 });
+      const ready = chunks.join('').split(/\r?\n/).find((line) => line.includes('dxgraph ready at'))!;
+      expect(() => JSON.parse(ready)).toThrow();
+      expect(ready).toMatch(/INFO/);
+    } finally {
+      process.kill(-child.pid!, 'SIGTERM');
+      await exited;
+    }
+  });
+
+  it('refuses a format it does not know', async () => {
+    const failure = await run(process.execPath, ['dist/main.js'], { env: { ...process.env, LOG_FORMAT: 'xml' } }).catch(
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect('code' in failure && failure.code).toBe(1);
+    expect((failure as { stderr: string }).stderr).toMatch(/LOG_FORMAT.*json or pretty/);
   });
 });
 
