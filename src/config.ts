@@ -77,6 +77,7 @@ const common = z.object({
   DX_BATCHING: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
   GRAPHQL_EXECUTOR: z.enum(['jit', 'graphql-js'], { error: 'must be jit or graphql-js' }).default('jit'),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
+  TRUSTED_DOCUMENTS_FILE: z.string().min(1).optional(),
   PLAN_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)').optional(),
   SHUTDOWN_DELAY_MS: millis(0, 120_000),
 });
@@ -188,6 +189,8 @@ export interface Config {
   shutdownDelayMs: number;
   /** Cross-request cache of Describe results: TTL (0 = off, no coalescing either) and memory bound. */
   cache: { ttlMs: number; maxBytes: number; redisUrl?: string };
+  /** The only documents that run (GraphQL Code Generator's persisted-documents.json); unset: any document. */
+  trustedDocumentsFile?: string;
   /** Signs dry runs' plan tokens; replicas that share it check each other's plans. Unset: random per process. */
   planTokenSecret?: string;
   /** DataLoader batching and per-request caching; off only to measure what a naive gateway costs. */
@@ -287,6 +290,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
     cache: { ttlMs: e.DX_CACHE_TTL_MS, maxBytes: e.DX_CACHE_MAX_BYTES, redisUrl: e.REDIS_URL },
     planTokenSecret: e.PLAN_TOKEN_SECRET,
+    trustedDocumentsFile: e.TRUSTED_DOCUMENTS_FILE,
     batching: e.DX_BATCHING === 'on',
     executor: e.GRAPHQL_EXECUTOR,
   };

@@ -21,6 +21,7 @@ import type { Plans } from './changes/plan.js';
 import type { Guards } from './coordination/guards.js';
 import { jitExecutor } from './executor.js';
 import { authenticateRequests } from './http/authenticateRequests.js';
+import { trustedDocumentsOnly, type TrustedDocuments } from './http/trustedDocuments.js';
 import { httpErrors } from './http/errorHandler.js';
 import { requestLog } from './http/requestLog.js';
 import { queryLimits } from './limits.js';
@@ -45,6 +46,8 @@ export interface GatewayServices {
   plans: Plans;
   /** Exactly-once records and per-LAG locks (docs/contract.md, "Exactly once, one at a time"). */
   guards: Guards;
+  /** With TRUSTED_DOCUMENTS_FILE: the only documents that run. */
+  trustedDocuments?: TrustedDocuments;
 }
 
 export interface Gateway {
@@ -151,6 +154,7 @@ export async function createGateway(settings: GatewaySettings, services: Gateway
     cors<cors.CorsRequest>({ origin: settings.corsOrigins, exposedHeaders: ['x-request-id'] }),
     express.json({ limit: settings.bodyLimitBytes }),
     authenticateRequests(services.authenticate, services.audit),
+    ...(services.trustedDocuments ? [trustedDocumentsOnly(services.trustedDocuments, services.audit)] : []),
     expressMiddleware(apollo, { context: createContextFactory(settings, services) }),
   );
   app.use(httpErrors(services.logger));

@@ -6,6 +6,7 @@ import { createEmulator, type Emulator } from './emulator/index.js';
 import { createAuditTrail } from './audit/trail.js';
 import { createPlans } from './changes/plan.js';
 import { createGuards } from './coordination/createGuards.js';
+import { loadTrustedDocuments } from './http/trustedDocuments.js';
 import { createAuthenticator } from './auth/authenticator.js';
 import { createReadCache } from './cache/createReadCache.js';
 import { createMetrics } from './metrics.js';
@@ -49,6 +50,8 @@ export async function start(config: Config, logger: Logger, options: StartOption
     );
   }
   const plans = createPlans({ secret: config.planTokenSecret, now: options.now });
+  // A manifest that cannot be used stops start-up: serving every document instead would be silent.
+  const trustedDocuments = config.trustedDocumentsFile ? await loadTrustedDocuments(config.trustedDocumentsFile) : undefined;
 
   // What has been started so far, closed in reverse if a later step fails.
   const started: Array<() => Promise<void>> = [];
@@ -89,6 +92,7 @@ export async function start(config: Config, logger: Logger, options: StartOption
     metrics,
     plans,
     guards,
+    trustedDocuments,
   }).catch(abandon);
   started.push(() => gateway.stop());
   const url = await gateway.listen(config.port, config.host).catch(abandon);

@@ -1,62 +1,15 @@
 import type { NextFunction, Request, Response } from 'express';
-import {
-  Kind,
-  parse,
-  valueFromASTUntyped,
-  type FieldNode,
-  type FragmentDefinitionNode,
-  type OperationDefinitionNode,
-  type SelectionSetNode,
-} from 'graphql';
 import { recordAttempt, type AuditTrail } from '../audit/trail.js';
 import { AuthenticationFailed, type Authenticate } from '../auth/authenticator.js';
 import { errorBody } from '../errors/masking.js';
+import { mutationAttempts } from './mutationAttempts.js';
 
 // Every GraphQL request is authenticated before Apollo sees it; only the Sandbox
 // landing page (a GET without a query) is served to anyone. A refused request
 // never reaches a resolver, so a refused mutation is audited here.
 
-const isLandingPage = (req: Request) => req.method === 'GET' && req.query.query === undefined && req.query.extensions === undefined;
-
-/** The mutations that change AWS state, and so are audited. */
-const AUDITED_MUTATIONS = new Set(['disassociateConnectionFromLag', 'associateConnectionWithLag', 'updateLagMinimumLinks']);
-
-/** Root fields of a selection, through inline fragments and fragment spreads. */
-function rootFields(selectionSet: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>, seen = new Set<string>()): FieldNode[] {
-  return selectionSet.selections.flatMap((selection) => {
-    if (selection.kind === Kind.FIELD) return [selection];
-    if (selection.kind === Kind.INLINE_FRAGMENT) return rootFields(selection.selectionSet, fragments, seen);
-    const fragment = fragments.get(selection.name.value);
-    if (!fragment || seen.has(fragment.name.value)) return [];
-    seen.add(fragment.name.value);
-    return rootFields(fragment.selectionSet, fragments, seen);
-  });
-}
-
-/** The disassociations a request body asks for, read as well as a hostile body allows. */
-function mutationAttempts(body: unknown): Array<{ operation: string; input: unknown }> {
-  if (!body || typeof body !== 'object') return [];
-  const { query, variables, operationName } = body as { query?: unknown; variables?: unknown; operationName?: unknown };
-  if (typeof query !== 'string') return [];
-  try {
-    const { definitions } = parse(query, { maxTokens: 2000 });
-    const operations = definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-    const fragments = new Map(
-      definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]),
-    );
-    const chosen = operations.length === 1 ? operations[0] : operations.find((o) => o.name?.value === operationName);
-    if (chosen?.operation !== 'mutation') return [];
-    const vars = variables && typeof variables === 'object' ? (variables as Record<string, unknown>) : {};
-    return rootFields(chosen.selectionSet, fragments)
-      .filter((field) => AUDITED_MUTATIONS.has(field.name.value))
-      .map((field) => {
-        const input = field.arguments?.find((a) => a.name.value === 'input');
-        return { operation: field.name.value, input: input ? valueFromASTUntyped(input.value, vars) : null };
-      });
-  } catch {
-    return [];
-  }
-}
+const isLandingPage = (req: Request) =>
+  req.method === 'GET' && req.query.query === undefined && req.query.extensions === undefined && req.query.documentId === undefined;
 
 export function authenticateRequests(authenticate: Authenticate, audit: AuditTrail) {
   return async (req: Request, res: Response, next: NextFunction) => {
