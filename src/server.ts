@@ -5,7 +5,6 @@ import cors from 'cors';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { Logger } from 'pino';
@@ -21,6 +20,7 @@ import type { Plans } from './changes/plan.js';
 import type { Guards } from './coordination/guards.js';
 import { jitExecutor } from './executor.js';
 import { authenticateRequests } from './http/authenticateRequests.js';
+import { explorerRoutes, sandboxOrGraphiQL } from './http/explorer.js';
 import { trustedDocumentsOnly, type TrustedDocuments } from './http/trustedDocuments.js';
 import { httpErrors } from './http/errorHandler.js';
 import { requestLog } from './http/requestLog.js';
@@ -91,9 +91,8 @@ function operationMetrics(metrics: Metrics): ApolloServerPlugin<GatewayContext> 
 export async function createGateway(settings: GatewaySettings, services: GatewayServices): Promise<Gateway> {
   const app = express();
   const httpServer = http.createServer(app);
-  const landingPage: ApolloServerPlugin = settings.introspection
-    ? ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false })
-    : ApolloServerPluginLandingPageDisabled();
+  // The explorers are the gateway's own pages (src/http/explorer.ts), not Apollo's.
+  const landingPage: ApolloServerPlugin = ApolloServerPluginLandingPageDisabled();
   const limits = queryLimits({ hideSuggestions: !settings.introspection });
 
   // Union and interface members carry __typename, so no type needs a resolveType.
@@ -149,9 +148,11 @@ export async function createGateway(settings: GatewaySettings, services: Gateway
     const checks = { audit: audit.ok ? { ok: true } : { ok: false, reason: audit.reason } };
     res.status(audit.ok ? 200 : 503).json({ status: audit.ok ? 'ready' : 'unready', checks });
   });
+  if (settings.introspection) app.use(explorerRoutes());
   app.use(
     '/graphql',
     cors<cors.CorsRequest>({ origin: settings.corsOrigins, exposedHeaders: ['x-request-id'] }),
+    ...(settings.introspection ? [sandboxOrGraphiQL()] : []),
     express.json({ limit: settings.bodyLimitBytes }),
     authenticateRequests(services.authenticate, services.audit),
     ...(services.trustedDocuments ? [trustedDocumentsOnly(services.trustedDocuments, services.audit)] : []),

@@ -16,6 +16,31 @@ describe('the HTTP server as npm start runs it (NODE_ENV=production, embedded em
     expect(html.toLowerCase()).toContain('sandbox');
   });
 
+  it('serves GraphiQL at /graphiql from its own files only, under a content security policy that allows nothing else', async () => {
+    const response = await fetch(new URL('/graphiql', gw.url));
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    const sources = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+    expect(sources.length).toBeGreaterThan(3);
+    expect(sources.every((src) => src.startsWith('/graphiql/assets/'))).toBe(true);
+    for (const src of sources) expect((await fetch(new URL(src, gw.url))).status).toBe(200);
+    const csp = response.headers.get('content-security-policy')!;
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("script-src 'self';");
+    expect(csp).not.toMatch(/https?:/);
+    expect((await fetch(new URL('/graphiql/assets/__proto__', gw.url))).status).toBe(404);
+    expect((await fetch(new URL('/graphiql/assets/..%2Fpackage.json', gw.url))).status).toBe(404);
+  });
+
+  it('lets the /graphql page load Apollo Sandbox from its CDN and nothing else from elsewhere', async () => {
+    const response = await fetch(gw.url, { headers: { accept: 'text/html' } });
+    const csp = response.headers.get('content-security-policy')!;
+    expect([...csp.matchAll(/https:\/\/[^\s;]+/g)].map((m) => m[0]).sort()).toEqual([
+      'https://embeddable-sandbox.cdn.apollographql.com',
+      'https://sandbox.embed.apollographql.com',
+    ]);
+  });
+
   it('answers introspection, because developer features follow the emulator backend', async () => {
     const { body } = await gw.graphql(`{ __type(name: "Connection") { fields { name description } } }`);
     const fields = body.data.__type.fields as Array<{ name: string; description: string }>;
@@ -61,5 +86,16 @@ describe('the HTTP server as npm start runs it (NODE_ENV=production, embedded em
     expect(allowed.headers.get('access-control-allow-origin')).toBe('https://studio.apollographql.com');
     const refused = await fetch(gw.url, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
     expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+describe('with introspection off', () => {
+  const closed = useTestGateway({ GRAPHQL_INTROSPECTION: 'false' }, { resetEachTest: false });
+
+  it('serves no explorer at all', async () => {
+    expect((await fetch(new URL('/graphiql', closed.url))).status).toBe(404);
+    expect((await fetch(new URL('/graphiql/assets/graphiql.min.js', closed.url))).status).toBe(404);
+    const page = await fetch(closed.url, { headers: { accept: 'text/html' } });
+    expect(await page.text()).not.toMatch(/sandbox|graphiql/i);
   });
 });

@@ -1,0 +1,103 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useTestGateway } from '../helpers/gateway.js';
+
+// The explorers in a real browser (docs/contract.md, "Routes"): Debian's chromium,
+// driven by playwright-core, never a browser download. /graphiql must work with no
+// internet; /graphql must end on a working explorer when Apollo's CDN cannot be
+// reached. Screenshots go to test-results/screenshots/ (git-ignored) for a person to
+// look at. .ci/run installs chromium and sets CI, where a missing browser fails.
+
+const CHROMIUM = '/usr/bin/chromium';
+const available = existsSync(CHROMIUM);
+if (!available) {
+  if (process.env.CI) throw new Error(`${CHROMIUM} is missing; .ci/run installs Debian's chromium before the tests.`);
+  console.warn(`Skipping the browser tests: ${CHROMIUM} is not installed (Debian's chromium package).`);
+}
+
+const SCREENSHOTS = join(process.cwd(), 'test-results', 'screenshots');
+const gw = useTestGateway({}, { resetEachTest: false });
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!available) return;
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+});
+
+/**
+ * A page that reaches nothing but the gateway (any other host is cut off, as on a
+ * network with no way out) and records every request of the gateway's that failed.
+ */
+async function offlinePage(): Promise<{ page: Page; failures: string[]; blocked: string[] }> {
+  const page = await browser.newPage();
+  const failures: string[] = [];
+  const blocked: string[] = [];
+  const gateway = new URL(gw.url).host;
+  await page.route('**/*', (route) => {
+    const url = new URL(route.request().url());
+    if (url.host === gateway) return route.continue();
+    blocked.push(url.href);
+    return route.abort('internetdisconnected');
+  });
+  page.on('requestfailed', (request) => {
+    if (new URL(request.url()).host === gateway) failures.push(`${request.url()}: ${request.failure()?.errorText}`);
+  });
+  page.on('response', (response) => {
+    if (new URL(response.url()).host === gateway && response.status() >= 400) failures.push(`${response.url()}: HTTP ${response.status()}`);
+  });
+  page.on('pageerror', (error) => failures.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !message.text().includes('ERR_INTERNET_DISCONNECTED')) failures.push(`console: ${message.text()}`);
+  });
+  return { page, failures, blocked };
+}
+
+describe.skipIf(!available)('the explorers in Chromium, with no internet', () => {
+  it('GraphiQL at /graphiql takes ?query=, runs it with the run button and shows the data', async () => {
+    const { page, failures, blocked } = await offlinePage();
+    const query = '{ lag(lagId: "dxlag-allow001") { lagId numberOfConnections } }';
+    await page.goto(new URL(`/graphiql?query=${encodeURIComponent(query)}`, gw.url).href);
+    await page.locator('.graphiql-execute-button').click();
+    const result = page.locator('.result-window');
+    await expect.poll(() => result.textContent(), { timeout: 15_000 }).toContain('dxlag-allow001');
+    expect(await result.textContent()).toContain('"numberOfConnections": 3');
+    await page.screenshot({ path: join(SCREENSHOTS, 'graphiql.png'), fullPage: true });
+    expect(failures).toEqual([]);
+    expect(blocked).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it("GraphiQL's docs explorer shows the schema's descriptions", async () => {
+    const { page, failures } = await offlinePage();
+    await page.goto(new URL('/graphiql', gw.url).href);
+    await page.getByRole('button', { name: /Show Documentation Explorer/i }).click();
+    await page.getByText('Query', { exact: true }).first().click();
+    await expect.poll(() => page.locator('.graphiql-doc-explorer').textContent(), { timeout: 15_000 }).toContain('Every LAG in a region');
+    await page.screenshot({ path: join(SCREENSHOTS, 'graphiql-docs.png'), fullPage: true });
+    expect(failures).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('/graphql, when Apollo Sandbox cannot load, ends on a working GraphiQL on the same page', async () => {
+    const { page, failures, blocked } = await offlinePage();
+    await page.goto(gw.url);
+    await expect.poll(() => page.locator('#note').textContent(), { timeout: 15_000 }).toContain('Apollo Sandbox could not be loaded');
+    expect(page.url()).toBe(gw.url);
+    await page.locator('.graphiql-execute-button').click();
+    await expect.poll(() => page.locator('.result-window').textContent(), { timeout: 15_000 }).toContain('dxlag-allow001');
+    await page.screenshot({ path: join(SCREENSHOTS, 'graphql-offline.png'), fullPage: true });
+    expect(blocked.every((url) => url.startsWith('https://embeddable-sandbox.cdn.apollographql.com/'))).toBe(true);
+    expect(blocked.length).toBeGreaterThan(0);
+    expect(failures).toEqual([]);
+    await page.close();
+  }, 60_000);
+});
