@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { tracingRequested } from './tracing.js';
 import { seedRegions } from './emulator/seedRegions.js';
 
 // Every setting the gateway reads, validated once at start-up; the names are part of
@@ -189,6 +190,8 @@ export interface Config {
   shutdownDelayMs: number;
   /** Cross-request cache of Describe results: TTL (0 = off, no coalescing either) and memory bound. */
   cache: { ttlMs: number; maxBytes: number; redisUrl?: string };
+  /** OpenTelemetry tracing: on when an OTLP endpoint is set (the SDK reads the OTEL_* variables itself). */
+  tracing: boolean;
   /** The only documents that run (GraphQL Code Generator's persisted-documents.json); unset: any document. */
   trustedDocumentsFile?: string;
   /** Signs dry runs' plan tokens; replicas that share it check each other's plans. Unset: random per process. */
@@ -291,6 +294,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cache: { ttlMs: e.DX_CACHE_TTL_MS, maxBytes: e.DX_CACHE_MAX_BYTES, redisUrl: e.REDIS_URL },
     planTokenSecret: e.PLAN_TOKEN_SECRET,
     trustedDocumentsFile: e.TRUSTED_DOCUMENTS_FILE,
+    tracing: tracingRequested(env),
     batching: e.DX_BATCHING === 'on',
     executor: e.GRAPHQL_EXECUTOR,
   };

@@ -19,7 +19,10 @@ import { errorCode, maskErrors } from './errors/masking.js';
 import type { Plans } from './changes/plan.js';
 import type { Guards } from './coordination/guards.js';
 import { jitExecutor } from './executor.js';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { authenticateRequests } from './http/authenticateRequests.js';
+import { traceRequests } from './http/traceRequests.js';
+import { tracer } from './telemetry.js';
 import { explorerRoutes, sandboxOrGraphiQL } from './http/explorer.js';
 import { trustedDocumentsOnly, type TrustedDocuments } from './http/trustedDocuments.js';
 import { httpErrors } from './http/errorHandler.js';
@@ -32,7 +35,7 @@ import { loadTypeDefs } from './schema.js';
 /** The settings the gateway reads, straight from loadConfig (src/config.ts). */
 export type GatewaySettings = Pick<
   Config,
-  'defaultRegion' | 'regions' | 'introspection' | 'production' | 'corsOrigins' | 'bodyLimitBytes' | 'batching' | 'executor'
+  'defaultRegion' | 'regions' | 'introspection' | 'production' | 'corsOrigins' | 'bodyLimitBytes' | 'batching' | 'executor' | 'tracing'
 >;
 
 /** What the gateway is given already running: the AWS layer, identity, audit, logging, metrics. */
@@ -88,6 +91,28 @@ function operationMetrics(metrics: Metrics): ApolloServerPlugin<GatewayContext> 
   };
 }
 
+/** One span per GraphQL operation: its name, its type, and how it ended (the first error's code, or success). */
+function operationSpans(): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      const span = tracer.startSpan('graphql.operation', { kind: SpanKind.INTERNAL });
+      return {
+        async didResolveOperation({ operation, operationName }) {
+          if (operationName) span.setAttribute('graphql.operation.name', operationName);
+          if (operation) span.setAttribute('graphql.operation.type', operation.operation);
+        },
+        async willSendResponse({ response, errors }) {
+          const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
+          const code = errorCode(errors?.[0]) ?? (body?.errors?.[0]?.extensions?.code as string | undefined);
+          span.setAttribute('dxgraph.outcome', code ?? 'success');
+          if (code) span.setStatus({ code: SpanStatusCode.ERROR, message: code });
+          span.end();
+        },
+      };
+    },
+  };
+}
+
 export async function createGateway(settings: GatewaySettings, services: GatewayServices): Promise<Gateway> {
   const app = express();
   const httpServer = http.createServer(app);
@@ -120,6 +145,7 @@ export async function createGateway(settings: GatewaySettings, services: Gateway
       landingPage,
       queriesNeedReadRole,
       operationMetrics(services.metrics),
+      ...(settings.tracing ? [operationSpans()] : []),
       // Apollo's default cache-control plugin wraps every field resolver to compute
       // HTTP cache hints nobody here reads; off, it costs nothing.
       ApolloServerPluginCacheControlDisabled(),
@@ -131,6 +157,8 @@ export async function createGateway(settings: GatewaySettings, services: Gateway
 
   let draining = false;
   app.disable('x-powered-by');
+  // With tracing on, everything a request does runs in its span (docs/contract.md, "Tracing").
+  if (settings.tracing) app.use(traceRequests());
   app.use(requestLog(services.logger));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

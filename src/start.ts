@@ -7,6 +7,7 @@ import { createAuditTrail } from './audit/trail.js';
 import { createPlans } from './changes/plan.js';
 import { createGuards } from './coordination/createGuards.js';
 import { loadTrustedDocuments } from './http/trustedDocuments.js';
+import { startTracing } from './tracing.js';
 import { createAuthenticator } from './auth/authenticator.js';
 import { createReadCache } from './cache/createReadCache.js';
 import { createMetrics } from './metrics.js';
@@ -50,11 +51,14 @@ export async function start(config: Config, logger: Logger, options: StartOption
     );
   }
   const plans = createPlans({ secret: config.planTokenSecret, now: options.now });
+  // Before anything makes a span; off unless an OTLP endpoint is set.
+  const stopTracing = config.tracing ? await startTracing() : undefined;
   // A manifest that cannot be used stops start-up: serving every document instead would be silent.
   const trustedDocuments = config.trustedDocumentsFile ? await loadTrustedDocuments(config.trustedDocumentsFile) : undefined;
 
   // What has been started so far, closed in reverse if a later step fails.
   const started: Array<() => Promise<void>> = [];
+  if (stopTracing) started.push(stopTracing);
   const abandon = async (error: unknown): Promise<never> => {
     for (const close of started.reverse()) await close().catch(() => undefined);
     throw error;
@@ -107,6 +111,7 @@ export async function start(config: Config, logger: Logger, options: StartOption
       clients.destroyAll();
       await cache.close();
       await guards.close();
+      await stopTracing?.();
       await emulator?.close();
     },
   };

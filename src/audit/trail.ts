@@ -3,6 +3,7 @@ import { appendFile, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import type { Caller } from '../auth/roles.js';
+import { inSpan } from '../telemetry.js';
 import type { Metrics } from '../metrics.js';
 
 // A real change is recorded twice: an intent before any mutating AWS call, and an
@@ -128,7 +129,8 @@ export async function createAuditTrail(
   let health: AuditHealth = { ok: true };
   const sink = file ? `AUDIT_LOG_FILE ${file}` : 'the log';
 
-  const write = async (record: AuditRecord): Promise<void> => {
+  const write = (record: AuditRecord): Promise<void> => inSpan('audit.write', { 'dxgraph.audit.kind': record.kind }, () => writeRecord(record));
+  const writeRecord = async (record: AuditRecord): Promise<void> => {
     if (!file) {
       // The log is the sink; pino reports a failure only by throwing.
       logger.info({ audit: record }, 'audit');

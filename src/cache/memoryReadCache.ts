@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { Metrics } from '../metrics.js';
+import { noteCacheEvent } from '../telemetry.js';
 import { keyString, waitFor, type ReadCache, type ReadKey } from './readCache.js';
 
 const ENTRY_OVERHEAD_BYTES = 300;
@@ -44,14 +45,17 @@ export class MemoryReadCache implements ReadCache {
     const cached = this.entries.get(id);
     if (cached && cached.generation === generation) {
       this.metrics.cacheEvents.inc({ event: 'hit', layer: 'memory' });
+      noteCacheEvent('hit', 'memory');
       return cached.value as T;
     }
     const pending = this.inFlight.get(id);
     if (pending && pending.generation === generation) {
       this.metrics.cacheEvents.inc({ event: 'coalesced', layer: 'memory' });
+      noteCacheEvent('coalesced', 'memory');
       return waitFor(pending.promise as Promise<T>, signal);
     }
     this.metrics.cacheEvents.inc({ event: 'miss', layer: 'memory' });
+    noteCacheEvent('miss', 'memory');
     const promise = fetch().then((value) => {
       if (this.generation(key.region) === generation) this.entries.set(id, { generation, value });
       return value;

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.js';
+import { noteCacheEvent } from '../telemetry.js';
 import { keyString, waitFor, type ReadCache, type ReadKey } from './readCache.js';
 
 // The cache many replicas share (REDIS_URL). Each region has a generation counter
@@ -75,6 +76,7 @@ export class RedisReadCache implements ReadCache {
     }
     if (first?.hit) {
       this.metrics.cacheEvents.inc({ event: 'hit', layer: 'redis' });
+      noteCacheEvent('hit', 'redis');
       return first.value as T;
     }
     // Join a read in flight on this replica only if it reads the current generation:
@@ -84,6 +86,7 @@ export class RedisReadCache implements ReadCache {
     const pending = this.inFlight.get(flightKey);
     if (pending) {
       this.metrics.cacheEvents.inc({ event: 'coalesced', layer: 'process' });
+      noteCacheEvent('coalesced', 'process');
       return waitFor(pending as Promise<T>, signal);
     }
     const promise = first ? this.load(generationKey, valueKey, id, first.generation, fetch) : this.missWithoutRedis(fetch);
@@ -97,6 +100,7 @@ export class RedisReadCache implements ReadCache {
 
   private missWithoutRedis<T>(fetch: () => Promise<T>): Promise<T> {
     this.metrics.cacheEvents.inc({ event: 'miss', layer: 'redis' });
+    noteCacheEvent('miss', 'redis');
     return fetch();
   }
 
@@ -120,6 +124,7 @@ export class RedisReadCache implements ReadCache {
           if (again.hit) {
             await this.redis.del(lockKey);
             this.metrics.cacheEvents.inc({ event: 'coalesced', layer: 'redis' });
+            noteCacheEvent('coalesced', 'redis');
             return again.value as T;
           }
           lock = { key: lockKey, generation: current };
@@ -130,6 +135,7 @@ export class RedisReadCache implements ReadCache {
         const cached = await this.lookup(generationKey, valueKey);
         if (cached.hit) {
           this.metrics.cacheEvents.inc({ event: 'coalesced', layer: 'redis' });
+          noteCacheEvent('coalesced', 'redis');
           return cached.value as T;
         }
         current = cached.generation;
@@ -138,6 +144,7 @@ export class RedisReadCache implements ReadCache {
       return this.withoutRedis(error, fetch);
     }
     this.metrics.cacheEvents.inc({ event: 'miss', layer: 'redis' });
+    noteCacheEvent('miss', 'redis');
     if (!lock) return fetch();
     try {
       const value = await fetch();

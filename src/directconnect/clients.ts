@@ -1,4 +1,34 @@
-import { DirectConnectClient } from '@aws-sdk/client-direct-connect';
+import { DirectConnectClient, type ServiceInputTypes, type ServiceOutputTypes } from '@aws-sdk/client-direct-connect';
+import { trace } from '@opentelemetry/api';
+import type { InitializeMiddleware } from '@smithy/types';
+
+interface Metadata {
+  $metadata?: { requestId?: string; attempts?: number };
+}
+
+/**
+ * Puts what AWS said of a call (its request ID, how many attempts the SDK made) on the
+ * span the service opened for it (docs/contract.md, "Tracing"); outermost, so the
+ * SDK's retries are inside. With tracing off there is no recording span: nothing is done.
+ */
+const recordOnSpan: InitializeMiddleware<ServiceInputTypes, ServiceOutputTypes> =
+  (next) =>
+  async (args) => {
+    const span = trace.getActiveSpan();
+    if (!span?.isRecording()) return next(args);
+    const note = ({ $metadata }: Metadata) => {
+      if ($metadata?.requestId) span.setAttribute('aws.request_id', $metadata.requestId);
+      if ($metadata?.attempts) span.setAttribute('dxgraph.aws.attempts', $metadata.attempts);
+    };
+    try {
+      const result = await next(args);
+      note(result.output);
+      return result;
+    } catch (error) {
+      note((error ?? {}) as Metadata);
+      throw error;
+    }
+  };
 
 export interface ClientOptions {
   /** A custom endpoint (the emulator, a proxy); undefined means AWS's own. */
@@ -31,6 +61,7 @@ export function createClientFactory(options: ClientOptions): ClientForRegion & {
           throwOnRequestTimeout: true,
         },
       });
+      client.middlewareStack.add(recordOnSpan, { step: 'initialize', name: 'dxgraphRecordOnSpan' });
       clients.set(region, client);
     }
     return client;

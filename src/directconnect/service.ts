@@ -13,12 +13,14 @@ import {
   type Lag,
   type VirtualInterface,
 } from '@aws-sdk/client-direct-connect';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { NO_CACHE, type ReadCache, type ReadKey } from '../cache/readCache.js';
 import type { Metrics } from '../metrics.js';
 import { AwsCallFailed, classifyAwsError } from './classifyAwsError.js';
 import type { ClientForRegion } from './clients.js';
 import { collectPages, PAGE_SIZE, type Page } from './paging.js';
+import { tracer } from '../telemetry.js';
 
 // The typed face of the Direct Connect API for the rest of the gateway. Every AWS
 // call goes through `call` here, so paging (paging.ts), "not found means null", checking what
@@ -85,22 +87,34 @@ export class DirectConnectService {
     send: (client: DirectConnectClient) => Promise<Output>,
   ): Promise<Output> {
     const stopTimer = this.metrics?.awsLatency.startTimer({ operation, region });
-    try {
-      const output = await send(this.clientFor(region));
-      this.metrics?.awsCalls.inc({ operation, region, outcome: 'success' });
-      return output;
-    } catch (error) {
-      const { code, awsRequestId, awsErrorName } = classifyAwsError(error);
-      this.metrics?.awsCalls.inc({ operation, region, outcome: code });
-      // The full AWS message is for operators; what callers see is classified.
-      this.logger.warn(
-        { operation, region, code, awsErrorName, awsRequestId, awsMessage: (error as Error | undefined)?.message },
-        'AWS Direct Connect call failed',
-      );
-      throw error;
-    } finally {
-      stopTimer?.();
-    }
+    // One CLIENT span per call, the SDK's retries included (docs/contract.md, "Tracing").
+    return tracer.startActiveSpan(
+      `DirectConnect.${operation}`,
+      { kind: SpanKind.CLIENT, attributes: { 'rpc.system': 'aws-api', 'rpc.service': 'DirectConnect', 'rpc.method': operation, 'cloud.region': region } },
+      async (span) => {
+        try {
+          // The SDK client puts AWS's request ID and the attempts on this span (clients.ts).
+          const output = await send(this.clientFor(region));
+          span.setAttribute('dxgraph.outcome', 'success');
+          this.metrics?.awsCalls.inc({ operation, region, outcome: 'success' });
+          return output;
+        } catch (error) {
+          const { code, awsRequestId, awsErrorName } = classifyAwsError(error);
+          span.setAttribute('dxgraph.outcome', code);
+          span.setStatus({ code: SpanStatusCode.ERROR, message: code });
+          this.metrics?.awsCalls.inc({ operation, region, outcome: code });
+          // The full AWS message is for operators; what callers see is classified.
+          this.logger.warn(
+            { operation, region, code, awsErrorName, awsRequestId, awsMessage: (error as Error | undefined)?.message },
+            'AWS Direct Connect call failed',
+          );
+          throw error;
+        } finally {
+          stopTimer?.();
+          span.end();
+        }
+      },
+    );
   }
 
   /** Items AWS listed without an ID cannot be shown or linked; they are dropped and logged. */

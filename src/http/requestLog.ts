@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
+import { currentTraceId } from '../telemetry.js';
 
 // A request ID on every request: the caller's x-request-id when it is sane,
 // otherwise a new UUID; echoed in the response and carried by every log line
@@ -30,7 +31,8 @@ export function requestLog(logger: Logger) {
     },
     customProps: (_req: IncomingMessage, res: ServerResponse) => {
       const caller = (res as ServerResponse & { locals?: { caller?: { id: string } } }).locals?.caller;
-      return caller ? { caller: caller.id } : {};
+      const traceId = currentTraceId();
+      return { ...(caller ? { caller: caller.id } : {}), ...(traceId ? { trace_id: traceId } : {}) };
     },
     customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
       error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',

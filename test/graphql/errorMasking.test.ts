@@ -40,6 +40,7 @@ async function serve(production: boolean) {
       bodyLimitBytes: 10_000,
       batching: true,
       executor: 'jit',
+      tracing: false,
     },
     {
       directConnect: broken,
