@@ -19,6 +19,7 @@ import { errorCode, maskErrors } from './errors/masking.js';
 import type { Plans } from './changes/plan.js';
 import type { Guards } from './coordination/guards.js';
 import { jitExecutor } from './executor.js';
+import { parse as parseQueryString } from 'node:querystring';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { authenticateRequests } from './http/authenticateRequests.js';
 import { traceRequests } from './http/traceRequests.js';
@@ -115,6 +116,9 @@ function operationSpans(): ApolloServerPlugin<GatewayContext> {
 
 export async function createGateway(settings: GatewaySettings, services: GatewayServices): Promise<Gateway> {
   const app = express();
+  // Every parameter, as Apollo reads a GET from the URL itself: querystring's default
+  // cap of 1000 keys would let a padded URL look to the checks like one without a document.
+  app.set('query parser', (text: string) => parseQueryString(text, '&', '=', { maxKeys: 0 }));
   const httpServer = http.createServer(app);
   // The explorers are the gateway's own pages (src/http/explorer.ts), not Apollo's.
   const landingPage: ApolloServerPlugin = ApolloServerPluginLandingPageDisabled();
@@ -158,7 +162,7 @@ export async function createGateway(settings: GatewaySettings, services: Gateway
   let draining = false;
   app.disable('x-powered-by');
   // With tracing on, everything a request does runs in its span (docs/contract.md, "Tracing").
-  if (settings.tracing) app.use(traceRequests());
+  if (settings.tracing) app.use(['/graphql', '/graphiql'], traceRequests());
   app.use(requestLog(services.logger));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

@@ -51,10 +51,10 @@ export async function start(config: Config, logger: Logger, options: StartOption
     );
   }
   const plans = createPlans({ secret: config.planTokenSecret, now: options.now });
-  // Before anything makes a span; off unless an OTLP endpoint is set.
-  const stopTracing = config.tracing ? await startTracing() : undefined;
   // A manifest that cannot be used stops start-up: serving every document instead would be silent.
   const trustedDocuments = config.trustedDocumentsFile ? await loadTrustedDocuments(config.trustedDocumentsFile) : undefined;
+  // Before anything makes a span; off unless an OTLP endpoint is set.
+  const stopTracing = config.tracing ? await startTracing() : undefined;
 
   // What has been started so far, closed in reverse if a later step fails.
   const started: Array<() => Promise<void>> = [];
@@ -109,9 +109,13 @@ export async function start(config: Config, logger: Logger, options: StartOption
     async stop() {
       await gateway.stop(config.shutdownDelayMs);
       clients.destroyAll();
-      await cache.close();
-      await guards.close();
-      await stopTracing?.();
+      try {
+        await cache.close();
+        await guards.close();
+      } finally {
+        // What is still buffered goes out, but shutting down does not wait on a collector for long.
+        await Promise.race([stopTracing?.(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+      }
       await emulator?.close();
     },
   };

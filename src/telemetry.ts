@@ -1,4 +1,4 @@
-import { SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { isSpanContextValid, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 
 // The gateway's spans (docs/contract.md, "Tracing"), made through @opentelemetry/api,
 // whose tracer does nothing until the SDK is started (startTracing in start.ts), so
@@ -9,9 +9,9 @@ export const tracer = trace.getTracer('dxgraph');
 
 /** The trace ID of the span running now, for the request log line; undefined without tracing. */
 export function currentTraceId(): string | undefined {
-  const span = trace.getActiveSpan();
-  const id = span?.spanContext().traceId;
-  return id && span.isRecording() ? id : undefined;
+  // Sampled or not, the trace ID is passed on to callers: the log line keeps it either way.
+  const context = trace.getActiveSpan()?.spanContext();
+  return context && isSpanContextValid(context) ? context.traceId : undefined;
 }
 
 /** Runs `fn` in a span of its own, ended however `fn` ends; `describe` adds what is known afterwards. */

@@ -9,10 +9,15 @@ export const tracingRequested = (env: NodeJS.ProcessEnv): boolean =>
 /** Starts the SDK; resolves to its shutdown, which flushes what is still buffered. */
 export async function startTracing(): Promise<() => Promise<void>> {
   const { NodeSDK } = await import('@opentelemetry/sdk-node');
+  // A default name only: OTEL_SERVICE_NAME or service.name in OTEL_RESOURCE_ATTRIBUTES win.
+  const named = process.env.OTEL_SERVICE_NAME || /(^|,)\s*service\.name=/.test(process.env.OTEL_RESOURCE_ATTRIBUTES ?? '');
   const sdk = new NodeSDK({
-    serviceName: process.env.OTEL_SERVICE_NAME ?? 'dxgraph',
-    // Only the gateway's own spans: no automatic instrumentation of every library.
+    ...(named ? {} : { serviceName: 'dxgraph' }),
+    // Only the gateway's own spans: no automatic instrumentation of every library;
+    // traces only (metrics stay on /metrics, logs on stdout).
     instrumentations: [],
+    metricReaders: [],
+    logRecordProcessors: [],
   });
   sdk.start();
   return () => sdk.shutdown();

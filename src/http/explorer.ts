@@ -34,6 +34,8 @@ const EXPLORER_JS = `(function () {
     ReactDOM.createRoot(root).render(
       React.createElement(GraphiQL, {
         fetcher: fetcher,
+        // query opens (or selects) a tab with the text; defaultQuery alone loses to tabs GraphiQL saved.
+        query: params.get('query') || undefined,
         defaultQuery: params.get('query') || '{\\n  lags {\\n    lagId\\n    lagName\\n    numberOfConnections\\n  }\\n}\\n',
         variables: params.get('variables') || undefined,
         defaultEditorToolsVisibility: Boolean(params.get('variables')),

@@ -40,7 +40,7 @@ export function mutationAttempts(body: unknown): Array<{ operation: string; inpu
     );
     const chosen = operations.length === 1 ? operations[0] : operations.find((o) => o.name?.value === operationName);
     if (chosen?.operation !== 'mutation') return [];
-    const vars = variables && typeof variables === 'object' ? (variables as Record<string, unknown>) : {};
+    const vars = variablesOf(variables);
     return rootFields(chosen.selectionSet, fragments)
       .filter((field) => AUDITED_MUTATIONS.has(field.name.value))
       .map((field) => {
@@ -50,4 +50,16 @@ export function mutationAttempts(body: unknown): Array<{ operation: string; inpu
   } catch {
     return [];
   }
+}
+
+/** A POST's variables object, or a GET's JSON text of one; nothing usable is no variables. */
+function variablesOf(variables: unknown): Record<string, unknown> {
+  if (typeof variables === 'string') {
+    try {
+      return variablesOf(JSON.parse(variables));
+    } catch {
+      return {};
+    }
+  }
+  return variables && typeof variables === 'object' && !Array.isArray(variables) ? (variables as Record<string, unknown>) : {};
 }

@@ -61,6 +61,8 @@ function parameters(req: Request): Record<string, unknown> | undefined {
 
 export function trustedDocumentsOnly(documents: TrustedDocuments, audit: AuditTrail) {
   return async (req: Request, res: Response, next: NextFunction) => {
+    // A batch of operations: Apollo refuses batching, and so does this, for each document unseen.
+    if (Array.isArray(req.body)) return refuse(req, res, audit, 'Batched requests are not accepted; send one document per request.');
     const params = parameters(req);
     // Apollo's landing page (a GET without a document) and bodies Apollo refuses anyway pass on.
     if (!params || (params.documentId === undefined && params.query === undefined)) return next();

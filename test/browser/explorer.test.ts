@@ -76,6 +76,16 @@ describe.skipIf(!available)('the explorers in Chromium, with no internet', () =>
     await page.close();
   }, 60_000);
 
+  it('?query= fills the editor on a later visit too, though GraphiQL keeps its tabs in the browser', async () => {
+    const { page, failures } = await offlinePage();
+    await page.goto(new URL(`/graphiql?query=${encodeURIComponent('{ lags { lagId } }')}`, gw.url).href);
+    await expect.poll(() => page.locator('.graphiql-query-editor').textContent(), { timeout: 15_000 }).toContain('lagId');
+    await page.goto(new URL(`/graphiql?query=${encodeURIComponent('{ interconnects { interconnectId } }')}`, gw.url).href);
+    await expect.poll(() => page.locator('.graphiql-query-editor').textContent(), { timeout: 15_000 }).toContain('interconnectId');
+    expect(failures).toEqual([]);
+    await page.close();
+  }, 60_000);
+
   it("GraphiQL's docs explorer shows the schema's descriptions", async () => {
     const { page, failures } = await offlinePage();
     await page.goto(new URL('/graphiql', gw.url).href);

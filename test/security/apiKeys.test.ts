@@ -130,6 +130,13 @@ describe('AUTH_MODE=apikey', () => {
     });
   });
 
+  it('authenticates a GET with a document however many parameters pad the URL', async () => {
+    const padding = Array.from({ length: 1100 }, (_, i) => `p${i}=1`).join('&');
+    const response = await fetch(`${gw.url}?${padding}&query=${encodeURIComponent(LAGS)}`, { headers: { 'apollo-require-preflight': 'true' } });
+    expect(response.status).toBe(401);
+    expect(totalCalls(await gw.awsCalls())).toBe(0);
+  });
+
   const refusals: Array<[string, Record<string, string>]> = [
     ['no x-api-key header', {}],
     ['an empty x-api-key', apiKey('')],

@@ -67,6 +67,19 @@ describe('with TRUSTED_DOCUMENTS_FILE', () => {
     expect(totalCalls(await gw.awsCalls())).toBe(0);
   });
 
+  it('refuses unlisted documents sent by GET too, however many parameters pad the URL, and batches', async () => {
+    await gw.reset();
+    const padding = Array.from({ length: 1100 }, (_, i) => `p${i}=1`).join('&');
+    for (const search of [`query=${encodeURIComponent('{ lags { lagId lagName } }')}`, `${padding}&query=${encodeURIComponent('{ lags { lagId lagName } }')}`, `query=${encodeURIComponent(LAGS)}&query=${encodeURIComponent('{ x }')}`]) {
+      const response = await fetch(`${gw.url}?${search}`, { headers: { 'apollo-require-preflight': 'true' } });
+      expect(response.status, search.slice(-60)).toBe(400);
+      expect(((await response.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code).toBe('DOCUMENT_NOT_TRUSTED');
+    }
+    const batch = await fetch(gw.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([{ query: LAGS }, { query: '{ x }' }]) });
+    expect(batch.status).toBe(400);
+    expect(totalCalls(await gw.awsCalls())).toBe(0);
+  });
+
   it('audits a change sent as unlisted text as refused, and calls nothing', async () => {
     await gw.reset();
     const before = (await auditLines(auditFile)).length;
