@@ -86,6 +86,7 @@ export async function start(config: Config, logger: Logger, options: StartOption
     credentials: emulator ? EMULATOR_CREDENTIALS : undefined,
     timeoutMs: config.aws.timeoutMs,
     maxAttempts: config.aws.maxAttempts,
+    traced: config.tracing,
   });
   started.push(async () => clients.destroyAll());
   const gateway = await createGateway(config, {

@@ -1,6 +1,6 @@
 import type { Connection, Interconnect, Lag } from '@aws-sdk/client-direct-connect';
 import type { ResolversTypes, ResolversUnionTypes } from '../__generated__/resolvers-types.js';
-import { classifyAwsError, isAwsFailure, type ClassifiedAwsError } from '../directconnect/classifyAwsError.js';
+import type { ClassifiedAwsError } from '../directconnect/classifyAwsError.js';
 import type { DirectConnectService } from '../directconnect/service.js';
 import {
   connectionAlreadyInLag,
@@ -19,7 +19,7 @@ import {
 import type { ServedRegions } from '../input.js';
 import type { Loaders } from '../loaders/index.js';
 import { associationImpact, leavingForAnotherLag, memberQuota, minimumLinksShortfall, type Joining, type LagView } from './impact.js';
-import { checkMembershipInput, isGone, lockKey, readLagView, runChange, type ChangeInput, type MutatingCall, type ReadDeps, type RunDeps } from './lagChange.js';
+import { callAws, checkMembershipInput, emptyView, isGone, lockKey, readLagView, runChange, type ChangeInput, type MutatingCall, type ReadDeps, type RunDeps } from './lagChange.js';
 import { connectionState, lagState, virtualInterfacesState, type PlannedState } from './plan.js';
 
 // AssociateConnectionWithLag, the way back after a disassociation. Its rules come
@@ -218,22 +218,16 @@ function dryRun(subject: Subject, state: AssociationState, deps: AssociationDeps
 
 async function associate(subject: Subject, state: AssociationState, deps: AssociationDeps, mutating: MutatingCall): Promise<Result> {
   const { connectionId, lagId, region } = subject;
-  let connection: Connection;
-  let awsRequestId: string | undefined;
-  // The rules AWS would refuse on are its to judge; the gateway checks only its locks here.
-  mutating.begin();
-  try {
-    // Whatever AWS answered, what this request read of the LAG and the connection is stale.
-    ({ connection, awsRequestId } = await deps.directConnect
-      .associateConnectionWithLag(region, connectionId, lagId)
-      .finally(() => {
-        deps.loaders.forget(region, { lagId, connectionId });
-        if (state.joining?.previous) deps.loaders.forget(region, { lagId: state.joining.connection.lagId });
-      }));
-  } catch (error) {
-    if (!isAwsFailure(error)) throw error;
-    return explainRefusal(subject, state, classifyAwsError(error));
-  }
+  const called = await callAws(
+    mutating,
+    () => deps.directConnect.associateConnectionWithLag(region, connectionId, lagId),
+    () => {
+      deps.loaders.forget(region, { lagId, connectionId });
+      if (state.joining?.previous) deps.loaders.forget(region, { lagId: state.joining.connection.lagId });
+    },
+  );
+  if ('refused' in called) return explainRefusal(subject, state, called.refused);
+  const { connection, awsRequestId } = called.answer;
   deps.loaders.primeConnections([connection], region);
   const joining = state.joining ?? { connection: { connectionId }, virtualInterfaces: [], hostedConnections: [], previous: null };
   return {
@@ -244,7 +238,7 @@ async function associate(subject: Subject, state: AssociationState, deps: Associ
     dryRun: false,
     replayed: false,
     awsRequestId: awsRequestId ?? null,
-    impact: associationImpact(state.view ?? { lag: { lagId }, virtualInterfaces: [], hostedConnections: [] }, joining),
+    impact: associationImpact(state.view ?? emptyView(lagId), joining),
     planToken: null,
   };
 }

@@ -1,6 +1,5 @@
-import type { Connection } from '@aws-sdk/client-direct-connect';
 import type { ResolversTypes, ResolversUnionTypes } from '../__generated__/resolvers-types.js';
-import { classifyAwsError, isAwsFailure, type ClassifiedAwsError } from '../directconnect/classifyAwsError.js';
+import { isAwsFailure, type ClassifiedAwsError } from '../directconnect/classifyAwsError.js';
 import type { DirectConnectService } from '../directconnect/service.js';
 import {
   connectionNotFound,
@@ -15,7 +14,7 @@ import {
 import type { ServedRegions } from '../input.js';
 import type { Loaders } from '../loaders/index.js';
 import { disassociationImpact, minimumLinksShortfall, type LagView } from './impact.js';
-import { checkMembershipInput, lockKey, readLagView, runChange, type ChangeInput, type MutatingCall, type ReadDeps, type RunDeps } from './lagChange.js';
+import { callAws, checkMembershipInput, emptyView, lockKey, readLagView, runChange, type ChangeInput, type MutatingCall, type ReadDeps, type RunDeps } from './lagChange.js';
 import { lagState } from './plan.js';
 
 // DisassociateConnectionFromLag, the change that cuts a live link. Its rules come
@@ -68,18 +67,13 @@ export async function disassociateConnectionFromLag(input: DisassociationInput, 
 
 async function disassociate(subject: Subject, view: LagView | null, deps: DisassociationDeps, mutating: MutatingCall): Promise<Result> {
   const { connectionId, lagId, region } = subject;
-  let connection: Connection;
-  let awsRequestId: string | undefined;
-  mutating.begin();
-  try {
-    // Whatever AWS answered, what this request read of the LAG and the connection is stale.
-    ({ connection, awsRequestId } = await deps.directConnect
-      .disassociateConnectionFromLag(region, connectionId, lagId)
-      .finally(() => deps.loaders.forget(region, { lagId, connectionId })));
-  } catch (error) {
-    if (!isAwsFailure(error)) throw error;
-    return explainRefusal(subject, view, classifyAwsError(error), deps);
-  }
+  const called = await callAws(
+    mutating,
+    () => deps.directConnect.disassociateConnectionFromLag(region, connectionId, lagId),
+    () => deps.loaders.forget(region, { lagId, connectionId }),
+  );
+  if ('refused' in called) return explainRefusal(subject, view, called.refused, deps);
+  const { connection, awsRequestId } = called.answer;
   deps.loaders.primeConnections([connection], region);
   return {
     __typename: 'DisassociateConnectionFromLagSuccess',
@@ -90,7 +84,7 @@ async function disassociate(subject: Subject, view: LagView | null, deps: Disass
     replayed: false,
     awsRequestId: awsRequestId ?? null,
     // AWS accepted, so the connection was a member of the LAG just read (but for a race with another change).
-    impact: disassociationImpact(view ?? { lag: { lagId }, virtualInterfaces: [], hostedConnections: [] }, connectionId),
+    impact: disassociationImpact(view ?? emptyView(lagId), connectionId),
     planToken: null,
   };
 }

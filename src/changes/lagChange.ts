@@ -86,6 +86,9 @@ export async function readLagView(region: string, lagId: string, deps: ReadDeps,
   return { lag, virtualInterfaces, hostedConnections };
 }
 
+/** A LAG known only by its ID (AWS accepted a change the read before it did not see): nothing rides on it that we know of. */
+export const emptyView = (lagId: string): LagView => ({ lag: { lagId }, virtualInterfaces: [], hostedConnections: [] });
+
 /** A plan to check, nothing to check, or the refusal a token earns before anything is read (staleness: once the claim is taken). */
 function openPlan(
   plans: Plans,
@@ -127,6 +130,26 @@ async function checkPlan(
  */
 export interface MutatingCall {
   begin(): void;
+}
+
+/**
+ * The mutating AWS call of a real change: `begin()` first (locks still held; from here
+ * the outcome is kept), and whatever AWS answers, `forget` what the request read of
+ * what it touched, since even a failed call may have changed something. AWS's refusal
+ * comes back classified for the change to explain; anything else is thrown.
+ */
+export async function callAws<T>(
+  mutating: MutatingCall,
+  call: () => Promise<T>,
+  forget: () => void,
+): Promise<{ answer: T } | { refused: ClassifiedAwsError }> {
+  mutating.begin();
+  try {
+    return { answer: await call().finally(forget) };
+  } catch (error) {
+    if (!isAwsFailure(error)) throw error;
+    return { refused: classifyAwsError(error) };
+  }
 }
 
 /** One change's own steps; runChange puts them in the order every change follows. */

@@ -1,10 +1,9 @@
 import type { ResolversTypes, ResolversUnionTypes } from '../__generated__/resolvers-types.js';
-import { classifyAwsError, isAwsFailure } from '../directconnect/classifyAwsError.js';
 import type { DirectConnectService } from '../directconnect/service.js';
 import { fromAwsError, invalidInput, lagNotFound, withAwsWords, type LagSubject, type RefusalMember } from '../errors/refusals.js';
 import { checkLagId, type ServedRegions } from '../input.js';
 import { isOperational, minimumLinksImpact, takesLagDown, type LagView } from './impact.js';
-import { checkChangeInput, isGone, readLagView, runChange, type ChangeInput, type MutatingCall, type ReadDeps, type RunDeps } from './lagChange.js';
+import { callAws, checkChangeInput, isGone, readLagView, runChange, type ChangeInput, type MutatingCall, type ReadDeps, type RunDeps } from './lagChange.js';
 import { lagState, type OpenPlan } from './plan.js';
 
 // UpdateLag with minimumLinks alone: the way to unblock a disassociation refused for
@@ -114,19 +113,15 @@ function dryRun(subject: Subject, view: LagView, deps: MinimumLinksDeps): Result
 
 async function update(subject: Subject, view: LagView, deps: MinimumLinksDeps, mutating: MutatingCall): Promise<Result> {
   const { lagId, region } = subject;
-  let awsRequestId: string | undefined;
-  mutating.begin();
-  try {
-    // Whatever AWS answered, what this request read of the LAG is stale.
-    ({ awsRequestId } = await deps.directConnect
-      .updateLagMinimumLinks(region, lagId, subject.minimumLinks)
-      .finally(() => deps.loaders.forget(region, { lagId })));
-  } catch (error) {
-    if (!isAwsFailure(error)) throw error;
-    const classified = classifyAwsError(error);
+  const called = await callAws(
+    mutating,
+    () => deps.directConnect.updateLagMinimumLinks(region, lagId, subject.minimumLinks),
+    () => deps.loaders.forget(region, { lagId }),
+  );
+  if ('refused' in called) {
     // AWS's words for a value above the members are known; the gateway's own explain it first.
-    const explained = classified.code === 'BAD_USER_INPUT' ? refusalFromState(view, subject, undefined, true) : undefined;
-    return explained ? withAwsWords(explained, classified) : fromAwsError(subject, classified);
+    const explained = called.refused.code === 'BAD_USER_INPUT' ? refusalFromState(view, subject, undefined, true) : undefined;
+    return explained ? withAwsWords(explained, called.refused) : fromAwsError(subject, called.refused);
   }
   return {
     __typename: 'UpdateLagMinimumLinksSuccess',
@@ -134,7 +129,7 @@ async function update(subject: Subject, view: LagView, deps: MinimumLinksDeps, m
     lagId,
     dryRun: false,
     replayed: false,
-    awsRequestId: awsRequestId ?? null,
+    awsRequestId: called.answer.awsRequestId ?? null,
     impact: minimumLinksImpact(view, subject.minimumLinks),
     planToken: null,
   };

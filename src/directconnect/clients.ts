@@ -9,7 +9,7 @@ interface Metadata {
 /**
  * Puts what AWS said of a call (its request ID, how many attempts the SDK made) on the
  * span the service opened for it (docs/contract.md, "Tracing"); outermost, so the
- * SDK's retries are inside. With tracing off there is no recording span: nothing is done.
+ * SDK's retries are inside. Added only when tracing is on; a span not sampled is skipped.
  */
 const recordOnSpan: InitializeMiddleware<ServiceInputTypes, ServiceOutputTypes> =
   (next) =>
@@ -37,6 +37,8 @@ export interface ClientOptions {
   credentials?: { accessKeyId: string; secretAccessKey: string };
   timeoutMs: number;
   maxAttempts: number;
+  /** Tracing is on: record what AWS said of each call on its span. */
+  traced?: boolean;
 }
 
 export type ClientForRegion = (region: string) => DirectConnectClient;
@@ -61,7 +63,7 @@ export function createClientFactory(options: ClientOptions): ClientForRegion & {
           throwOnRequestTimeout: true,
         },
       });
-      client.middlewareStack.add(recordOnSpan, { step: 'initialize', name: 'dxgraphRecordOnSpan' });
+      if (options.traced) client.middlewareStack.add(recordOnSpan, { step: 'initialize', name: 'dxgraphRecordOnSpan' });
       clients.set(region, client);
     }
     return client;
