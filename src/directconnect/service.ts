@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-direct-connect';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { Logger } from 'pino';
-import { NO_CACHE, type ReadCache, type ReadKey } from '../cache/readCache.js';
+import { NO_CACHE, type ReadCache, type ReadKey, type ReadStamp } from '../cache/readCache.js';
 import type { Metrics } from '../metrics.js';
 import { AwsCallFailed, classifyAwsError } from './classifyAwsError.js';
 import type { ClientForRegion } from './clients.js';
@@ -27,6 +27,9 @@ import { tracer } from '../telemetry.js';
 // AWS answered, the cross-request cache, metrics and logging failures each live in
 // one place.
 
+/** The stamp of a read made past the cache: never still fresh. */
+const NEVER_FRESH = (region: string): ReadStamp => ({ region, generation: -1, expiresAt: 0 });
+
 /** Reads stop waiting when the GraphQL request's client has gone away. */
 export interface ReadOptions {
   abortSignal?: AbortSignal;
@@ -35,6 +38,8 @@ export interface ReadOptions {
    * what a plan's re-check needs (docs/contract.md, "Plans").
    */
   fresh?: boolean;
+  /** Told which cache entry the value came from (readCache.ts); not called for `fresh` reads, or with the cache off. */
+  observe?: (stamp: ReadStamp) => void;
 }
 
 /**
@@ -128,7 +133,10 @@ export class DirectConnectService {
 
   /** Through the cross-request cache, or straight to AWS when the caller needs it fresh. */
   private read<T>(key: ReadKey, options: ReadOptions, fetch: (abortSignal?: AbortSignal) => Promise<T>): Promise<T> {
-    return options.fresh ? fetch(options.abortSignal) : this.cache.read(key, fetch, options.abortSignal);
+    if (!options.fresh) return this.cache.read(key, fetch, options.abortSignal, options.observe);
+    // Read past the cache: nothing built on it may be served again from a response cache.
+    options.observe?.(NEVER_FRESH(key.region));
+    return fetch(options.abortSignal);
   }
 
   /** A listing, every page: the region's (no id) or what rides on one resource (`id`, in `fetchPage`). */
