@@ -47,6 +47,32 @@ export interface Loaders {
 
 const cacheKeyFn = (key: RegionalId) => `${key.region}/${key.id}`;
 
+/**
+ * An index over listings, each built once and kept as long as its listing. The
+ * cross-request cache hands every request the same listing until it is refreshed,
+ * so a listing is indexed once, not once per request. Listings are never changed once read.
+ */
+function memoIndex<T extends object, V>(build: (items: readonly T[]) => Map<string, V>): (items: readonly T[]) => Map<string, V> {
+  const built = new WeakMap<readonly T[], Map<string, V>>();
+  return (items) => {
+    let index = built.get(items);
+    if (!index) {
+      index = build(items);
+      built.set(items, index);
+    }
+    return index;
+  };
+}
+
+/** A kind's listing indexed by the kind's ID, once per listing. */
+const indexBy = <T extends object>(idOf: (item: T) => string | undefined) =>
+  memoIndex((items: readonly T[]) => new Map(items.map((item) => [idOf(item) ?? '', item])));
+
+const lagsById = indexBy((lag: Lag) => lag.lagId);
+const connectionsById = indexBy((connection: Connection) => connection.connectionId);
+const interconnectsById = indexBy((interconnect: Interconnect) => interconnect.interconnectId);
+const virtualInterfacesById = indexBy((vif: VirtualInterface) => vif.virtualInterfaceId);
+
 /** A region's full listing, remembering which regions this request asked to list and what they held. */
 export class RegionListLoader<T> extends DataLoader<string, T[]> {
   readonly requested = new Set<string>();
@@ -54,7 +80,8 @@ export class RegionListLoader<T> extends DataLoader<string, T[]> {
 
   constructor(
     batch: DataLoader.BatchLoadFn<string, T[]>,
-    readonly idOf: (item: T) => string | undefined,
+    /** The listing by ID (memoised per listing: see memoIndex). */
+    readonly indexOf: (items: readonly T[]) => Map<string, T>,
     options: DataLoader.Options<string, T[]>,
   ) {
     super(batch, options);
@@ -73,7 +100,7 @@ export class RegionListLoader<T> extends DataLoader<string, T[]> {
 
   /** Records a listing as it arrives (only when the request caches at all). */
   remember(region: string, items: readonly T[]): void {
-    this.listed.set(region, new Map(items.map((item) => [this.idOf(item) ?? '', item])));
+    this.listed.set(region, this.indexOf(items));
   }
 
   /** The item if the region is listed already (null: listed, and not there); undefined if not listed yet. */
@@ -113,7 +140,7 @@ function batchById<T>(describeOne: (region: string, id: string) => Promise<T | n
             found.set(cacheKeyFn({ region, id }), await describeOne(region, id));
             return;
           }
-          const byId = new Map((await regionList.load(region)).map((item) => [regionList.idOf(item), item]));
+          const byId = regionList.indexOf(await regionList.load(region));
           for (const id of ids) found.set(cacheKeyFn({ region, id }), byId.get(id) ?? null);
         } catch (error) {
           const failure = AwsCallFailed.from(error);
@@ -125,6 +152,18 @@ function batchById<T>(describeOne: (region: string, id: string) => Promise<T | n
   };
 }
 
+/** A region's VIFs grouped by what they ride on (a connection's or a LAG's ID). */
+const virtualInterfacesByParent = memoIndex((vifs: readonly VirtualInterface[]): Map<string, VirtualInterface[]> => {
+  const groups = new Map<string, VirtualInterface[]>();
+  for (const vif of vifs) {
+    const parent = vif.connectionId ?? '';
+    const group = groups.get(parent);
+    if (group) group.push(vif);
+    else groups.set(parent, [vif]);
+  }
+  return groups;
+});
+
 export interface LoaderOptions extends ReadOptions {
   /** false: no batching and no per-request cache (only to measure a naive gateway). */
   batching?: boolean;
@@ -133,7 +172,7 @@ export interface LoaderOptions extends ReadOptions {
 
 export function createLoaders(service: DirectConnectService, options: LoaderOptions = {}): Loaders {
   const { batching = true, metrics } = options;
-  const read: ReadOptions = { abortSignal: options.abortSignal };
+  const read: ReadOptions = { abortSignal: options.abortSignal, observe: options.observe };
   const loaderOptions = { batch: batching, cache: batching };
   const measured =
     <K, V>(loader: string, batch: (keys: readonly K[]) => Promise<V[]>) =>
@@ -142,7 +181,7 @@ export function createLoaders(service: DirectConnectService, options: LoaderOpti
       return batch(keys);
     };
 
-  const regionList = <T>(loader: string, list: (region: string) => Promise<T[]>, idOf: (item: T) => string | undefined) => {
+  const regionList = <T>(loader: string, list: (region: string) => Promise<T[]>, indexOf: (items: readonly T[]) => Map<string, T>) => {
     const listRegion = async (region: string): Promise<T[] | Error> => {
       try {
         const items = await list(region);
@@ -154,7 +193,7 @@ export function createLoaders(service: DirectConnectService, options: LoaderOpti
     };
     const listing: RegionListLoader<T> = new RegionListLoader<T>(
       measured(loader, (regions: readonly string[]) => Promise.all(regions.map(listRegion))),
-      idOf,
+      indexOf,
       loaderOptions,
     );
     return listing;
@@ -168,12 +207,8 @@ export function createLoaders(service: DirectConnectService, options: LoaderOpti
     }
   };
 
-  const lagsInRegion = regionList('lagsInRegion', (region) => service.describeLags(region, read), (lag) => lag.lagId);
-  const connectionsInRegion = regionList(
-    'connectionsInRegion',
-    (region) => service.describeConnections(region, read),
-    (connection) => connection.connectionId,
-  );
+  const lagsInRegion = regionList('lagsInRegion', (region) => service.describeLags(region, read), lagsById);
+  const connectionsInRegion = regionList('connectionsInRegion', (region) => service.describeConnections(region, read), connectionsById);
 
   const lagById: Loaders['lagById'] = new DataLoader(
     measured('lagById', batchById((region, id) => service.describeLag(region, id, read), lagsInRegion)),
@@ -184,11 +219,7 @@ export function createLoaders(service: DirectConnectService, options: LoaderOpti
     { cacheKeyFn, ...loaderOptions },
   );
 
-  const interconnectsInRegion = regionList(
-    'interconnectsInRegion',
-    (region) => service.describeInterconnects(region, read),
-    (interconnect) => interconnect.interconnectId,
-  );
+  const interconnectsInRegion = regionList('interconnectsInRegion', (region) => service.describeInterconnects(region, read), interconnectsById);
   const interconnectById: Loaders['interconnectById'] = new DataLoader(
     measured('interconnectById', batchById((region, id) => service.describeInterconnect(region, id, read), interconnectsInRegion)),
     { cacheKeyFn, ...loaderOptions },
@@ -197,25 +228,11 @@ export function createLoaders(service: DirectConnectService, options: LoaderOpti
   const virtualInterfacesInRegion = regionList(
     'virtualInterfacesInRegion',
     (region) => service.describeVirtualInterfaces(region, read),
-    (vif) => vif.virtualInterfaceId,
+    virtualInterfacesById,
   );
-  // The region's VIFs grouped by what they ride on, once per listing this request holds.
-  const byParent = new WeakMap<VirtualInterface[], Map<string, VirtualInterface[]>>();
-  const virtualInterfacesOn = async ({ region, id }: RegionalId) => {
-    const all = await virtualInterfacesInRegion.load(region);
-    let groups = byParent.get(all);
-    if (!groups) {
-      groups = new Map();
-      for (const vif of all) {
-        const parent = vif.connectionId ?? '';
-        groups.set(parent, [...(groups.get(parent) ?? []), vif]);
-      }
-      byParent.set(all, groups);
-    }
-    return groups.get(id) ?? [];
-  };
+  const virtualInterfacesOn = async ({ region, id }: RegionalId) => virtualInterfacesByParent(await virtualInterfacesInRegion.load(region)).get(id) ?? [];
   const virtualInterfaceById = async ({ region, id }: RegionalId) =>
-    (await virtualInterfacesInRegion.load(region)).find((vif) => vif.virtualInterfaceId === id) ?? null;
+    virtualInterfacesById(await virtualInterfacesInRegion.load(region)).get(id) ?? null;
 
   const hostedConnectionsOn: Loaders['hostedConnectionsOn'] = new DataLoader(
     measured('hostedConnectionsOn', (keys: readonly RegionalId[]) =>
