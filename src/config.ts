@@ -75,6 +75,12 @@ const common = z.object({
   BODY_LIMIT_BYTES: positiveInt(102_400, 10_485_760),
   DX_CACHE_TTL_MS: z.coerce.number({ error: 'must be a number' }).int().min(0, 'must be 0 (off) or more').max(3_600_000).default(3000),
   DX_CACHE_MAX_BYTES: positiveInt(64 * 1024 * 1024, 4 * 1024 * 1024 * 1024),
+  DX_RESPONSE_CACHE_MAX_BYTES: z.coerce
+    .number({ error: 'must be a number' })
+    .int()
+    .min(0, 'must be 0 (off) or more')
+    .max(4 * 1024 * 1024 * 1024)
+    .default(16 * 1024 * 1024),
   DX_BATCHING: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
   GRAPHQL_EXECUTOR: z.enum(['jit', 'graphql-js'], { error: 'must be jit or graphql-js' }).default('jit'),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
@@ -190,6 +196,8 @@ export interface Config {
   shutdownDelayMs: number;
   /** Cross-request cache of Describe results: TTL (0 = off, no coalescing either) and memory bound. */
   cache: { ttlMs: number; maxBytes: number; redisUrl?: string };
+  /** Memory bound of the response cache of queries; 0 = off, as it is whenever the read cache is (TTL 0). */
+  responseCacheMaxBytes: number;
   /** OpenTelemetry tracing: on when an OTLP endpoint is set (the SDK reads the OTEL_* variables itself). */
   tracing: boolean;
   /** The only documents that run (GraphQL Code Generator's persisted-documents.json); unset: any document. */
@@ -292,6 +300,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
     cache: { ttlMs: e.DX_CACHE_TTL_MS, maxBytes: e.DX_CACHE_MAX_BYTES, redisUrl: e.REDIS_URL },
+    // Its answers are only as fresh as the reads they were built from: nothing to cache without them.
+    responseCacheMaxBytes: e.DX_CACHE_TTL_MS === 0 ? 0 : e.DX_RESPONSE_CACHE_MAX_BYTES,
     planTokenSecret: e.PLAN_TOKEN_SECRET,
     trustedDocumentsFile: e.TRUSTED_DOCUMENTS_FILE,
     tracing: tracingRequested(env),

@@ -1,6 +1,7 @@
-import type { Request, Response } from 'express';
+import type { OperationTypeNode } from 'graphql';
 import type { Logger } from 'pino';
 import type { AuditTrail } from './audit/trail.js';
+import type { ReadStamp } from './cache/readCache.js';
 import type { Caller } from './auth/roles.js';
 import type { Plans } from './changes/plan.js';
 import type { Guards } from './coordination/guards.js';
@@ -27,6 +28,27 @@ export interface GatewayContext {
   plans: Plans;
   /** Exactly-once records and per-LAG locks, shared by the replicas through Redis when REDIS_URL is set. */
   guards: Guards;
+  /**
+   * What GraphQL tells the HTTP layer of the request. An object of its own, because
+   * Apollo hands resolvers and plugins a copy of the context, never this one.
+   */
+  notes: RequestNotes;
+}
+
+export interface RequestNotes {
+  /** Set once Apollo has resolved the operation: only a query's answer may be cached (src/http/graphqlRoute.ts). */
+  operation?: OperationTypeNode;
+}
+
+/** What the HTTP layer knows of a request when its GraphQL context is made. */
+export interface RequestFacts {
+  requestId: string;
+  /** Who is calling, as authenticated (src/http/authenticateRequests.ts). */
+  caller: Caller;
+  /** Aborted when the client goes away: reads stop waiting for AWS. */
+  abortSignal: AbortSignal;
+  /** Told of every cached read the request makes, for the response cache. */
+  observe?: (stamp: ReadStamp) => void;
 }
 
 export function createContextFactory(
@@ -34,23 +56,18 @@ export function createContextFactory(
   services: { directConnect: DirectConnectService; logger: Logger; audit: AuditTrail; metrics: Metrics; plans: Plans; guards: Guards },
 ) {
   const regions: ServedRegions = { defaultRegion: settings.defaultRegion, regions: settings.regions };
-  return async ({ req, res }: { req: Request; res: Response }): Promise<GatewayContext> => {
-    // Reads stop waiting for AWS once the client has gone away.
-    const abandoned = new AbortController();
-    res.once('close', () => {
-      if (!res.writableFinished) abandoned.abort();
-    });
+  return ({ requestId, caller, abortSignal, observe }: RequestFacts): GatewayContext => {
     return {
       directConnect: services.directConnect,
-      loaders: createLoaders(services.directConnect, { abortSignal: abandoned.signal, batching: settings.batching, metrics: services.metrics }),
+      loaders: createLoaders(services.directConnect, { abortSignal, observe, batching: settings.batching, metrics: services.metrics }),
       regions,
-      logger: req.log ?? services.logger,
-      // Fail closed: without the authentication middleware's verdict, no roles.
-      caller: (res.locals.caller as Caller | undefined) ?? { id: 'unauthenticated', roles: [], via: 'none' },
-      requestId: String(req.id),
+      logger: services.logger.child({ reqId: requestId }),
+      caller,
+      requestId,
       audit: services.audit,
       plans: services.plans,
       guards: services.guards,
+      notes: {},
     };
   };
 }

@@ -49,7 +49,7 @@ export function createMetrics(): Metrics {
     }),
     cacheEvents: new Counter({
       name: 'dxgraph_cache_events_total',
-      help: 'Cross-request cache: hit, miss (an AWS call), coalesced (waited for an identical call in flight).',
+      help: 'Caches by layer (memory, redis: Describe results; response: answers to queries): hit, miss (an AWS call, or for responses an execution), coalesced (waited for an identical call in flight), refresh (an AWS call ahead of expiry for a key in use).',
       labelNames: ['event', 'layer'],
       registers: [registry],
     }),

@@ -1,17 +1,18 @@
-import http from 'node:http';
+import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express from 'express';
-import cors from 'cors';
+import { parse as parseQueryString } from 'node:querystring';
+import Fastify, { type FastifyInstance } from 'fastify';
+import cors from '@fastify/cors';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { expressMiddleware } from '@as-integrations/express5';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { makeExecutableSchema } from '@graphql-tools/schema';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { AuditTrail } from './audit/trail.js';
 import type { Authenticate } from './auth/authenticator.js';
 import { requireRole } from './auth/requireRole.js';
 import { READ } from './auth/roles.js';
+import type { ReadCache } from './cache/readCache.js';
 import type { Config } from './config.js';
 import { createContextFactory, type GatewayContext } from './context.js';
 import type { DirectConnectService } from './directconnect/service.js';
@@ -19,15 +20,16 @@ import { errorCode, maskErrors } from './errors/masking.js';
 import type { Plans } from './changes/plan.js';
 import type { Guards } from './coordination/guards.js';
 import { jitExecutor } from './executor.js';
-import { parse as parseQueryString } from 'node:querystring';
-import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { authenticateRequests } from './http/authenticateRequests.js';
-import { traceRequests } from './http/traceRequests.js';
-import { tracer } from './telemetry.js';
-import { explorerRoutes, sandboxOrGraphiQL } from './http/explorer.js';
-import { trustedDocumentsOnly, type TrustedDocuments } from './http/trustedDocuments.js';
 import { httpErrors } from './http/errorHandler.js';
-import { requestLog } from './http/requestLog.js';
+import { explorerRoutes } from './http/explorer.js';
+import { graphqlRoute } from './http/graphqlRoute.js';
+import { readBodies } from './http/requestBodies.js';
+import { logRequests, requestId } from './http/requestLog.js';
+import { ResponseCache } from './http/responseCache.js';
+import { traceRequests } from './http/traceRequests.js';
+import { trustedDocumentsOnly, type TrustedDocuments } from './http/trustedDocuments.js';
+import { tracer } from './telemetry.js';
 import { queryLimits } from './limits.js';
 import type { Metrics } from './metrics.js';
 import { resolvers } from './resolvers/index.js';
@@ -36,7 +38,7 @@ import { loadTypeDefs } from './schema.js';
 /** The settings the gateway reads, straight from loadConfig (src/config.ts). */
 export type GatewaySettings = Pick<
   Config,
-  'defaultRegion' | 'regions' | 'introspection' | 'production' | 'corsOrigins' | 'bodyLimitBytes' | 'batching' | 'executor' | 'tracing'
+  'defaultRegion' | 'regions' | 'introspection' | 'production' | 'corsOrigins' | 'bodyLimitBytes' | 'batching' | 'executor' | 'tracing' | 'responseCacheMaxBytes'
 >;
 
 /** What the gateway is given already running: the AWS layer, identity, audit, logging, metrics. */
@@ -52,10 +54,12 @@ export interface GatewayServices {
   guards: Guards;
   /** With TRUSTED_DOCUMENTS_FILE: the only documents that run. */
   trustedDocuments?: TrustedDocuments;
+  /** The cross-request read cache the AWS layer reads through: what the response cache checks its answers against. */
+  readCache?: ReadCache;
 }
 
 export interface Gateway {
-  app: express.Express;
+  app: FastifyInstance;
   httpServer: http.Server;
   /** Resolves to the GraphQL endpoint's URL. */
   listen(port: number, host: string): Promise<string>;
@@ -66,11 +70,15 @@ export interface Gateway {
   stop(notReadyFirstMs?: number): Promise<void>;
 }
 
-/** Every query needs dx:read; the mutation checks its own role, as a dry run needs less. */
+/**
+ * Every query needs dx:read; the mutation checks its own role, as a dry run needs
+ * less. The operation's type is noted for the response cache, which keeps queries only.
+ */
 const queriesNeedReadRole: ApolloServerPlugin<GatewayContext> = {
   async requestDidStart() {
     return {
       async didResolveOperation({ operation, contextValue }) {
+        contextValue.notes.operation = operation?.operation;
         if (operation?.operation === 'query') requireRole(contextValue.caller, READ, 'run queries');
       },
     };
@@ -114,12 +122,29 @@ function operationSpans(): ApolloServerPlugin<GatewayContext> {
   };
 }
 
+/** Undici and browsers keep connections open; what Node closes after 5 s idle, as Express's server did. */
+const KEEP_ALIVE_TIMEOUT_MS = 5_000;
+/** A request still arriving after this is a slow client holding a socket (Node's own default). */
+const REQUEST_TIMEOUT_MS = 300_000;
+/** In-flight requests get this long to finish when the gateway stops; then their connections close. */
+const DRAIN_TIMEOUT_MS = 10_000;
+
 export async function createGateway(settings: GatewaySettings, services: GatewayServices): Promise<Gateway> {
-  const app = express();
-  // Every parameter, as Apollo reads a GET from the URL itself: querystring's default
-  // cap of 1000 keys would let a padded URL look to the checks like one without a document.
-  app.set('query parser', (text: string) => parseQueryString(text, '&', '=', { maxKeys: 0 }));
-  const httpServer = http.createServer(app);
+  const app = Fastify({
+    logger: false,
+    genReqId: requestId,
+    bodyLimit: settings.bodyLimitBytes,
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    routerOptions: {
+      // Every parameter, as Apollo reads a GET from the URL itself: querystring's default
+      // cap of 1000 keys would let a padded URL look to the checks like one without a document.
+      querystringParser: (text) => parseQueryString(text, '&', '=', { maxKeys: 0 }),
+      // As Express routed: /graphql/ and /GraphQL are /graphql.
+      ignoreTrailingSlash: true,
+      caseSensitive: false,
+    },
+  });
   // The explorers are the gateway's own pages (src/http/explorer.ts), not Apollo's.
   const landingPage: ApolloServerPlugin = ApolloServerPluginLandingPageDisabled();
   const limits = queryLimits({ hideSuggestions: !settings.introspection });
@@ -137,7 +162,7 @@ export async function createGateway(settings: GatewaySettings, services: Gateway
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     // Nothing here uses automatic persisted queries; off, every mutation arrives as
-    // text the authentication middleware can read (and audit when it refuses it).
+    // text the authentication step can read (and audit when it refuses it).
     persistedQueries: false,
     // main.ts owns the signals: it drains the gateway, then closes the emulator.
     stopOnTerminationSignals: false,
@@ -145,7 +170,6 @@ export async function createGateway(settings: GatewaySettings, services: Gateway
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
       landingPage,
       queriesNeedReadRole,
       operationMetrics(services.metrics),
@@ -160,55 +184,63 @@ export async function createGateway(settings: GatewaySettings, services: Gateway
   await apollo.start();
 
   let draining = false;
-  app.disable('x-powered-by');
+  app.setErrorHandler(httpErrors(services.logger, settings.bodyLimitBytes));
+  readBodies(app, settings.bodyLimitBytes);
+  logRequests(app, services.logger);
   // With tracing on, everything a request does runs in its span (docs/contract.md, "Tracing").
-  if (settings.tracing) app.use(['/graphql', '/graphiql'], traceRequests());
-  app.use(requestLog(services.logger));
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  app.get('/metrics', async (_req, res) => {
-    res.type(services.metrics.registry.contentType).send(await services.metrics.registry.metrics());
-  });
-  app.get('/readyz', async (_req, res) => {
-    if (draining) {
-      res.status(503).json({ status: 'draining' });
-      return;
-    }
+  if (settings.tracing) traceRequests(app);
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/metrics', async (_request, reply) => reply.type(services.metrics.registry.contentType).send(await services.metrics.registry.metrics()));
+  app.get('/readyz', async (_request, reply) => {
+    if (draining) return reply.status(503).send({ status: 'draining' });
     // A replica that cannot write the audit trail refuses every change (docs/contract.md, "The mutations").
     const audit = await services.audit.recheck();
     const checks = { audit: audit.ok ? { ok: true } : { ok: false, reason: audit.reason } };
-    res.status(audit.ok ? 200 : 503).json({ status: audit.ok ? 'ready' : 'unready', checks });
+    return reply.status(audit.ok ? 200 : 503).send({ status: audit.ok ? 'ready' : 'unready', checks });
   });
-  if (settings.introspection) app.use(explorerRoutes());
-  app.use(
-    '/graphql',
-    cors<cors.CorsRequest>({ origin: settings.corsOrigins, exposedHeaders: ['x-request-id'] }),
-    ...(settings.introspection ? [sandboxOrGraphiQL()] : []),
-    express.json({ limit: settings.bodyLimitBytes }),
-    authenticateRequests(services.authenticate, services.audit),
-    ...(services.trustedDocuments ? [trustedDocumentsOnly(services.trustedDocuments, services.audit)] : []),
-    expressMiddleware(apollo, { context: createContextFactory(settings, services) }),
-  );
-  app.use(httpErrors(services.logger));
+  if (settings.introspection) explorerRoutes(app);
+
+  const handler = graphqlRoute({
+    apollo,
+    explorer: settings.introspection,
+    authenticate: authenticateRequests(services.authenticate, services.audit),
+    trusted: services.trustedDocuments ? trustedDocumentsOnly(services.trustedDocuments, services.audit) : undefined,
+    contextFor: createContextFactory(settings, services),
+    responses:
+      services.readCache && settings.responseCacheMaxBytes > 0
+        ? new ResponseCache(services.readCache, settings.responseCacheMaxBytes, services.metrics)
+        : undefined,
+    metrics: services.metrics,
+  });
+  // CORS for the GraphQL endpoint only: the pages and probes are the gateway's own.
+  await app.register(async (graphql) => {
+    await graphql.register(cors, { origin: settings.corsOrigins, exposedHeaders: ['x-request-id'] });
+    graphql.route({ method: ['GET', 'POST'], url: '/graphql', handler });
+  });
+
+  const stopServing = async () => {
+    const forceClose = setTimeout(() => app.server.closeAllConnections(), DRAIN_TIMEOUT_MS);
+    try {
+      await app.close();
+    } finally {
+      clearTimeout(forceClose);
+    }
+  };
 
   return {
     app,
-    httpServer,
-    listen: (port, host) =>
-      new Promise((resolve, reject) => {
-        httpServer.once('error', reject);
-        httpServer.listen(port, host, () => {
-          httpServer.off('error', reject);
-          const { port: bound } = httpServer.address() as AddressInfo;
-          const shownHost = host.includes(':') ? `[${host}]` : host;
-          resolve(`http://${shownHost}:${bound}/graphql`);
-        });
-      }),
+    httpServer: app.server,
+    listen: async (port, host) => {
+      await app.listen({ port, host });
+      const { port: bound } = app.server.address() as AddressInfo;
+      const shownHost = host.includes(':') ? `[${host}]` : host;
+      return `http://${shownHost}:${bound}/graphql`;
+    },
     stop: async (notReadyFirstMs = 0) => {
       draining = true;
       if (notReadyFirstMs > 0) await new Promise((resolve) => setTimeout(resolve, notReadyFirstMs));
-      return apollo.stop();
+      await stopServing();
+      await apollo.stop();
     },
   };
 }

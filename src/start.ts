@@ -98,6 +98,7 @@ export async function start(config: Config, logger: Logger, options: StartOption
     plans,
     guards,
     trustedDocuments,
+    readCache: cache,
   }).catch(abandon);
   started.push(() => gateway.stop());
   const url = await gateway.listen(config.port, config.host).catch(abandon);

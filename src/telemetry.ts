@@ -1,4 +1,4 @@
-import { isSpanContextValid, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 
 // The gateway's spans (docs/contract.md, "Tracing"), made through @opentelemetry/api,
 // whose tracer does nothing until the SDK is started (startTracing in start.ts), so
@@ -6,13 +6,6 @@ import { isSpanContextValid, SpanKind, SpanStatusCode, trace, type Span } from '
 // span carries a secret, a token or an input value beyond the IDs a change names.
 
 export const tracer = trace.getTracer('dxgraph');
-
-/** The trace ID of the span running now, for the request log line; undefined without tracing. */
-export function currentTraceId(): string | undefined {
-  // Sampled or not, the trace ID is passed on to callers: the log line keeps it either way.
-  const context = trace.getActiveSpan()?.spanContext();
-  return context && isSpanContextValid(context) ? context.traceId : undefined;
-}
 
 /** Runs `fn` in a span of its own, ended however `fn` ends; `describe` adds what is known afterwards. */
 export async function inSpan<T>(name: string, attributes: Record<string, string | number | boolean>, fn: (span: Span) => Promise<T>): Promise<T> {
@@ -28,7 +21,7 @@ export async function inSpan<T>(name: string, attributes: Record<string, string 
   });
 }
 
-/** Notes a cache event (hit, miss, coalesced) and its layer on the span running now. */
+/** Notes a cache event (hit, miss, coalesced, refresh) and its layer on the span running now. */
 export function noteCacheEvent(event: string, layer: string): void {
   trace.getActiveSpan()?.addEvent(`cache.${event}`, { 'dxgraph.cache.layer': layer });
 }

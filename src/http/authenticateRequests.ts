@@ -1,32 +1,38 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { recordAttempt, type AuditTrail } from '../audit/trail.js';
 import { AuthenticationFailed, type Authenticate } from '../auth/authenticator.js';
+import type { Caller } from '../auth/roles.js';
 import { errorBody } from '../errors/masking.js';
+import { graphqlParameters } from './graphqlParameters.js';
 import { mutationAttempts } from './mutationAttempts.js';
 
-// Every GraphQL request is authenticated before Apollo sees it; only the Sandbox
-// landing page (a GET without a query) is served to anyone. A refused request
-// never reaches a resolver, so a refused mutation is audited here.
+// Every GraphQL request is authenticated before Apollo sees it; only Apollo's
+// answer to a GET without a document is given to anyone. A refused request never
+// reaches a resolver, so a refused mutation is audited here.
 
-const isLandingPage = (req: Request) =>
-  req.method === 'GET' && req.query.query === undefined && req.query.extensions === undefined && req.query.documentId === undefined;
+/** A GET with no document: nothing runs, whoever asks. */
+export function asksForNothing(request: FastifyRequest): boolean {
+  if (request.method !== 'GET') return false;
+  const query = request.query as Record<string, unknown>;
+  return query.query === undefined && query.extensions === undefined && query.documentId === undefined;
+}
 
+/** The caller, or undefined once a 401 has been sent. */
 export function authenticateRequests(authenticate: Authenticate, audit: AuditTrail) {
-  return async (req: Request, res: Response, next: NextFunction) => {
-    if (isLandingPage(req)) return next();
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<Caller | undefined> => {
     const startedAt = performance.now();
     try {
-      res.locals.caller = await authenticate(req.headers);
-      return next();
+      return await authenticate(request.headers);
     } catch (error) {
-      if (!(error instanceof AuthenticationFailed)) return next(error);
-      for (const attempt of mutationAttempts(req.body)) {
-        await recordAttempt(audit, { caller: null, requestId: String(req.id) }, { ...attempt, outcome: 'UNAUTHENTICATED', awsRequestId: null, startedAt });
+      if (!(error instanceof AuthenticationFailed)) throw error;
+      for (const attempt of mutationAttempts(graphqlParameters(request))) {
+        await recordAttempt(audit, { caller: null, requestId: request.id }, { ...attempt, outcome: 'UNAUTHENTICATED', awsRequestId: null, startedAt });
       }
-      res
+      await reply
         .status(401)
-        .set('www-authenticate', req.headers['x-api-key'] !== undefined ? 'ApiKey' : 'Bearer')
-        .json(errorBody('UNAUTHENTICATED', `Not authenticated: ${error.message}.`));
+        .header('www-authenticate', request.headers['x-api-key'] !== undefined ? 'ApiKey' : 'Bearer')
+        .send(errorBody('UNAUTHENTICATED', `Not authenticated: ${error.message}.`));
+      return undefined;
     }
   };
 }

@@ -1,34 +1,36 @@
 import { ApolloServerErrorCode } from '@apollo/server/errors';
-import type { NextFunction, Request, Response } from 'express';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { errorBody, internalErrorBody } from '../errors/masking.js';
 
-// Failures before GraphQL runs (the body parser's, mostly) answered in GraphQL's
-// error shape with a 4xx, never Express's HTML page and never a stack trace.
+// Failures before GraphQL runs (reading the body, mostly) answered in GraphQL's
+// error shape with a 4xx, never a framework's own page and never a stack trace.
 
-interface HttpError {
-  status?: number;
-  type?: string;
-  limit?: number;
+/** A failure the client caused, with the status and the message it is answered with. */
+export class HttpRefusal extends Error {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HttpRefusal';
+  }
 }
 
-const MESSAGES: Record<string, (e: HttpError) => string> = {
-  'entity.parse.failed': () => 'The request body is not valid JSON.',
-  'entity.too.large': (e) => `The request body is larger than the ${e.limit}-byte limit.`,
-  'encoding.unsupported': () => 'The request body uses a content encoding the gateway does not accept.',
-  'charset.unsupported': () => 'The request body must be UTF-8 JSON.',
-  'request.aborted': () => 'The request was aborted before its body arrived.',
-  'request.size.invalid': () => 'The request body was not the size its Content-Length announced.',
+/** Fastify's own refusals, in words a person can act on. */
+const MESSAGES: Record<string, (e: FastifyError, limit: number) => string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: (_e, limit) => `The request body is larger than the ${limit}-byte limit.`,
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => 'The request body was not the size its Content-Length announced.',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: () => 'The request body must be JSON (content-type: application/json).',
+  FST_ERR_CTP_EMPTY_TYPE: () => 'The request body must be JSON (content-type: application/json).',
 };
 
-export function httpErrors(logger: Logger) {
-  return (error: HttpError, req: Request, res: Response, _next: NextFunction) => {
-    const status = typeof error.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
-    if (status === 500) {
-      res.status(500).json(internalErrorBody(logger, error, { reqId: req.id }));
-      return;
-    }
-    const message = (error.type && MESSAGES[error.type]?.(error)) ?? 'The request could not be read.';
-    res.status(status).json(errorBody(ApolloServerErrorCode.BAD_REQUEST, message));
+export function httpErrors(logger: Logger, bodyLimitBytes: number) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) return reply.status(500).send(internalErrorBody(logger, error, { reqId: request.id }));
+    const message =
+      error instanceof HttpRefusal ? error.message : (error.code && MESSAGES[error.code]?.(error, bodyLimitBytes)) ?? 'The request could not be read.';
+    return reply.status(status).send(errorBody(ApolloServerErrorCode.BAD_REQUEST, message));
   };
 }

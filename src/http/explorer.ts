@@ -1,6 +1,7 @@
+import { createReadStream } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { Router, type NextFunction, type Request, type Response } from 'express';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 // The explorers (docs/contract.md, "Routes"), only where introspection is on. GraphiQL
 // at /graphiql runs from files the gateway serves itself: GraphiQL 3's browser build
@@ -14,10 +15,10 @@ const fileIn = (pkg: string, path: string) => join(dirname(require.resolve(`${pk
 
 /** The only files served under /graphiql/assets/, by name. */
 const ASSETS: Record<string, { file: string; type: string }> = {
-  'react.production.min.js': { file: fileIn('react', 'umd/react.production.min.js'), type: 'text/javascript' },
-  'react-dom.production.min.js': { file: fileIn('react-dom', 'umd/react-dom.production.min.js'), type: 'text/javascript' },
-  'graphiql.min.js': { file: fileIn('graphiql', 'graphiql.min.js'), type: 'text/javascript' },
-  'graphiql.min.css': { file: fileIn('graphiql', 'graphiql.min.css'), type: 'text/css' },
+  'react.production.min.js': { file: fileIn('react', 'umd/react.production.min.js'), type: 'text/javascript; charset=utf-8' },
+  'react-dom.production.min.js': { file: fileIn('react-dom', 'umd/react-dom.production.min.js'), type: 'text/javascript; charset=utf-8' },
+  'graphiql.min.js': { file: fileIn('graphiql', 'graphiql.min.js'), type: 'text/javascript; charset=utf-8' },
+  'graphiql.min.css': { file: fileIn('graphiql', 'graphiql.min.css'), type: 'text/css; charset=utf-8' },
 };
 
 const SANDBOX_SCRIPT = 'https://embeddable-sandbox.cdn.apollographql.com/_latest/embeddable-sandbox.umd.production.min.js';
@@ -112,31 +113,57 @@ const policy = (withSandbox: boolean) =>
     "frame-ancestors 'none'",
   ].join('; ');
 
-function html(res: Response, body: string, withSandbox: boolean): void {
-  res.set({ 'content-security-policy': policy(withSandbox), 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
-  res.type('html').send(body);
+function html(reply: FastifyReply, body: string, withSandbox: boolean): FastifyReply {
+  return reply
+    .headers({ 'content-security-policy': policy(withSandbox), 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' })
+    .type('text/html; charset=utf-8')
+    .send(body);
 }
 
-/** A browser asking /graphql for a page, not a GraphQL client asking for data. */
-export const wantsLandingPage = (req: Request) =>
-  req.method === 'GET' && req.query.query === undefined && req.query.documentId === undefined && req.accepts(['json', 'html']) === 'html';
+/** How much the Accept header wants a media type: the q of its most specific matching entry (0: not at all). */
+function preference(accept: string, type: string): { q: number; specificity: number } {
+  const [major] = type.split('/');
+  let best = { q: 0, specificity: -1 };
+  for (const entry of accept.split(',')) {
+    const [range = '', ...params] = entry.trim().toLowerCase().split(';');
+    const specificity = range === type ? 2 : range === `${major}/*` ? 1 : range === '*/*' ? 0 : -1;
+    if (specificity <= best.specificity) continue;
+    const qParam = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    const q = qParam ? Number(qParam.slice(2)) : 1;
+    best = { q: Number.isFinite(q) ? q : 0, specificity };
+  }
+  return best;
+}
+
+/**
+ * A browser asking /graphql for a page, not a GraphQL client asking for data:
+ * a GET without a document whose Accept header prefers HTML to JSON (a bare
+ * `*\/*` prefers neither, and gets GraphQL's answer).
+ */
+export function wantsLandingPage(request: FastifyRequest): boolean {
+  if (request.method !== 'GET') return false;
+  const query = request.query as Record<string, unknown>;
+  if (query.query !== undefined || query.documentId !== undefined) return false;
+  const accept = request.headers.accept ?? '*/*';
+  const html = preference(accept, 'text/html');
+  const json = preference(accept, 'application/json');
+  return html.q > 0 && (html.q > json.q || (html.q === json.q && html.specificity > json.specificity));
+}
+
+/** The /graphql page for a browser: Apollo Sandbox, falling back to GraphiQL. */
+export const landingPage = (reply: FastifyReply) => html(reply, LANDING_PAGE, true);
 
 /** GraphiQL and its files under /graphiql. */
-export function explorerRoutes(): Router {
-  const router = Router();
-  router.get('/graphiql', (_req, res) => html(res, GRAPHIQL_PAGE, false));
-  router.get('/graphiql/assets/explorer.js', (_req, res) => res.type('text/javascript').set('cache-control', 'no-cache').send(EXPLORER_JS));
-  router.get('/graphiql/assets/landing.js', (_req, res) => res.type('text/javascript').set('cache-control', 'no-cache').send(LANDING_JS));
-  router.get('/graphiql/assets/:name', (req, res, next) => {
-    const asset = Object.hasOwn(ASSETS, req.params.name) ? ASSETS[req.params.name] : undefined;
-    if (!asset) return next();
-    res.type(asset.type).set('cache-control', 'public, max-age=86400');
-    res.sendFile(asset.file);
+export function explorerRoutes(app: FastifyInstance): void {
+  app.get('/graphiql', (_request, reply) => html(reply, GRAPHIQL_PAGE, false));
+  const script = (source: string) => (_request: FastifyRequest, reply: FastifyReply) =>
+    reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(source);
+  app.get('/graphiql/assets/explorer.js', script(EXPLORER_JS));
+  app.get('/graphiql/assets/landing.js', script(LANDING_JS));
+  app.get<{ Params: { name: string } }>('/graphiql/assets/:name', (request, reply) => {
+    const { name } = request.params;
+    const asset = Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;
+    if (!asset) return reply.callNotFound();
+    return reply.type(asset.type).header('cache-control', 'public, max-age=86400').send(createReadStream(asset.file));
   });
-  return router;
-}
-
-/** In /graphql's chain: the page for a browser, everything else on to GraphQL. */
-export function sandboxOrGraphiQL() {
-  return (req: Request, res: Response, next: NextFunction) => (wantsLandingPage(req) ? html(res, LANDING_PAGE, true) : next());
 }

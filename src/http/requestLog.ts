@@ -1,41 +1,65 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pinoHttp } from 'pino-http';
+import type { IncomingMessage } from 'node:http';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { currentTraceId } from '../telemetry.js';
 
 // A request ID on every request: the caller's x-request-id when it is sane,
 // otherwise a new UUID; echoed in the response and carried by every log line
-// and audit record of that request.
-const SANE_REQUEST_ID = /^[\w.:-]{1,128}$/;
+// and audit record of that request. One log line per request, written from the
+// gateway's logger when the response is sent: no child logger is made per
+// request (a resolver that logs makes its own, src/context.ts), and a level
+// that is off costs one comparison.
 
-export function requestLog(logger: Logger) {
-  return pinoHttp({
-    logger,
-    genReqId(req: IncomingMessage, res: ServerResponse) {
-      const given = req.headers['x-request-id'];
-      const id = typeof given === 'string' && SANE_REQUEST_ID.test(given) ? given : randomUUID();
-      res.setHeader('x-request-id', id);
-      return id;
+const SANE_REQUEST_ID = /^[\w.:-]{1,128}$/;
+/** Probes a load balancer sends every few seconds would drown the log. */
+const QUIET_URLS = new Set(['/healthz', '/readyz']);
+
+/** For Fastify's `genReqId`. */
+export function requestId(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && SANE_REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who is calling, once authenticated (src/http/graphqlRoute.ts). */
+    callerId?: string;
+    /** The request's trace, when tracing is on (src/http/traceRequests.ts). */
+    traceId?: string;
+  }
+}
+
+/** Only what an operator needs; never headers, so no credential reaches the log. */
+function line(request: FastifyRequest, reply: FastifyReply) {
+  const url = request.url;
+  return {
+    req: {
+      id: request.id,
+      method: request.method,
+      url: url.length > 200 ? `${url.slice(0, 200)}…` : url,
+      remoteAddress: request.ip,
+      userAgent: request.headers['user-agent'],
     },
-    // Only what an operator needs; never headers, so no credential reaches the log.
-    serializers: {
-      req: (req: { id: unknown; method: string; url: string; remoteAddress?: string; headers: Record<string, unknown> }) => ({
-        id: req.id,
-        method: req.method,
-        url: req.url.length > 200 ? `${req.url.slice(0, 200)}…` : req.url,
-        remoteAddress: req.remoteAddress,
-        userAgent: req.headers['user-agent'],
-      }),
-      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-    },
-    customProps: (_req: IncomingMessage, res: ServerResponse) => {
-      const caller = (res as ServerResponse & { locals?: { caller?: { id: string } } }).locals?.caller;
-      const traceId = currentTraceId();
-      return { ...(caller ? { caller: caller.id } : {}), ...(traceId ? { trace_id: traceId } : {}) };
-    },
-    customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
-      error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-    autoLogging: { ignore: (req: IncomingMessage) => req.url === '/healthz' || req.url === '/readyz' },
+    res: { statusCode: reply.statusCode },
+    responseTime: Math.round(reply.elapsedTime),
+    ...(request.callerId ? { caller: request.callerId } : {}),
+    ...(request.traceId ? { trace_id: request.traceId } : {}),
+  };
+}
+
+export function logRequests(app: FastifyInstance, logger: Logger): void {
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id);
+    done();
+  });
+  app.addHook('onResponse', (request, reply, done) => {
+    const status = reply.statusCode;
+    const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+    if (logger.isLevelEnabled(level) && !QUIET_URLS.has(request.url)) logger[level](line(request, reply), 'request completed');
+    done();
+  });
+  app.addHook('onRequestAbort', (request, done) => {
+    if (logger.isLevelEnabled('warn')) logger.warn({ req: { id: request.id, method: request.method, url: request.url } }, 'request aborted');
+    done();
   });
 }

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import type { NextFunction, Request, Response } from 'express';
+import type { HTTPGraphQLRequest } from '@apollo/server';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { recordAttempt, type AuditTrail } from '../audit/trail.js';
 import type { Caller } from '../auth/roles.js';
 import { errorBody } from '../errors/masking.js';
+import { graphqlParameters } from './graphqlParameters.js';
 import { mutationAttempts } from './mutationAttempts.js';
 
 // Trusted documents (docs/contract.md, "Trusted documents"): with TRUSTED_DOCUMENTS_FILE
@@ -53,58 +55,48 @@ export async function loadTrustedDocuments(file: string): Promise<TrustedDocumen
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-/** The request's GraphQL parameters, from a POST body or a GET query string. */
-function parameters(req: Request): Record<string, unknown> | undefined {
-  const source: unknown = req.method === 'GET' ? req.query : req.body;
-  return source && typeof source === 'object' ? (source as Record<string, unknown>) : undefined;
-}
-
+/**
+ * What runs for a request: the same request, or a `documentId` replaced by its
+ * listed text (where Apollo reads it: a POST's body, a GET's query string); or
+ * undefined once the request has been refused (400 DOCUMENT_NOT_TRUSTED).
+ */
 export function trustedDocumentsOnly(documents: TrustedDocuments, audit: AuditTrail) {
-  return async (req: Request, res: Response, next: NextFunction) => {
+  return async (request: FastifyRequest, reply: FastifyReply, caller: Caller, graphql: HTTPGraphQLRequest): Promise<HTTPGraphQLRequest | undefined> => {
+    const refuse = (message: string) => refusal(request, reply, audit, caller, message);
     // A batch of operations: Apollo refuses batching, and so does this, for each document unseen.
-    if (Array.isArray(req.body)) return refuse(req, res, audit, 'Batched requests are not accepted; send one document per request.');
-    const params = parameters(req);
-    // Apollo's landing page (a GET without a document) and bodies Apollo refuses anyway pass on.
-    if (!params || (params.documentId === undefined && params.query === undefined)) return next();
+    if (Array.isArray(request.body)) return refuse('Batched requests are not accepted; send one document per request.');
+    const params = graphqlParameters(request);
+    // Bodies without a document pass on: Apollo refuses them anyway.
+    if (!params || (params.documentId === undefined && params.query === undefined)) return graphql;
     const { documentId, query } = params;
     if (documentId !== undefined) {
       const hash = typeof documentId === 'string' ? documentId.replace(/^sha256:/, '') : undefined;
       const listed = hash === undefined ? undefined : documents.byHash.get(hash);
       if (listed !== undefined && (query === undefined || query === listed)) {
-        if (req.method === 'GET') {
-          // Apollo reads a GET's parameters from the URL itself.
-          const [path, search = ''] = req.url.split('?');
-          const query = new URLSearchParams(search);
-          query.delete('documentId');
-          query.set('query', listed);
-          req.url = `${path}?${query.toString()}`;
-        } else {
-          const { documentId: _named, ...rest } = params;
-          req.body = { ...rest, query: listed };
+        if (request.method === 'GET') {
+          const search = new URLSearchParams(graphql.search);
+          search.delete('documentId');
+          search.set('query', listed);
+          return { ...graphql, search: `?${search.toString()}` };
         }
-        return next();
+        const { documentId: _named, ...rest } = params;
+        return { ...graphql, body: { ...rest, query: listed } };
       }
-      return refuse(req, res, audit, `documentId ${JSON.stringify(String(documentId).slice(0, 80))} is not a trusted document of this gateway.`);
+      return refuse(`documentId ${JSON.stringify(String(documentId).slice(0, 80))} is not a trusted document of this gateway.`);
     }
-    if (typeof query === 'string' && documents.texts.has(query)) return next();
+    if (typeof query === 'string' && documents.texts.has(query)) return graphql;
     return refuse(
-      req,
-      res,
-      audit,
       'This gateway runs trusted documents only: send the documentId of a document in its TRUSTED_DOCUMENTS_FILE, or that document\'s exact text.',
     );
   };
 }
 
-async function refuse(req: Request, res: Response, audit: AuditTrail, message: string): Promise<void> {
+async function refusal(request: FastifyRequest, reply: FastifyReply, audit: AuditTrail, caller: Caller, message: string): Promise<undefined> {
   const startedAt = performance.now();
   // A change refused here never reaches its resolver: it is audited as refused here.
-  for (const attempt of mutationAttempts(parameters(req))) {
-    await recordAttempt(
-      audit,
-      { caller: (res.locals.caller as Caller | undefined) ?? null, requestId: String(req.id) },
-      { ...attempt, outcome: 'DOCUMENT_NOT_TRUSTED', awsRequestId: null, startedAt },
-    );
+  for (const attempt of mutationAttempts(graphqlParameters(request))) {
+    await recordAttempt(audit, { caller, requestId: request.id }, { ...attempt, outcome: 'DOCUMENT_NOT_TRUSTED', awsRequestId: null, startedAt });
   }
-  res.status(400).json(errorBody('DOCUMENT_NOT_TRUSTED', message));
+  await reply.status(400).send(errorBody('DOCUMENT_NOT_TRUSTED', message));
+  return undefined;
 }

@@ -41,6 +41,7 @@ async function serve(production: boolean) {
       batching: true,
       executor: 'jit',
       tracing: false,
+      responseCacheMaxBytes: 0,
     },
     {
       directConnect: broken,

@@ -1,0 +1,81 @@
+import { LRUCache } from 'lru-cache';
+import type { ReadCache, ReadStamp } from '../cache/readCache.js';
+import type { Metrics } from '../metrics.js';
+import { noteCacheEvent } from '../telemetry.js';
+
+// The response cache (docs/contract.md, "Response cache"): a query's answer as it
+// was sent, served again without running GraphQL while every cached read it was
+// built from is still the one the read cache would serve. So it is never staler
+// than those reads: a change through any replica bumps its region's generation
+// (no response built before it is served again, on any replica sharing Redis);
+// a change made elsewhere shows once the reads' TTL runs out. Only successful
+// queries are kept (src/http/graphqlRoute.ts decides); nothing depends on the
+// caller but the right to run queries, which is checked before every hit.
+
+export interface CachedResponse {
+  status: number;
+  headers: ReadonlyArray<readonly [string, string]>;
+  body: string;
+  /** For the operations metric, as the plugin would have counted it. */
+  operationName: string | undefined;
+  /** The cached reads the response was built from. */
+  stamps: readonly ReadStamp[];
+}
+
+/** Bookkeeping per entry beyond its key and body: the record, headers, stamps, the LRU's own. */
+const ENTRY_OVERHEAD_BYTES = 400;
+/** A response larger than this share of the cache would evict most of it for one query. */
+const LARGEST_SHARE = 4;
+
+export class ResponseCache {
+  private readonly entries: LRUCache<string, CachedResponse>;
+  private readonly largest: number;
+
+  constructor(
+    private readonly reads: ReadCache,
+    maxBytes: number,
+    private readonly metrics: Metrics,
+  ) {
+    this.largest = Math.floor(maxBytes / LARGEST_SHARE);
+    this.entries = new LRUCache<string, CachedResponse>({
+      maxSize: maxBytes,
+      sizeCalculation: (entry, key) => ENTRY_OVERHEAD_BYTES + key.length + entry.body.length + entry.stamps.length * 64,
+    });
+  }
+
+  /** The stored answer to `key`, if what it was built from is still what the read cache serves. */
+  async lookup(key: string): Promise<CachedResponse | undefined> {
+    const entry = this.entries.get(key);
+    if (entry && (entry.stamps.length === 0 || (await this.fresh(entry.stamps)))) {
+      this.note('hit');
+      return entry;
+    }
+    if (entry) this.entries.delete(key);
+    this.note('miss');
+    return undefined;
+  }
+
+  store(key: string, response: CachedResponse): void {
+    if (key.length + response.body.length > this.largest) return;
+    this.entries.set(key, response);
+  }
+
+  /** Bytes held, for tests of the bound. */
+  get size(): number {
+    return this.entries.calculatedSize;
+  }
+
+  private async fresh(stamps: readonly ReadStamp[]): Promise<boolean> {
+    try {
+      return await this.reads.stillFresh(stamps);
+    } catch {
+      // Not knowing is stale: the query runs again.
+      return false;
+    }
+  }
+
+  private note(event: 'hit' | 'miss'): void {
+    this.metrics.cacheEvents.inc({ event, layer: 'response' });
+    noteCacheEvent(event, 'response');
+  }
+}
