@@ -1,4 +1,4 @@
-import type { OperationTypeNode } from 'graphql';
+import type { ExecutionResult, OperationTypeNode } from 'graphql';
 import type { Logger } from 'pino';
 import type { AuditTrail } from './audit/trail.js';
 import type { ReadStamp } from './cache/readCache.js';
@@ -36,8 +36,10 @@ export interface GatewayContext {
 }
 
 export interface RequestNotes {
-  /** Set once Apollo has resolved the operation: only a query's answer may be cached (src/http/graphqlRoute.ts). */
+  /** Set once the operation is known: only a query's answer may be cached (src/http/graphqlRoute.ts). */
   operation?: OperationTypeNode;
+  /** A prepared operation's result that Apollo is to answer with, instead of executing it again (src/executor.ts). */
+  ranAlready?: ExecutionResult;
 }
 
 /** What the HTTP layer knows of a request when its GraphQL context is made. */

@@ -1,8 +1,9 @@
 import { ApolloServerErrorCode } from '@apollo/server/errors';
 import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
-import { GraphQLError, printSchema, type GraphQLSchema } from 'graphql';
+import { GraphQLError, printSchema, type ExecutionResult, type GraphQLSchema, type OperationTypeNode } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { LRUCache } from 'lru-cache';
+import type { GatewayContext } from './context.js';
 import { requestError } from './errors/GatewayError.js';
 
 // graphql-jit compiles each distinct operation once into plain JavaScript, which
@@ -12,6 +13,29 @@ import { requestError } from './errors/GatewayError.js';
 
 /** Distinct operations kept compiled; clients send a handful, hostile ones are bounded. */
 const MAX_COMPILED = 500;
+/** The texts of prepared operations are kept too; they are bounded in characters as well. */
+const MAX_PREPARED_TEXT = 8 * 1024 * 1024;
+
+/**
+ * An operation Apollo has parsed and validated once (with the query limits), compiled:
+ * the same text and operation name need neither again. src/http/graphqlRoute.ts runs
+ * it without Apollo's per-request pipeline, and hands Apollo any result with an error
+ * to answer (see `ranAlready`).
+ */
+export interface PreparedOperation {
+  operation: OperationTypeNode;
+  /** graphql-jit's result as is: data undefined when the variables do not fit (nothing ran). */
+  execute(context: GatewayContext, variables: Record<string, unknown>): Promise<ExecutionResult> | ExecutionResult;
+}
+
+export interface JitExecution {
+  /** Apollo's executor hook: Apollo parses, validates, runs the plugins; graphql-jit executes. */
+  gateway: GatewayInterface;
+  /** The operation by its text and the operation name sent with it, once Apollo has validated and run it. */
+  prepared(query: string, operationName: string | undefined): PreparedOperation | undefined;
+}
+
+const textKey = (query: string, operationName: string | undefined) => `${operationName ?? ''}\n${query}`;
 
 const requestErrors = (errors: readonly GraphQLError[] | undefined, code: ApolloServerErrorCode) => ({
   errors: (errors ?? []).map((error) => withLocations(requestError(code, error.message), error)),
@@ -38,8 +62,18 @@ function asGraphQLError(error: GraphQLError): GraphQLError {
   );
 }
 
-export function jitExecutor(schema: GraphQLSchema): GatewayInterface {
+/** A result whose errors are graphql-js's own kind (see asGraphQLError). */
+const withGraphQLErrors = (result: ExecutionResult): ExecutionResult =>
+  result.errors ? { ...result, errors: result.errors.map(asGraphQLError) } : result;
+
+
+export function jitExecutor(schema: GraphQLSchema): JitExecution {
   const compiled = new LRUCache<string, CompiledQuery>({ max: MAX_COMPILED });
+  const prepared = new LRUCache<string, PreparedOperation>({
+    max: MAX_COMPILED,
+    maxSize: MAX_PREPARED_TEXT,
+    sizeCalculation: (_operation, key) => key.length || 1,
+  });
 
   const executor: GatewayExecutor = async (request) => {
     // The name the client sent: Apollo's own `operationName` is null when it names no operation.
@@ -53,21 +87,30 @@ export function jitExecutor(schema: GraphQLSchema): GatewayInterface {
       query = result;
       compiled.set(key, query);
     }
-    const result = await query.query(undefined, request.context, request.request.variables ?? {});
+    const text = request.request.query;
+    if (text !== undefined && request.operation && !prepared.has(textKey(text, operationName))) {
+      const run = query;
+      prepared.set(textKey(text, operationName), { operation: request.operation.operation, execute: (context, variables) => run.query(undefined, context, variables) });
+    }
+    // A prepared run that ended in an error is answered by Apollo, from its result: it does not run twice.
+    const result = (request.context as GatewayContext).notes.ranAlready ?? (await query.query(undefined, request.context, request.request.variables ?? {}));
     // Variables that do not fit the operation: no data at all, as graphql-js answers
     // them, which Apollo turns into a 400 BAD_USER_INPUT only for its own executor.
     if (!('data' in result) || result.data === undefined) return requestErrors(result.errors, ApolloServerErrorCode.BAD_USER_INPUT);
-    return result.errors ? { ...result, errors: result.errors.map(asGraphQLError) } : result;
+    return withGraphQLErrors(result);
   };
 
   return {
-    async load() {
-      return { executor };
+    gateway: {
+      async load() {
+        return { executor };
+      },
+      onSchemaLoadOrUpdate(callback) {
+        callback({ apiSchema: schema, coreSupergraphSdl: printSchema(schema) });
+        return () => {};
+      },
+      async stop() {},
     },
-    onSchemaLoadOrUpdate(callback) {
-      callback({ apiSchema: schema, coreSupergraphSdl: printSchema(schema) });
-      return () => {};
-    },
-    async stop() {},
+    prepared: (query, operationName) => prepared.get(textKey(query, operationName)),
   };
 }

@@ -13,7 +13,7 @@ export interface Metrics {
   awsLatency: Histogram<'operation' | 'region'>;
   cacheEvents: Counter<'event' | 'layer'>;
   loaderBatchSize: Histogram<'loader'>;
-  graphqlOperations: Counter<'operation_name' | 'outcome'>;
+  graphqlOperations: Counter<'operation_name' | 'outcome' | 'path'>;
   /** Audit records that could not be written, by kind (intent, outcome, attempt). */
   auditWriteFailures: Counter<'kind'>;
   /** A client-chosen operation name, or "other" once too many distinct names were seen. */
@@ -62,8 +62,10 @@ export function createMetrics(): Metrics {
     }),
     graphqlOperations: new Counter({
       name: 'dxgraph_graphql_operations_total',
-      help: 'GraphQL operations by operation name and outcome (success or the first error code).',
-      labelNames: ['operation_name', 'outcome'],
+      help:
+        'GraphQL operations by operation name, outcome (success or the first error code) and path: apollo (parsed, validated, run by Apollo), ' +
+        'prepared (an operation Apollo validated before, run again without its per-request pipeline) or response_cache (a query answered again as sent).',
+      labelNames: ['operation_name', 'outcome', 'path'],
       registers: [registry],
     }),
     auditWriteFailures,

@@ -6,17 +6,15 @@ import cors from '@fastify/cors';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { makeExecutableSchema } from '@graphql-tools/schema';
-import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { AuditTrail } from './audit/trail.js';
 import type { Authenticate } from './auth/authenticator.js';
-import { requireRole } from './auth/requireRole.js';
-import { READ } from './auth/roles.js';
 import type { ReadCache } from './cache/readCache.js';
 import type { Config } from './config.js';
 import { createContextFactory, type GatewayContext } from './context.js';
 import type { DirectConnectService } from './directconnect/service.js';
-import { errorCode, maskErrors } from './errors/masking.js';
+import { maskErrors } from './errors/masking.js';
+import { operationMetrics, operationSpans, queriesNeedReadRole } from './operationPlugins.js';
 import type { Plans } from './changes/plan.js';
 import type { Guards } from './coordination/guards.js';
 import { jitExecutor } from './executor.js';
@@ -29,7 +27,6 @@ import { logRequests, requestId } from './http/requestLog.js';
 import { ResponseCache } from './http/responseCache.js';
 import { traceRequests } from './http/traceRequests.js';
 import { trustedDocumentsOnly, type TrustedDocuments } from './http/trustedDocuments.js';
-import { tracer } from './telemetry.js';
 import { queryLimits } from './limits.js';
 import type { Metrics } from './metrics.js';
 import { resolvers } from './resolvers/index.js';
@@ -70,58 +67,6 @@ export interface Gateway {
   stop(notReadyFirstMs?: number): Promise<void>;
 }
 
-/**
- * Every query needs dx:read; the mutation checks its own role, as a dry run needs
- * less. The operation's type is noted for the response cache, which keeps queries only.
- */
-const queriesNeedReadRole: ApolloServerPlugin<GatewayContext> = {
-  async requestDidStart() {
-    return {
-      async didResolveOperation({ operation, contextValue }) {
-        contextValue.notes.operation = operation?.operation;
-        if (operation?.operation === 'query') requireRole(contextValue.caller, READ, 'run queries');
-      },
-    };
-  },
-};
-
-/** Counts every GraphQL operation by name and outcome (the first error's code, or success). */
-function operationMetrics(metrics: Metrics): ApolloServerPlugin<GatewayContext> {
-  return {
-    async requestDidStart() {
-      return {
-        async willSendResponse({ request, response, errors }) {
-          const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
-          const firstCode = errorCode(errors?.[0]) ?? (body?.errors?.[0]?.extensions?.code as string | undefined);
-          metrics.graphqlOperations.inc({ operation_name: metrics.operationLabel(request.operationName), outcome: firstCode ?? 'success' });
-        },
-      };
-    },
-  };
-}
-
-/** One span per GraphQL operation: its name, its type, and how it ended (the first error's code, or success). */
-function operationSpans(): ApolloServerPlugin<GatewayContext> {
-  return {
-    async requestDidStart() {
-      const span = tracer.startSpan('graphql.operation', { kind: SpanKind.INTERNAL });
-      return {
-        async didResolveOperation({ operation, operationName }) {
-          if (operationName) span.setAttribute('graphql.operation.name', operationName);
-          if (operation) span.setAttribute('graphql.operation.type', operation.operation);
-        },
-        async willSendResponse({ response, errors }) {
-          const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
-          const code = errorCode(errors?.[0]) ?? (body?.errors?.[0]?.extensions?.code as string | undefined);
-          span.setAttribute('dxgraph.outcome', code ?? 'success');
-          if (code) span.setStatus({ code: SpanStatusCode.ERROR, message: code });
-          span.end();
-        },
-      };
-    },
-  };
-}
-
 /** Undici and browsers keep connections open; what Node closes after 5 s idle, as Express's server did. */
 const KEEP_ALIVE_TIMEOUT_MS = 5_000;
 /** A request still arriving after this is a slow client holding a socket (Node's own default). */
@@ -155,8 +100,9 @@ export async function createGateway(settings: GatewaySettings, services: Gateway
     resolvers,
     resolverValidationOptions: { requireResolversForResolveType: 'ignore' },
   });
+  const jit = settings.executor === 'jit' ? jitExecutor(schema) : undefined;
   const apollo = new ApolloServer<GatewayContext>({
-    ...(settings.executor === 'jit' ? { gateway: jitExecutor(schema) } : { schema }),
+    ...(jit ? { gateway: jit.gateway } : { schema }),
     introspection: settings.introspection,
     includeStacktraceInErrorResponses: !settings.production,
     csrfPrevention: true,
@@ -173,7 +119,7 @@ export async function createGateway(settings: GatewaySettings, services: Gateway
       landingPage,
       queriesNeedReadRole,
       operationMetrics(services.metrics),
-      ...(settings.tracing ? [operationSpans()] : []),
+      ...(settings.tracing ? [operationSpans] : []),
       // Apollo's default cache-control plugin wraps every field resolver to compute
       // HTTP cache hints nobody here reads; off, it costs nothing.
       ApolloServerPluginCacheControlDisabled(),
@@ -202,6 +148,8 @@ export async function createGateway(settings: GatewaySettings, services: Gateway
 
   const handler = graphqlRoute({
     apollo,
+    prepared: jit?.prepared,
+    tracing: settings.tracing,
     explorer: settings.introspection,
     authenticate: authenticateRequests(services.authenticate, services.audit),
     trusted: services.trustedDocuments ? trustedDocumentsOnly(services.trustedDocuments, services.audit) : undefined,

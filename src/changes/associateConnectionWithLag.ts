@@ -20,7 +20,7 @@ import type { ServedRegions } from '../input.js';
 import type { Loaders } from '../loaders/index.js';
 import { associationImpact, leavingForAnotherLag, memberQuota, minimumLinksShortfall, type Joining, type LagView } from './impact.js';
 import { callAws, checkMembershipInput, emptyView, isGone, lockKey, readLagView, runChange, type ChangeInput, type MutatingCall, type ReadDeps, type RunDeps } from './lagChange.js';
-import { connectionState, lagState, virtualInterfacesState, type PlannedState } from './plan.js';
+import { connectionState, lagState, virtualInterfacesState, withPlanToken, type PlannedState } from './plan.js';
 
 // AssociateConnectionWithLag, the way back after a disassociation. Its rules come
 // from the AWS documentation (docs/aws-behaviour.md, "Associating, updating and
@@ -203,17 +203,22 @@ function dryRun(subject: Subject, state: AssociationState, deps: AssociationDeps
   const refusal = refusalFromState(state, subject);
   if (refusal) return refusal;
   const { view, joining } = state as { view: LagView; joining: Joining };
-  return {
-    __typename: 'AssociateConnectionWithLagSuccess',
-    connection: joining.connection,
-    region: subject.region,
-    lagId: subject.lagId,
-    dryRun: true,
-    replayed: false,
-    awsRequestId: null,
-    impact: associationImpact(view, joining),
-    planToken: deps.plans.issue(OPERATION, planInput(subject), plannedState(state)),
-  };
+  return withPlanToken(
+    {
+      __typename: 'AssociateConnectionWithLagSuccess' as const,
+      connection: joining.connection,
+      region: subject.region,
+      lagId: subject.lagId,
+      dryRun: true,
+      replayed: false,
+      awsRequestId: null,
+      impact: associationImpact(view, joining),
+    },
+    deps.plans,
+    OPERATION,
+    planInput(subject),
+    () => plannedState(state),
+  );
 }
 
 async function associate(subject: Subject, state: AssociationState, deps: AssociationDeps, mutating: MutatingCall): Promise<Result> {

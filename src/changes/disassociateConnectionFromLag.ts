@@ -15,7 +15,7 @@ import type { ServedRegions } from '../input.js';
 import type { Loaders } from '../loaders/index.js';
 import { disassociationImpact, minimumLinksShortfall, type LagView } from './impact.js';
 import { callAws, checkMembershipInput, emptyView, lockKey, readLagView, runChange, type ChangeInput, type MutatingCall, type ReadDeps, type RunDeps } from './lagChange.js';
-import { lagState } from './plan.js';
+import { lagState, withPlanToken } from './plan.js';
 
 // DisassociateConnectionFromLag, the change that cuts a live link. Its rules come
 // from the AWS documentation (docs/aws-behaviour.md, "Disassociating a connection
@@ -94,17 +94,22 @@ async function dryRun(subject: Subject, view: LagView | null, deps: Disassociati
   const refusal = await refusalFromState(view, subject, deps, undefined);
   if (refusal) return refusal;
   const member = view!.lag.connections!.find((c) => c.connectionId === subject.connectionId)!;
-  return {
-    __typename: 'DisassociateConnectionFromLagSuccess',
-    connection: member,
-    region: subject.region,
-    lagId: subject.lagId,
-    dryRun: true,
-    replayed: false,
-    awsRequestId: null,
-    impact: disassociationImpact(view!, subject.connectionId),
-    planToken: deps.plans.issue(OPERATION, planInput(subject), lagState('lag', view)),
-  };
+  return withPlanToken(
+    {
+      __typename: 'DisassociateConnectionFromLagSuccess' as const,
+      connection: member,
+      region: subject.region,
+      lagId: subject.lagId,
+      dryRun: true,
+      replayed: false,
+      awsRequestId: null,
+      impact: disassociationImpact(view!, subject.connectionId),
+    },
+    deps.plans,
+    OPERATION,
+    planInput(subject),
+    () => lagState('lag', view),
+  );
 }
 
 /** The typed refusal the LAG's state implies, or undefined if the disassociation is allowed. */

@@ -110,13 +110,13 @@ function openPlan(
  */
 async function checkPlan(
   plan: OpenPlan | undefined,
-  current: PlannedState,
+  current: () => PlannedState,
   region: string,
   touched: { lagId?: string; connectionId?: string },
   deps: ReadDeps,
 ): Promise<RefusalMember<'StateChanged'> | undefined> {
   if (!plan) return undefined;
-  const changes = plan.changesFrom(current);
+  const changes = plan.changesFrom(current());
   if (changes.length === 0) return undefined;
   deps.loaders.forget(region, touched);
   await deps.directConnect.forgetRegion(region);
@@ -211,7 +211,7 @@ export async function runChange<State, R extends Answer>(
     if (staleness) return staleness;
     try {
       const state = await steps.read(!input.dryRun);
-      const moved = await checkPlan(plan, steps.planned(state), steps.subject.region, steps.subject, deps);
+      const moved = await checkPlan(plan, () => steps.planned(state), steps.subject.region, steps.subject, deps);
       if (moved) return moved;
       return await steps.proceed(state, plan, mutating);
     } catch (error) {

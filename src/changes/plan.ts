@@ -129,10 +129,32 @@ export function describeChanges(changes: readonly StateChange[], plannedAt: Date
 }
 
 export interface Plans {
-  /** A token for a successful dry run of `operation` on `input`, bound to the `state` its checks read. */
-  issue(operation: string, input: PlanInput, state: PlannedState): string;
+  /** A token for a successful dry run of `operation` on `input`, bound to the `state` its checks read at `plannedAt` (default: now). */
+  issue(operation: string, input: PlanInput, state: PlannedState, plannedAt?: number): string;
+  /** The clock plans are dated by. */
+  now(): number;
   /** The plan in a token, or the problem with a token this gateway did not make. */
   open(token: string, operation: string, input: PlanInput): OpenPlan | InputProblem;
+}
+
+/**
+ * A dry run's answer whose `planToken` is signed when first read (dated when the state
+ * was read, now), so that a client that does not select planToken costs no signing.
+ * Read again, it is the same token.
+ */
+export function withPlanToken<T extends object>(
+  answer: T,
+  plans: Plans,
+  operation: string,
+  input: PlanInput,
+  state: () => PlannedState,
+): T & { planToken: string } {
+  const plannedAt = plans.now();
+  let token: string | undefined;
+  return Object.defineProperty(answer, 'planToken', {
+    enumerable: true,
+    get: () => (token ??= plans.issue(operation, input, state(), plannedAt)),
+  }) as T & { planToken: string };
 }
 
 /**
@@ -152,8 +174,9 @@ export function createPlans(options: { secret?: string; now?: () => number } = {
   };
 
   return {
-    issue(operation, input, state) {
-      const body: PlanBody = { operation, input, plannedAt: now(), state };
+    now,
+    issue(operation, input, state, plannedAt = now()) {
+      const body: PlanBody = { operation, input, plannedAt, state };
       const encoded = Buffer.from(JSON.stringify(body)).toString('base64url');
       return `${VERSION}.${encoded}.${sign(encoded).toString('base64url')}`;
     },

@@ -4,7 +4,7 @@ import { fromAwsError, invalidInput, lagNotFound, withAwsWords, type LagSubject,
 import { checkLagId, type ServedRegions } from '../input.js';
 import { isOperational, minimumLinksImpact, takesLagDown, type LagView } from './impact.js';
 import { callAws, checkChangeInput, isGone, readLagView, runChange, type ChangeInput, type MutatingCall, type ReadDeps, type RunDeps } from './lagChange.js';
-import { lagState, type OpenPlan } from './plan.js';
+import { lagState, withPlanToken, type OpenPlan } from './plan.js';
 
 // UpdateLag with minimumLinks alone: the way to unblock a disassociation refused for
 // minimum links, and to restore the setting afterwards. AWS takes 0 up to the LAG's
@@ -99,16 +99,21 @@ function refusalFromState(
 }
 
 function dryRun(subject: Subject, view: LagView, deps: MinimumLinksDeps): Result {
-  return {
-    __typename: 'UpdateLagMinimumLinksSuccess',
-    region: subject.region,
-    lagId: subject.lagId,
-    dryRun: true,
-    replayed: false,
-    awsRequestId: null,
-    impact: minimumLinksImpact(view, subject.minimumLinks),
-    planToken: deps.plans.issue(OPERATION, planInput(subject), lagState('lag', view)),
-  };
+  return withPlanToken(
+    {
+      __typename: 'UpdateLagMinimumLinksSuccess' as const,
+      region: subject.region,
+      lagId: subject.lagId,
+      dryRun: true,
+      replayed: false,
+      awsRequestId: null,
+      impact: minimumLinksImpact(view, subject.minimumLinks),
+    },
+    deps.plans,
+    OPERATION,
+    planInput(subject),
+    () => lagState('lag', view),
+  );
 }
 
 async function update(subject: Subject, view: LagView, deps: MinimumLinksDeps, mutating: MutatingCall): Promise<Result> {

@@ -1,18 +1,29 @@
 import { Readable } from 'node:stream';
 import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { LRUCache } from 'lru-cache';
 import { hasRole, READ, type Caller } from '../auth/roles.js';
 import type { ReadStamp } from '../cache/readCache.js';
 import type { GatewayContext } from '../context.js';
+import type { JitExecution, PreparedOperation } from '../executor.js';
 import type { Metrics } from '../metrics.js';
+import { endOperationSpan, nameOperationSpan, startOperationSpan } from '../operationPlugins.js';
 import { asksForNothing } from './authenticateRequests.js';
 import { landingPage, wantsLandingPage } from './explorer.js';
 import type { CachedResponse, ResponseCache } from './responseCache.js';
 import { inRequestSpan } from './traceRequests.js';
 
 // /graphql, GET and POST, in the order every request takes: the explorer page for
-// a browser; authentication; trusted documents; the response cache; Apollo (which
-// parses, validates, runs the plugins, and executes with graphql-jit).
+// a browser; authentication; trusted documents; the response cache; then Apollo
+// (which parses, validates, runs the plugins, and executes with graphql-jit), or, for
+// an operation Apollo has validated and run before, the prepared path.
+//
+// The prepared path runs the compiled operation without Apollo's per-request
+// pipeline (hashing the text, looking the document up, a dozen plugin hooks), and
+// does what our plugins would (src/operationPlugins.ts). It answers only a result
+// without any error, with the headers Apollo gave the same Accept header; a result
+// with an error is handed to Apollo, which answers it from that result (it does not
+// run again), with its error formatting and every plugin.
 
 export interface GraphQLRouteParts {
   apollo: ApolloServer<GatewayContext>;
@@ -24,7 +35,20 @@ export interface GraphQLRouteParts {
   contextFor(request: { requestId: string; caller: Caller; abortSignal: AbortSignal; observe?: (stamp: ReadStamp) => void }): GatewayContext;
   responses?: ResponseCache;
   metrics: Metrics;
+  /** Operations Apollo has validated and run, by text (only with graphql-jit). */
+  prepared?: JitExecution['prepared'];
+  tracing: boolean;
 }
+
+/** What the prepared path runs: a POST's JSON body as Apollo would read it, nothing unusual in it. */
+interface PreparedRequest {
+  operation: PreparedOperation;
+  operationName: string | undefined;
+  variables: Record<string, unknown>;
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Nobody, for Apollo's answer to a GET without a document (src/http/authenticateRequests.ts). */
 const NOBODY: Caller = { id: 'unauthenticated', roles: [], via: 'none' };
@@ -78,6 +102,17 @@ function send(reply: FastifyReply, response: HTTPGraphQLResponse): FastifyReply 
   return reply.send(Readable.from(response.body.asyncIterator));
 }
 
+/** The operation to run on the prepared path, if the request is one it takes. */
+function preparedRequest(request: FastifyRequest, prepared: JitExecution['prepared'], graphql: HTTPGraphQLRequest): PreparedRequest | undefined {
+  if (request.method !== 'POST' || !isPlainObject(graphql.body)) return undefined;
+  const { query, operationName, variables, extensions, ...rest } = graphql.body;
+  if (typeof query !== 'string' || extensions !== undefined || Object.keys(rest).length > 0) return undefined;
+  if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') return undefined;
+  if (variables !== undefined && variables !== null && !isPlainObject(variables)) return undefined;
+  const operation = prepared(query, operationName ?? undefined);
+  return operation && { operation, operationName: operationName ?? undefined, variables: variables ?? {} };
+}
+
 function sendCached(reply: FastifyReply, cached: CachedResponse): FastifyReply {
   for (const [name, value] of cached.headers) reply.header(name, value);
   return reply.status(cached.status).send(cached.body);
@@ -85,6 +120,8 @@ function sendCached(reply: FastifyReply, cached: CachedResponse): FastifyReply {
 
 export function graphqlRoute(parts: GraphQLRouteParts) {
   const { apollo, responses, metrics } = parts;
+  /** The headers Apollo answered a successful operation with, by the Accept header asked with. */
+  const apolloHeaders = new LRUCache<string, ReadonlyArray<readonly [string, string]>>({ max: 64 });
 
   async function handle(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
     if (parts.explorer && wantsLandingPage(request)) return landingPage(reply);
@@ -98,11 +135,12 @@ export function graphqlRoute(parts: GraphQLRouteParts) {
     }
 
     // Every query needs dx:read; a caller without it goes to Apollo, which says so.
-    const key = responses && hasRole(caller, READ) ? responseKey(request) : undefined;
+    const mayQuery = hasRole(caller, READ);
+    const key = responses && mayQuery ? responseKey(request) : undefined;
     if (key !== undefined) {
       const cached = await responses!.lookup(key);
       if (cached) {
-        metrics.graphqlOperations.inc({ operation_name: metrics.operationLabel(cached.operationName), outcome: 'success' });
+        metrics.graphqlOperations.inc({ operation_name: metrics.operationLabel(cached.operationName), outcome: 'success', path: 'response_cache' });
         return sendCached(reply, cached);
       }
     }
@@ -118,33 +156,44 @@ export function graphqlRoute(parts: GraphQLRouteParts) {
       abortSignal: abandoned.signal,
       observe: key === undefined ? undefined : (stamp) => stamps.push(stamp),
     });
+    const keep = (body: string, headers: ReadonlyArray<readonly [string, string]>) => {
+      if (key === undefined || context.notes.operation !== 'query' || !body.startsWith('{"data":')) return;
+      responses!.store(key, { status: 200, headers, body, operationName: operationNameOf(graphql!), stamps });
+    };
+
+    const accept = request.headers.accept ?? '';
+    const headers = parts.prepared && apolloHeaders.get(accept);
+    const prepared = headers && preparedRequest(request, parts.prepared!, graphql);
+    if (headers && prepared && (prepared.operation.operation !== 'query' || mayQuery)) {
+      const startedAt = parts.tracing ? Date.now() : undefined;
+      context.notes.operation = prepared.operation.operation;
+      const result = await prepared.operation.execute(context, prepared.variables);
+      if (result.data !== undefined && result.data !== null && !result.errors?.length) {
+        metrics.graphqlOperations.inc({ operation_name: metrics.operationLabel(prepared.operationName), outcome: 'success', path: 'prepared' });
+        if (startedAt !== undefined) {
+          const span = startOperationSpan(startedAt);
+          nameOperationSpan(span, prepared.operationName, prepared.operation.operation);
+          endOperationSpan(span, 'success');
+        }
+        // Apollo's serialization of a result that has only data.
+        const body = `${JSON.stringify({ data: result.data })}\n`;
+        keep(body, headers);
+        for (const [name, value] of headers) reply.header(name, value);
+        return reply.status(200).send(body);
+      }
+      context.notes.ranAlready = result;
+    }
+
     const response = await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: graphql, context: async () => context });
-    if (key !== undefined && keepable(context, response)) {
-      responses!.store(key, {
-        status: response.status ?? 200,
-        headers: [...response.headers],
-        body: response.body.string,
-        operationName: operationNameOf(graphql),
-        stamps,
-      });
+    if ((response.status ?? 200) === 200 && response.body.kind === 'complete') {
+      const answered = [...response.headers];
+      if (!context.notes.ranAlready && response.body.string.startsWith('{"data":')) apolloHeaders.set(accept, answered);
+      keep(response.body.string, answered);
     }
     return send(reply, response);
   }
 
   return (request: FastifyRequest, reply: FastifyReply) => inRequestSpan(request, () => handle(request, reply));
-}
-
-/** Only a query's complete answer without any error is kept (Apollo writes `errors` before `data`). */
-function keepable(
-  context: GatewayContext,
-  response: HTTPGraphQLResponse,
-): response is HTTPGraphQLResponse & { body: { kind: 'complete'; string: string } } {
-  return (
-    context.notes.operation === 'query' &&
-    (response.status ?? 200) === 200 &&
-    response.body.kind === 'complete' &&
-    response.body.string.startsWith('{"data":')
-  );
 }
 
 /** The operation name the client sent, for the metrics label of later hits. */

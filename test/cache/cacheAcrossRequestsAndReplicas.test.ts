@@ -101,7 +101,7 @@ describe('one replica, in-memory cache', () => {
       expect(text).toMatch(new RegExp(`dxgraph_cache_events_total\\{event="${event}",layer="memory"\\} [1-9]`));
     }
     expect(text).toMatch(/dxgraph_loader_batch_size_count\{loader="lagById"\} [1-9]/);
-    expect(text).toMatch(/dxgraph_graphql_operations_total\{operation_name="anonymous",outcome="success"\} [1-9]/);
+    expect(text).toMatch(/dxgraph_graphql_operations_total\{operation_name="anonymous",outcome="success",path="\w+"\} [1-9]/);
     expect(text).toMatch(/process_resident_memory_bytes \d+/);
   });
 });

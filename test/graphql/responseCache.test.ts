@@ -1,13 +1,14 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { hashApiKey, newApiKey } from '../../src/auth/apiKeys.js';
+import { newApiKey } from '../../src/auth/apiKeys.js';
 import { loadConfig } from '../../src/config.js';
 import { createEmulator, type Emulator } from '../../src/emulator/index.js';
 import { start, type Running } from '../../src/start.js';
 import { startTestGateway, totalCalls, type TestGateway } from '../helpers/gateway.js';
+import { writeApiKeysFile } from '../helpers/authRequests.js';
 import { redisAvailable, startRedis, type RedisServer } from '../helpers/redis.js';
 
 // The response cache (docs/contract.md, "Response cache") through the real wiring:
@@ -162,16 +163,7 @@ describe('with API keys', () => {
   let gw: TestGateway;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'dxgraph-response-cache-'));
-    const keysFile = join(dir, 'api-keys.json');
-    await writeFile(
-      keysFile,
-      JSON.stringify({
-        keys: [
-          { name: 'reader', sha256: hashApiKey(readerKey).toString('hex'), roles: ['dx:read'] },
-          { name: 'nobody', sha256: hashApiKey(nobodyKey).toString('hex'), roles: ['billing:read'] },
-        ],
-      }),
-    );
+    const keysFile = await writeApiKeysFile(dir, { reader: { key: readerKey, roles: ['dx:read'] }, nobody: { key: nobodyKey, roles: ['billing:read'] } });
     gw = await startTestGateway({ DX_CACHE_TTL_MS: '60000', AUTH_MODE: 'apikey', API_KEYS_FILE: keysFile });
   });
   afterAll(async () => {

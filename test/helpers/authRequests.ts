@@ -1,5 +1,7 @@
 // Requests and fixtures shared by the authentication suites.
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { hashApiKey } from '../../src/auth/apiKeys.js';
 import { expect } from 'vitest';
 import type { TestGateway } from './gateway.js';
 
@@ -85,4 +87,12 @@ export function oneAttempt(records: Array<Record<string, any>>): Record<string, 
     for (const field of ['requestId', 'caller', 'roles', 'operation', 'input', 'clientRequestId']) expect(record[field], field).toEqual(intent![field]);
   }
   return record;
+}
+
+/** Writes an API_KEYS_FILE in `dir` holding these keys' hashes and roles; returns its path. */
+export async function writeApiKeysFile(dir: string, keys: Record<string, { key: string; roles: string[] }>): Promise<string> {
+  const file = join(dir, 'api-keys.json');
+  const entries = Object.entries(keys).map(([name, { key, roles }]) => ({ name, sha256: hashApiKey(key).toString('hex'), roles }));
+  await writeFile(file, JSON.stringify({ keys: entries }));
+  return file;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Lag, VirtualInterface } from '@aws-sdk/client-direct-connect';
 import type { LagView } from '../../../src/changes/impact.js';
-import { compareStates, connectionState, createPlans, describeChanges, lagState, PLAN_LIFETIME_MS, type OpenPlan } from '../../../src/changes/plan.js';
+import { compareStates, connectionState, createPlans, describeChanges, lagState, PLAN_LIFETIME_MS, withPlanToken, type OpenPlan } from '../../../src/changes/plan.js';
 
 // src/changes/plan.ts: plan tokens bound to an input, a time and the state a dry run
 // read (docs/contract.md, "Plans"). Through GraphQL against the emulator, with the
@@ -167,5 +167,33 @@ describe('Function: compareStates', () => {
   it('sees no change in the order AWS lists things', () => {
     const reordered = lag({ connections: [...lag().connections!].reverse() });
     expect(compareStates(before, lagState('lag', viewOf(reordered)))).toEqual([]);
+  });
+});
+
+describe('Function: withPlanToken', () => {
+  it('signs nothing until planToken is read, then dates the plan when the dry run read the state', () => {
+    const time = clock();
+    const plans = createPlans({ now: time.now });
+    let signed = 0;
+    const counting = { ...plans, issue: (...args: Parameters<typeof plans.issue>) => (signed++, plans.issue(...args)) };
+    let statesBuilt = 0;
+    const answer = withPlanToken({ dryRun: true }, counting, OPERATION, INPUT, () => (statesBuilt++, lagState('lag', viewOf(lag()))));
+    expect(answer.dryRun).toBe(true);
+    expect([signed, statesBuilt]).toEqual([0, 0]);
+    time.advance(PLAN_LIFETIME_MS - 1000);
+    const token = answer.planToken;
+    expect(answer.planToken).toBe(token);
+    expect([signed, statesBuilt]).toEqual([1, 1]);
+    // Dated at the dry run, not at the read: 2 s later it is past its 15 minutes.
+    time.advance(2000);
+    expect(opened(plans.open(token, OPERATION, INPUT)).staleness.map((s) => s.field)).toEqual(['plan.age']);
+  });
+
+  it('carries the token when the answer is serialized (a kept outcome, a log line)', () => {
+    const plans = createPlans();
+    const answer = withPlanToken({ dryRun: true }, plans, OPERATION, INPUT, () => lagState('lag', viewOf(lag())));
+    const copy = JSON.parse(JSON.stringify(answer)) as { planToken: string };
+    expect(copy.planToken).toBe(answer.planToken);
+    expect('message' in plans.open(copy.planToken, OPERATION, INPUT)).toBe(false);
   });
 });
