@@ -1,5 +1,9 @@
-import type { BenchOperation } from './operations.js';
+import { spawnSync } from 'node:child_process';
+import type { Findings } from './configRun.js';
 import { quietStats, requestBody, type AwsCalls, type Emulator } from './load.js';
+import type { BenchOperation } from './operations.js';
+import { freePort, startChild, stopChild, waitForLine } from './processes.js';
+import { baseEnv, type Running } from './servers.js';
 
 // Issue 4's coalescing target: 100 concurrent identical requests, on a cold cache,
 // cost at most one call per kind per region, on one replica or spread over several.
@@ -25,4 +29,34 @@ export async function burst(emulator: Emulator, urls: string[], operation: Bench
     }),
   );
   return { replicas: urls.length, requests, failed: answers.filter((ok) => !ok).length, awsCalls: await quietStats(emulator) };
+}
+
+/**
+ * Fresh shipped gateways (cold caches), started by `startShipped`: one alone, then
+ * three sharing a Redis (Debian's redis-server, if this machine has it), each hit
+ * by one burst.
+ */
+export async function coalescingBursts(
+  emulator: Emulator,
+  list: BenchOperation,
+  startShipped: (extraEnv: Record<string, string>) => Promise<Running>,
+  findings: Findings,
+  cwd: string,
+): Promise<BurstResult[]> {
+  const results: BurstResult[] = [];
+  const single = await startShipped({});
+  results.push(await burst(emulator, [single.url], list));
+  await stopChild(single.child);
+  if (spawnSync('redis-server', ['--version']).status !== 0) {
+    findings.warnings.push('redis-server is not installed: the three-replica burst was skipped');
+    return results;
+  }
+  const port = await freePort();
+  const redis = startChild('redis', 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], baseEnv(), cwd);
+  await waitForLine(redis, /Ready to accept connections/, 10_000);
+  const replicas = await Promise.all([1, 2, 3].map(() => startShipped({ REDIS_URL: `redis://127.0.0.1:${port}` })));
+  results.push(await burst(emulator, replicas.map((r) => r.url), list));
+  await Promise.all([...replicas.map((r) => stopChild(r.child)), stopChild(redis)]);
+  for (const b of results) if (b.failed > 0) findings.problems.push(`burst on ${b.replicas} replica(s): ${b.failed} requests failed`);
+  return results;
 }

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { execute, parse, validate, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import type { BenchOperation } from './operations.js';
+import { percentile } from './stats.js';
 
 export interface FloorResult {
   operation: BenchOperation['name'];
@@ -12,10 +13,6 @@ export interface FloorResult {
 
 /** Bounded so a misbehaving schema cannot keep the loop (and the memory) going. */
 const MAX_EXECUTIONS = 5_000_000;
-
-function percentile(sorted: Float64Array, p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
 
 async function executeOnce(schema: GraphQLSchema, document: ReturnType<typeof parse>): Promise<ExecutionResult> {
   // The in-memory resolvers are synchronous, so this is a plain value; awaited only if not.

@@ -1,9 +1,11 @@
 import { minimumLinksShortfall } from '../src/changes/impact.js';
 import type { Snapshot } from './snapshot.js';
 
+export const OPERATION_NAMES = ['list', 'lags', 'one', 'dryrun'] as const;
+
 /** One GraphQL request every configuration answers, identical byte for byte. */
 export interface BenchOperation {
-  name: 'list' | 'lags' | 'one' | 'dryrun';
+  name: (typeof OPERATION_NAMES)[number];
   description: string;
   query: string;
 }

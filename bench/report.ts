@@ -1,17 +1,10 @@
 import type { FloorResult } from './floor.js';
-import type { Measured } from './load.js';
 import type { SoakResult } from './memory.js';
-import type { BenchOperation } from './operations.js';
+import { divide, findMedian, type Comparison, type MedianRow, type OperationName, type PeerStanding } from './summary.js';
 
-export type ConfigName = 'shipped' | 'shipped-graphql-js' | 'loaders-only' | 'naive' | 'reference';
-export type OperationName = BenchOperation['name'];
-
-export interface HttpRow extends Measured {
-  config: ConfigName;
-  operation: OperationName;
-  /** The sample response's data equals graphql-js's answer on the in-memory data. */
-  sampleMatchesFloor: boolean;
-}
+// What the run prints: the table of medians, the ratios issue 4 set targets for,
+// the gateway against the peers, and the differences between builds with their
+// spread over rounds.
 
 export interface Ratio {
   name: string;
@@ -21,58 +14,57 @@ export interface Ratio {
 }
 
 const fixed = (n: number, digits: number) => (Number.isFinite(n) ? n.toFixed(digits) : '∞');
+const times = (n: number | null) => (n === null ? 'n/a' : `${fixed(n, 2)}×`);
+/** A ratio as a difference in %, signed: 0.98 → "-2.0%". */
+const percent = (n: number | null) => (n === null ? 'n/a' : !Number.isFinite(n) ? '∞' : `${n >= 1 ? '+' : ''}${((n - 1) * 100).toFixed(1)}%`);
 
-export function formatTable(rows: HttpRow[], floor: FloorResult[]): string {
-  const header = ['configuration', 'operation', 'req/s', 'p50 ms', 'p99 ms', 'AWS calls/req', 'requests', 'server CPU', 'emulator CPU', 'other CPU'];
-  const pct = (n: number | undefined) => (n === undefined ? '-' : `${n}%`);
-  const lines: string[][] = [
-    ...rows.map((r) => [
-      r.config,
-      r.operation,
-      fixed(r.requestsPerSec, 0),
-      fixed(r.p50Ms, 1),
-      fixed(r.p99Ms, 1),
-      fixed(r.awsCallsPerRequest, 3),
-      String(r.completed),
-      pct(r.cpuPercent[r.config]),
-      pct(r.cpuPercent.emulator),
-      pct(r.cpuPercent['other processes']),
-    ]),
-    ...floor.map((f) => [
-      'floor',
-      f.operation,
-      fixed(f.opsPerSec, 0),
-      fixed(f.p50Ms, 3),
-      fixed(f.p99Ms, 3),
-      '-',
-      String(f.executions),
-      '100%',
-      '-',
-      '-',
-    ]),
-  ];
+/** Columns padded to their widest cell: the first `left` to the left, numbers to the right. */
+function renderTable(header: string[], lines: string[][], left: number): string {
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const render = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const render = (cells: string[]) => cells.map((c, i) => (i < left ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
   return [render(header), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map(render)].join('\n');
 }
 
-const find = (rows: HttpRow[], config: ConfigName, operation: OperationName) =>
-  rows.find((r) => r.config === config && r.operation === operation);
+export function formatTable(rows: MedianRow[], floor: FloorResult[]): string {
+  const header = ['configuration', 'operation', 'req/s', 'range', 'p50 ms', 'p99 ms', 'AWS calls/req', 'requests', 'server CPU', 'emulator CPU', 'load CPU', 'kernel net', 'other CPU'];
+  const pct = (n: number | undefined) => (n === undefined ? '-' : `${n}%`);
+  // The range of req/s over rounds as ± half its width, in % of the median.
+  const range = (r: MedianRow) => (r.rounds < 2 ? '-' : `±${(((r.requestsPerSecRange[1] - r.requestsPerSecRange[0]) / 2 / r.requestsPerSec) * 100).toFixed(1)}%`);
+  return renderTable(
+    header,
+    [
+      ...rows.map((r) => [
+        r.config,
+        r.operation,
+        fixed(r.requestsPerSec, 0),
+        range(r),
+        fixed(r.p50Ms, 2),
+        fixed(r.p99Ms, 2),
+        fixed(r.awsCallsPerRequest, 3),
+        String(Math.round(r.completed)),
+        pct(r.cpuPercent[r.config]),
+        pct(r.cpuPercent.emulator),
+        pct(r.cpuPercent['load tool']),
+        pct(r.cpuPercent['kernel networking']),
+        pct(r.cpuPercent['other processes']),
+      ]),
+      ...floor.map((f) => ['floor', f.operation, fixed(f.opsPerSec, 0), '-', fixed(f.p50Ms, 3), fixed(f.p99Ms, 3), '-', String(f.executions), '-', '-', '100%', '-', '-']),
+    ],
+    2,
+  );
+}
 
-const divide = (a: number | undefined, b: number | undefined): number | null =>
-  a === undefined || b === undefined ? null : b === 0 ? (a === 0 ? null : Infinity) : a / b;
-
-/** The ratios issue 4 asks for, with its targets where it sets one. */
-export function ratios(rows: HttpRow[], floor: FloorResult[], operations: OperationName[]): Ratio[] {
+/** The ratios issue 4 asks for, with its targets where it sets one, on the medians. */
+export function ratios(rows: MedianRow[], floor: FloorResult[], operations: OperationName[]): Ratio[] {
   const out: Ratio[] = [];
-  const calls = (config: ConfigName) => find(rows, config, 'list')?.awsCallsPerRequest;
+  const calls = (config: 'naive' | 'shipped' | 'loaders-only') => findMedian(rows, config, 'list')?.awsCallsPerRequest;
   const naiveOverShipped = divide(calls('naive'), calls('shipped'));
   const naiveOverLoaders = divide(calls('naive'), calls('loaders-only'));
   out.push({ name: 'AWS calls/request on list: naive ÷ shipped', value: naiveOverShipped, target: '≥ 50', met: naiveOverShipped === null ? undefined : naiveOverShipped >= 50 });
   out.push({ name: 'AWS calls/request on list: naive ÷ loaders-only', value: naiveOverLoaders, target: '≥ 50', met: naiveOverLoaders === null ? undefined : naiveOverLoaders >= 50 });
   for (const operation of operations) {
-    const shipped = find(rows, 'shipped', operation)?.requestsPerSec;
-    const reference = divide(shipped, find(rows, 'reference', operation)?.requestsPerSec);
+    const shipped = findMedian(rows, 'shipped', operation)?.requestsPerSec;
+    const reference = divide(shipped, findMedian(rows, 'reference', operation)?.requestsPerSec);
     const atFloor = divide(shipped, floor.find((f) => f.operation === operation)?.opsPerSec);
     const headline = operation === 'list';
     out.push({
@@ -86,18 +78,58 @@ export function ratios(rows: HttpRow[], floor: FloorResult[], operations: Operat
       ...(headline ? { target: '≥ 0.5', met: atFloor === null ? undefined : atFloor >= 0.5 } : {}),
     });
   }
-  return out;
+  return out.filter((r) => r.value !== null);
 }
 
 export function formatRatios(list: Ratio[]): string {
   const width = Math.max(...list.map((r) => r.name.length));
   return list
     .map((r) => {
-      const value = r.value === null ? 'n/a' : `${fixed(r.value, 2)}×`;
       const target = r.target ? `  (target ${r.target}: ${r.met === undefined ? 'n/a' : r.met ? 'met' : 'NOT MET'})` : '';
-      return `${r.name.padEnd(width)}  ${value.padStart(9)}${target}`;
+      return `${r.name.padEnd(width)}  ${times(r.value).padStart(9)}${target}`;
     })
     .join('\n');
+}
+
+const spread = (c: Comparison) => `${times(c.min)}–${times(c.max)}`;
+
+/** Each gateway ÷ the fastest peer (named) and ÷ each peer, with the per-round range; and its p99 ÷ p50. */
+export function formatPeerStandings(standings: PeerStanding[]): string {
+  const peers = standings[0]?.versus.map((c) => c.b) ?? [];
+  const againstPeers = peers.length > 0 ? ['fastest peer', '÷ fastest', ...peers.map((p) => `÷ ${p} (rounds)`)] : [];
+  const lines = standings.map((s) => {
+    const fastest = s.versus.find((c) => c.b === s.fastestPeer);
+    const cells = peers.length > 0 ? [s.fastestPeer ?? '-', times(fastest?.ratio ?? null), ...s.versus.map((c) => `${times(c.ratio)} (${spread(c)})`)] : [];
+    return [s.gateway, s.operation, ...cells, times(s.p99OverP50)];
+  });
+  return renderTable(['gateway', 'operation', ...againstPeers, 'p99 ÷ p50'], lines, peers.length > 0 ? 3 : 2);
+}
+
+/**
+ * Differences between builds on req/s: the ratio of medians as a % difference,
+ * the lowest and highest round's ratio, and the 95% confidence interval of the
+ * per-round ratio, from which the verdict: a difference is shown only where the
+ * interval lies wholly on one side of zero.
+ */
+export function formatRefComparisons(comparisons: Comparison[]): string {
+  const header = ['comparison (req/s)', 'operation', 'difference', 'lowest round', 'highest round', '95% interval', 'verdict'];
+  const verdict = (c: Comparison) => {
+    if (!c.confidence95) return '-';
+    const [low, high] = c.confidence95;
+    if (low > 1) return 'faster';
+    if (high < 1) return 'slower';
+    return 'no difference shown';
+  };
+  const lines = comparisons.map((c) => [
+    `${c.a} ÷ ${c.b}`,
+    c.operation,
+    percent(c.ratio),
+    percent(c.min),
+    percent(c.max),
+    c.confidence95 ? `${percent(c.confidence95[0])}…${percent(c.confidence95[1])}` : '-',
+    verdict(c),
+  ]);
+  return renderTable(header, lines, 2);
 }
 
 export function formatSoak(result: SoakResult): string {
