@@ -106,13 +106,14 @@ export function formatPeerStandings(standings: PeerStanding[]): string {
 }
 
 /**
- * Differences between builds on req/s: the ratio of medians as a % difference,
- * the lowest and highest round's ratio, and the 95% confidence interval of the
- * per-round ratio, from which the verdict: a difference is shown only where the
+ * Differences between builds on req/s, as % differences: the ratio of the medians;
+ * the mean of the rounds' ratios (each between runs close in time, so the
+ * machine's drift over minutes cancels out of it) with its 95% confidence
+ * interval; the lowest and highest round. A difference is shown only where the
  * interval lies wholly on one side of zero.
  */
 export function formatRefComparisons(comparisons: Comparison[]): string {
-  const header = ['comparison (req/s)', 'operation', 'difference', 'lowest round', 'highest round', '95% interval', 'verdict'];
+  const header = ['comparison (req/s)', 'operation', 'of medians', 'mean of rounds', '95% interval', 'lowest round', 'highest round', 'verdict'];
   const verdict = (c: Comparison) => {
     if (!c.confidence95) return '-';
     const [low, high] = c.confidence95;
@@ -124,9 +125,10 @@ export function formatRefComparisons(comparisons: Comparison[]): string {
     `${c.a} ÷ ${c.b}`,
     c.operation,
     percent(c.ratio),
+    percent(c.pairedMean),
+    c.confidence95 ? `${percent(c.confidence95[0])}…${percent(c.confidence95[1])}` : '-',
     percent(c.min),
     percent(c.max),
-    c.confidence95 ? `${percent(c.confidence95[0])}…${percent(c.confidence95[1])}` : '-',
     verdict(c),
   ]);
   return renderTable(header, lines, 2);

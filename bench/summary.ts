@@ -50,6 +50,8 @@ export interface Comparison {
   ratio: number | null;
   /** Each round's ratio, in round order (null where a round lacks either). */
   perRound: Array<number | null>;
+  /** Geometric mean of the per-round ratios: the paired estimate, centre of `confidence95`. */
+  pairedMean: number | null;
   min: number | null;
   max: number | null;
   /**
@@ -116,6 +118,7 @@ export function compare(rows: HttpRow[], table: MedianRow[], a: ConfigName, b: C
     perRound,
     min: known.length ? Math.min(...known) : null,
     max: known.length ? Math.max(...known) : null,
+    pairedMean: known.length ? Math.exp(known.reduce((sum, r) => sum + Math.log(r), 0) / known.length) : null,
     confidence95: known.length === perRound.length ? confidence95(known) : null,
   };
 }
