@@ -1,3 +1,5 @@
+import { spansFromNowOn } from './telemetry.js';
+
 // OpenTelemetry's SDK (docs/contract.md, "Tracing"), loaded and started only when an
 // OTLP endpoint is configured. It reads the standard OTEL_* variables itself: service
 // name, sampler, OTLP protocol (http/protobuf, http/json, grpc), headers, propagators.
@@ -20,5 +22,6 @@ export async function startTracing(): Promise<() => Promise<void>> {
     logRecordProcessors: [],
   });
   sdk.start();
+  spansFromNowOn();
   return () => sdk.shutdown();
 }

@@ -20,7 +20,7 @@ import type { Metrics } from '../metrics.js';
 import { AwsCallFailed, classifyAwsError } from './classifyAwsError.js';
 import type { ClientForRegion } from './clients.js';
 import { collectPages, PAGE_SIZE, type Page } from './paging.js';
-import { tracer } from '../telemetry.js';
+import { inActiveSpan } from '../telemetry.js';
 
 // The typed face of the Direct Connect API for the rest of the gateway. Every AWS
 // call goes through `call` here, so paging (paging.ts), "not found means null", checking what
@@ -93,7 +93,7 @@ export class DirectConnectService {
   ): Promise<Output> {
     const stopTimer = this.metrics?.awsLatency.startTimer({ operation, region });
     // One CLIENT span per call, the SDK's retries included (docs/contract.md, "Tracing").
-    return tracer.startActiveSpan(
+    return inActiveSpan(
       `DirectConnect.${operation}`,
       { kind: SpanKind.CLIENT, attributes: { 'rpc.system': 'aws-api', 'rpc.service': 'DirectConnect', 'rpc.method': operation, 'cloud.region': region } },
       async (span) => {
