@@ -129,42 +129,53 @@ export async function createAuditTrail(
   let health: AuditHealth = { ok: true };
   const sink = file ? `AUDIT_LOG_FILE ${file}` : 'the log';
 
+  // Audit records are not diagnostics: they are written to the log whatever LOG_LEVEL says.
+  const auditLog = logger.child({}, { level: 'info' });
   const write = (record: AuditRecord): Promise<void> => inSpan('audit.write', { 'dxgraph.audit.kind': record.kind }, () => writeRecord(record));
   const writeRecord = async (record: AuditRecord): Promise<void> => {
     if (!file) {
       // The log is the sink; pino reports a failure only by throwing.
-      logger.info({ audit: record }, 'audit');
+      auditLog.info({ audit: record }, 'audit');
       return;
     }
     await appendDurably(file, `${JSON.stringify(record)}\n`);
     try {
-      logger.info({ audit: record }, 'audit');
+      auditLog.info({ audit: record }, 'audit');
     } catch {
       // The file holds it; the log is only a copy.
     }
   };
 
-  // Writes are chained so records land whole and in order; one failure does not stop the next.
+  const attempt = async (record: AuditRecord): Promise<void> => {
+    try {
+      await write(record);
+      health = { ok: true };
+    } catch (error) {
+      const reason = describeError(error);
+      health = { ok: false, reason: `${reason} (${sink})` };
+      // A probe that fails says only that the sink is still down; the failures were counted.
+      if (record.kind !== 'probe') failures?.inc({ kind: record.kind });
+      throw new AuditUnwritable(`the audit ${file ? 'file' : 'log'} could not be written: ${reason}`, health.reason!);
+    }
+  };
+
+  // File writes are chained so records land whole and in order; one failure does not
+  // stop the next. The log takes a record synchronously, so call order is already
+  // write order, and there is nothing to chain.
   let tail: Promise<unknown> = Promise.resolve();
   const enqueue = (record: AuditRecord): Promise<void> => {
-    const done = tail.then(async () => {
-      try {
-        await write(record);
-        health = { ok: true };
-      } catch (error) {
-        const reason = describeError(error);
-        health = { ok: false, reason: `${reason} (${sink})` };
-        // A probe that fails says only that the sink is still down; the failures were counted.
-        if (record.kind !== 'probe') failures?.inc({ kind: record.kind });
-        throw new AuditUnwritable(`the audit ${file ? 'file' : 'log'} could not be written: ${reason}`, health.reason!);
-      }
-    });
+    if (!file) return attempt(record);
+    const done = tail.then(() => attempt(record));
     tail = done.catch(() => undefined);
     return done;
   };
 
-  /** Waits for a write at most as long as an intent may take: a hung disk must not hang what waits on it. */
+  /**
+   * Waits for a write at most as long as an intent may take: a hung disk must not hang
+   * what waits on it. A write to the log has finished by the time it is waited for.
+   */
   const bounded = (done: Promise<void>, what: string): Promise<void> => {
+    if (!file) return done;
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<void>((resolve) => {
       timer = setTimeout(() => {

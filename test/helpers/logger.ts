@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
 
 /** A real pino logger that keeps its JSON lines in memory, for tests that read the log. */
-export function capturedLogger(): { logger: Logger; lines: Array<Record<string, any>>; text: () => string } {
+export function capturedLogger(level = 'debug'): { logger: Logger; lines: Array<Record<string, any>>; text: () => string } {
   const raw: string[] = [];
   const lines: Array<Record<string, any>> = [];
   const sink = new Writable({
@@ -12,5 +12,5 @@ export function capturedLogger(): { logger: Logger; lines: Array<Record<string, 
       done();
     },
   });
-  return { logger: pino({ level: 'debug' }, sink), lines, text: () => raw.join('') };
+  return { logger: pino({ level }, sink), lines, text: () => raw.join('') };
 }

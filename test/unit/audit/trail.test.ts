@@ -260,9 +260,39 @@ describe('Function: createAuditTrail, without a file (the log is the sink)', () 
     expect(log.lines[1]!.audit.intentId).toBe(intentId);
   });
 
+  it.each(['warn', 'error', 'silent'])('writes every record with LOG_LEVEL=%s too: an audit record is not a diagnostic', async (level) => {
+    const log = capturedLogger(level);
+    const trail = await createAuditTrail(log.logger);
+    await trail.record({ ...subject(), ...result });
+    log.logger.info('a diagnostic at info');
+    expect(log.lines.map((l) => [l.msg, l.audit?.kind])).toEqual([['audit', 'attempt']]);
+  });
+
+  it('has written a record to the log by the time record() returns, in call order, with no timer left behind', async () => {
+    vi.useFakeTimers();
+    try {
+      const log = capturedLogger();
+      const trail = await createAuditTrail(log.logger);
+      const first = trail.record({ ...subject(), ...result, outcome: 'SUCCESS' });
+      const second = trail.record({ ...subject(), ...result, outcome: 'LAG_NOT_FOUND' });
+      expect(log.lines.map((l) => l.audit.outcome)).toEqual(['SUCCESS', 'LAG_NOT_FOUND']);
+      await Promise.all([first, second]);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('refuses the intent when the log cannot take it, and counts it', async () => {
     const metrics = createMetrics();
-    const broken = { info: () => { throw Object.assign(new Error('EPIPE: broken pipe, write'), { code: 'EPIPE' }); }, error: () => undefined, fatal: () => undefined };
+    const broken = {
+      info: () => {
+        throw Object.assign(new Error('EPIPE: broken pipe, write'), { code: 'EPIPE' });
+      },
+      error: () => undefined,
+      fatal: () => undefined,
+      child: () => broken,
+    };
     const trail = await createAuditTrail(broken as unknown as Logger, undefined, metrics.auditWriteFailures);
     await expect(trail.intent(subject())).rejects.toThrow(AuditUnwritable);
     expect(trail.healthy()).toEqual({ ok: false, reason: 'EPIPE: broken pipe (the log)' });
