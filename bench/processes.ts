@@ -15,19 +15,21 @@ export interface Child {
 }
 
 const TAIL_LINES = 40;
+const TAIL_BYTES = 16_384;
 const running = new Set<Child>();
 
 export function startChild(name: string, command: string, args: string[], env: Record<string, string>, cwd: string): Child {
   const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   if (child.pid === undefined) throw new Error(`${name}: could not start ${command}`);
-  const lines: string[] = [];
+  // A server may write a line per request (the shipped gateway's audit lines for dry
+  // runs), and this process shares a core with the load tool: keep only a bounded tail
+  // as it comes, and split lines only while something waits for one.
+  let tail = '';
   const keep = (chunk: Buffer) => {
-    for (const line of chunk.toString('utf8').split('\n')) {
-      if (!line) continue;
-      lines.push(line);
-      if (lines.length > TAIL_LINES) lines.shift();
-      child.emit('line', line);
-    }
+    const text = chunk.toString('utf8');
+    tail = (tail + text).slice(-TAIL_BYTES);
+    if (child.listenerCount('line') === 0) return;
+    for (const line of text.split('\n')) if (line) child.emit('line', line);
   };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
@@ -36,7 +38,7 @@ export function startChild(name: string, command: string, args: string[], env: R
     pid: child.pid,
     process: child,
     exited: new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'))),
-    tail: () => lines.join('\n'),
+    tail: () => tail.split('\n').filter(Boolean).slice(-TAIL_LINES).join('\n'),
   };
   running.add(handle);
   void handle.exited.then(() => running.delete(handle));

@@ -47,8 +47,8 @@ export interface RequestFacts {
   requestId: string;
   /** Who is calling, as authenticated (src/http/authenticateRequests.ts). */
   caller: Caller;
-  /** Aborted when the client goes away: reads stop waiting for AWS. */
-  abortSignal: AbortSignal;
+  /** Aborted when the client goes away: reads stop waiting for AWS. Read only when a read needs it, so it may be made then. */
+  readonly abortSignal: AbortSignal;
   /** Told of every cached read the request makes, for the response cache. */
   observe?: (stamp: ReadStamp) => void;
 }
@@ -58,13 +58,25 @@ export function createContextFactory(
   services: { directConnect: DirectConnectService; logger: Logger; audit: AuditTrail; metrics: Metrics; plans: Plans; guards: Guards },
 ) {
   const regions: ServedRegions = { defaultRegion: settings.defaultRegion, regions: settings.regions };
-  return ({ requestId, caller, abortSignal, observe }: RequestFacts): GatewayContext => {
+  return (facts: RequestFacts): GatewayContext => {
+    const { requestId } = facts;
+    // Made when first asked for: most requests never log, and never read from AWS.
+    let logger: Logger | undefined;
     return {
       directConnect: services.directConnect,
-      loaders: createLoaders(services.directConnect, { abortSignal, observe, batching: settings.batching, metrics: services.metrics }),
+      loaders: createLoaders(services.directConnect, {
+        get abortSignal() {
+          return facts.abortSignal;
+        },
+        observe: facts.observe,
+        batching: settings.batching,
+        metrics: services.metrics,
+      }),
       regions,
-      logger: services.logger.child({ reqId: requestId }),
-      caller,
+      get logger() {
+        return (logger ??= services.logger.child({ reqId: requestId }));
+      },
+      caller: facts.caller,
       requestId,
       audit: services.audit,
       plans: services.plans,

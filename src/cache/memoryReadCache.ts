@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { Metrics } from '../metrics.js';
 import { noteCacheEvent } from '../telemetry.js';
-import { keyString, refreshDue, served, type ReadCache, type ReadKey, type ReadStamp, type Stamped } from './readCache.js';
+import { keyString, refreshDue, served, type ReadCache, type ReadKey, type Reader, type ReadStamp, type Stamped } from './readCache.js';
 
 const ENTRY_OVERHEAD_BYTES = 300;
 
@@ -55,7 +55,7 @@ export class MemoryReadCache implements ReadCache {
     noteCacheEvent(event, 'memory');
   }
 
-  async read<T>(key: ReadKey, fetch: (signal?: AbortSignal) => Promise<T>, signal?: AbortSignal, observe?: (stamp: ReadStamp) => void): Promise<T> {
+  async read<T>(key: ReadKey, fetch: (signal?: AbortSignal) => Promise<T>, reader?: Reader): Promise<T> {
     const id = keyString(key);
     const generation = this.generation(key.region);
     const now = this.now();
@@ -71,16 +71,16 @@ export class MemoryReadCache implements ReadCache {
         // fails, AWS's error has been logged and counted (DirectConnectService.call).
         this.startRead(key.region, id, generation, fetch).catch(() => undefined);
       }
-      observe?.(cached.stamp);
+      reader?.observe?.(cached.stamp);
       return cached.value as T;
     }
     const pending = this.inFlight.get(id);
     if (pending && pending.generation === generation) {
       this.note('coalesced');
-      return served(pending.promise as Promise<Stamped<T>>, signal, observe);
+      return served(pending.promise as Promise<Stamped<T>>, reader);
     }
     this.note('miss');
-    return served(this.startRead(key.region, id, generation, fetch), signal, observe);
+    return served(this.startRead(key.region, id, generation, fetch), reader);
   }
 
   /** Asks AWS once for every read of `id` under `generation`, and stores the answer unless the region was invalidated meanwhile. */

@@ -31,15 +31,22 @@ export interface ReadStamp {
   readonly expiresAt: number;
 }
 
+/** Who is reading: what stops its wait, and who is told which entry the value came from. */
+export interface Reader {
+  /** Stops this reader's wait, never the shared call. Read only if the reader must wait (a hit never does). */
+  readonly abortSignal?: AbortSignal;
+  observe?: (stamp: ReadStamp) => void;
+}
+
 export interface ReadCache {
   /**
    * The cached value, or the result of `fetch`, shared with every identical read
-   * in flight. A caller's `signal` stops its own wait, never the shared call.
-   * `observe` is told, once, before the value is returned, the stamp of the entry
+   * in flight. The reader's `abortSignal` stops its own wait, never the shared call.
+   * The reader's `observe` is told, once, before the value is returned, the stamp of the entry
    * the value came from (or would have been stored as: a read overtaken by an
    * invalidation carries the generation it was read under, so it is never fresh).
    */
-  read<T>(key: ReadKey, fetch: (signal?: AbortSignal) => Promise<T>, signal?: AbortSignal, observe?: (stamp: ReadStamp) => void): Promise<T>;
+  read<T>(key: ReadKey, fetch: (signal?: AbortSignal) => Promise<T>, reader?: Reader): Promise<T>;
   /**
    * True while no stamp has expired (now < expiresAt) and every stamp's region is
    * still at its generation: what the cache would serve for those reads is still
@@ -81,16 +88,16 @@ export const refreshDue = (stamp: ReadStamp, ttlMs: number, now: number): boolea
  * called and nothing is ever still fresh.
  */
 export const NO_CACHE: ReadCache = {
-  read: (_key, fetch, signal) => fetch(signal),
+  read: (_key, fetch, reader) => fetch(reader?.abortSignal),
   stillFresh: () => false,
   invalidateRegion: async () => {},
   close: async () => {},
 };
 
 /** Waits for a shared read, then tells this caller which entry its value came from. */
-export async function served<T>(shared: Promise<Stamped<T>>, signal?: AbortSignal, observe?: (stamp: ReadStamp) => void): Promise<T> {
-  const { value, stamp } = await waitFor(shared, signal);
-  observe?.(stamp);
+export async function served<T>(shared: Promise<Stamped<T>>, reader?: Reader): Promise<T> {
+  const { value, stamp } = await waitFor(shared, reader?.abortSignal);
+  reader?.observe?.(stamp);
   return value;
 }
 

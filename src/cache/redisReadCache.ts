@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.js';
 import { noteCacheEvent } from '../telemetry.js';
-import { keyString, refreshDue, served, type ReadCache, type ReadKey, type ReadStamp, type Stamped } from './readCache.js';
+import { keyString, refreshDue, served, type ReadCache, type ReadKey, type Reader, type ReadStamp, type Stamped } from './readCache.js';
 
 // The cache many replicas share (REDIS_URL). Each region has a generation counter
 // in Redis; an entry records the generation it was read under, and a mutation on
@@ -105,7 +105,7 @@ export class RedisReadCache implements ReadCache {
     noteCacheEvent(event, layer);
   }
 
-  async read<T>(key: ReadKey, fetch: (signal?: AbortSignal) => Promise<T>, signal?: AbortSignal, observe?: (stamp: ReadStamp) => void): Promise<T> {
+  async read<T>(key: ReadKey, fetch: (signal?: AbortSignal) => Promise<T>, reader?: Reader): Promise<T> {
     const id = keyString(key);
     const keys: Keys = { region: key.region, id, generation: generationKey(key.region), value: `${PREFIX}:val:${id}` };
     let first: Lookup | undefined;
@@ -118,7 +118,7 @@ export class RedisReadCache implements ReadCache {
     if (first?.entry) {
       this.note('hit', 'redis');
       if (refreshDue(first.entry.stamp, this.ttlMs, this.now())) void this.refreshAhead(keys, first.generation, first.entry.stamp.expiresAt, fetch);
-      observe?.(first.entry.stamp);
+      reader?.observe?.(first.entry.stamp);
       return first.entry.value as T;
     }
     // Join a read in flight on this replica only if it reads the current generation:
@@ -128,11 +128,11 @@ export class RedisReadCache implements ReadCache {
     const pending = this.inFlight.get(flightKey);
     if (pending) {
       this.note('coalesced', 'process');
-      return served(pending as Promise<Stamped<T>>, signal, observe);
+      return served(pending as Promise<Stamped<T>>, reader);
     }
     const flight = first ? this.load(keys, first.generation, fetch) : this.missWithoutRedis(keys.region, fetch);
     this.share(flightKey, flight);
-    return served(flight, signal, observe);
+    return served(flight, reader);
   }
 
   /** Lets reads of the same key and generation on this replica join `flight` until it settles. */

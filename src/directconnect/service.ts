@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-direct-connect';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { Logger } from 'pino';
-import { NO_CACHE, type ReadCache, type ReadKey, type ReadStamp } from '../cache/readCache.js';
+import { NO_CACHE, type ReadCache, type ReadKey, type Reader, type ReadStamp } from '../cache/readCache.js';
 import type { Metrics } from '../metrics.js';
 import { AwsCallFailed, classifyAwsError } from './classifyAwsError.js';
 import type { ClientForRegion } from './clients.js';
@@ -31,8 +31,7 @@ import { inActiveSpan } from '../telemetry.js';
 const NEVER_FRESH = (region: string): ReadStamp => ({ region, generation: -1, expiresAt: 0 });
 
 /** Reads stop waiting when the GraphQL request's client has gone away. */
-export interface ReadOptions {
-  abortSignal?: AbortSignal;
+export interface ReadOptions extends Reader {
   /**
    * Ask AWS itself, past the cross-request cache, and leave the cache as it was:
    * what a plan's re-check needs (docs/contract.md, "Plans").
@@ -133,7 +132,7 @@ export class DirectConnectService {
 
   /** Through the cross-request cache, or straight to AWS when the caller needs it fresh. */
   private read<T>(key: ReadKey, options: ReadOptions, fetch: (abortSignal?: AbortSignal) => Promise<T>): Promise<T> {
-    if (!options.fresh) return this.cache.read(key, fetch, options.abortSignal, options.observe);
+    if (!options.fresh) return this.cache.read(key, fetch, options);
     // Read past the cache: nothing built on it may be served again from a response cache.
     options.observe?.(NEVER_FRESH(key.region));
     return fetch(options.abortSignal);

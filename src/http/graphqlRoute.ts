@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import { hasRole, READ, type Caller } from '../auth/roles.js';
 import type { ReadStamp } from '../cache/readCache.js';
-import type { GatewayContext } from '../context.js';
+import type { GatewayContext, RequestFacts } from '../context.js';
 import type { JitExecution, PreparedOperation } from '../executor.js';
 import type { Metrics } from '../metrics.js';
 import { endOperationSpan, nameOperationSpan, startOperationSpan } from '../operationPlugins.js';
@@ -32,7 +32,7 @@ export interface GraphQLRouteParts {
   authenticate(request: FastifyRequest, reply: FastifyReply): Promise<Caller | undefined>;
   /** With TRUSTED_DOCUMENTS_FILE: what runs instead, or undefined once refused. */
   trusted?(request: FastifyRequest, reply: FastifyReply, caller: Caller, graphql: HTTPGraphQLRequest): Promise<HTTPGraphQLRequest | undefined>;
-  contextFor(request: { requestId: string; caller: Caller; abortSignal: AbortSignal; observe?: (stamp: ReadStamp) => void }): GatewayContext;
+  contextFor(facts: RequestFacts): GatewayContext;
   responses?: ResponseCache;
   metrics: Metrics;
   /** Operations Apollo has validated and run, by text (only with graphql-jit). */
@@ -103,14 +103,41 @@ function send(reply: FastifyReply, response: HTTPGraphQLResponse): FastifyReply 
 }
 
 /** The operation to run on the prepared path, if the request is one it takes. */
-function preparedRequest(request: FastifyRequest, prepared: JitExecution['prepared'], graphql: HTTPGraphQLRequest): PreparedRequest | undefined {
-  if (request.method !== 'POST' || !isPlainObject(graphql.body)) return undefined;
-  const { query, operationName, variables, extensions, ...rest } = graphql.body;
+function preparedRequest(request: FastifyRequest, prepared: JitExecution['prepared'], body: unknown): PreparedRequest | undefined {
+  if (request.method !== 'POST' || !isPlainObject(body)) return undefined;
+  const { query, operationName, variables, extensions, ...rest } = body;
   if (typeof query !== 'string' || extensions !== undefined || Object.keys(rest).length > 0) return undefined;
   if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') return undefined;
   if (variables !== undefined && variables !== null && !isPlainObject(variables)) return undefined;
   const operation = prepared(query, operationName ?? undefined);
   return operation && { operation, operationName: operationName ?? undefined, variables: variables ?? {} };
+}
+
+/**
+ * What the GraphQL context is made from, with a signal aborted when the client goes
+ * away. The signal is made only if a read asks for it: most requests read nothing
+ * from AWS, and an AbortSignal is costly to make.
+ */
+function requestFacts(request: FastifyRequest, reply: FastifyReply, caller: Caller, observe: RequestFacts['observe']): RequestFacts {
+  let abandoned: AbortController | undefined;
+  let gone = false;
+  reply.raw.once('close', () => {
+    if (reply.raw.writableFinished) return;
+    gone = true;
+    abandoned?.abort();
+  });
+  return {
+    requestId: request.id,
+    caller,
+    observe,
+    get abortSignal() {
+      if (!abandoned) {
+        abandoned = new AbortController();
+        if (gone) abandoned.abort();
+      }
+      return abandoned.signal;
+    },
+  };
 }
 
 function sendCached(reply: FastifyReply, cached: CachedResponse): FastifyReply {
@@ -128,42 +155,37 @@ export function graphqlRoute(parts: GraphQLRouteParts) {
     const caller = asksForNothing(request) ? NOBODY : await parts.authenticate(request, reply);
     if (!caller) return undefined;
     request.callerId = caller === NOBODY ? undefined : caller.id;
-    let graphql: HTTPGraphQLRequest | undefined = apolloRequest(request);
+    // Apollo's view of the request (its headers copied into a HeaderMap), made only for
+    // the steps that read it: trusted documents, and Apollo itself.
+    let graphql: HTTPGraphQLRequest | undefined;
     if (parts.trusted && caller !== NOBODY) {
-      graphql = await parts.trusted(request, reply, caller, graphql);
+      graphql = await parts.trusted(request, reply, caller, apolloRequest(request));
       if (!graphql) return undefined;
     }
+    const requestBody = graphql ? graphql.body : request.body;
 
     // Every query needs dx:read; a caller without it goes to Apollo, which says so.
     const mayQuery = hasRole(caller, READ);
     const key = responses && mayQuery ? responseKey(request) : undefined;
     if (key !== undefined) {
-      const cached = await responses!.lookup(key);
+      const found = responses!.lookup(key);
+      const cached = found instanceof Promise ? await found : found;
       if (cached) {
         metrics.graphqlOperations.inc({ operation_name: metrics.operationLabel(cached.operationName), outcome: 'success', path: 'response_cache' });
         return sendCached(reply, cached);
       }
     }
 
-    const abandoned = new AbortController();
-    reply.raw.once('close', () => {
-      if (!reply.raw.writableFinished) abandoned.abort();
-    });
     const stamps: ReadStamp[] = [];
-    const context = parts.contextFor({
-      requestId: request.id,
-      caller,
-      abortSignal: abandoned.signal,
-      observe: key === undefined ? undefined : (stamp) => stamps.push(stamp),
-    });
+    const context = parts.contextFor(requestFacts(request, reply, caller, key === undefined ? undefined : (stamp) => stamps.push(stamp)));
     const keep = (body: string, headers: ReadonlyArray<readonly [string, string]>) => {
       if (key === undefined || context.notes.operation !== 'query' || !body.startsWith('{"data":')) return;
-      responses!.store(key, { status: 200, headers, body, operationName: operationNameOf(graphql!), stamps });
+      responses!.store(key, { status: 200, headers, body, operationName: operationNameOf(request, requestBody), stamps });
     };
 
     const accept = request.headers.accept ?? '';
     const headers = parts.prepared && apolloHeaders.get(accept);
-    const prepared = headers && preparedRequest(request, parts.prepared!, graphql);
+    const prepared = headers && preparedRequest(request, parts.prepared!, requestBody);
     if (headers && prepared && (prepared.operation.operation !== 'query' || mayQuery)) {
       const startedAt = parts.tracing ? Date.now() : undefined;
       context.notes.operation = prepared.operation.operation;
@@ -184,7 +206,7 @@ export function graphqlRoute(parts: GraphQLRouteParts) {
       context.notes.ranAlready = result;
     }
 
-    const response = await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: graphql, context: async () => context });
+    const response = await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: graphql ?? apolloRequest(request), context: async () => context });
     if ((response.status ?? 200) === 200 && response.body.kind === 'complete') {
       const answered = [...response.headers];
       if (!context.notes.ranAlready && response.body.string.startsWith('{"data":')) apolloHeaders.set(accept, answered);
@@ -197,8 +219,11 @@ export function graphqlRoute(parts: GraphQLRouteParts) {
 }
 
 /** The operation name the client sent, for the metrics label of later hits. */
-function operationNameOf(graphql: HTTPGraphQLRequest): string | undefined {
-  if (graphql.method === 'GET') return new URLSearchParams(graphql.search).get('operationName') ?? undefined;
-  const name = (graphql.body as { operationName?: unknown } | undefined)?.operationName;
+function operationNameOf(request: FastifyRequest, body: unknown): string | undefined {
+  if (request.method === 'GET') {
+    const search = request.url.indexOf('?');
+    return search === -1 ? undefined : (new URLSearchParams(request.url.slice(search)).get('operationName') ?? undefined);
+  }
+  const name = (body as { operationName?: unknown } | undefined)?.operationName;
   return typeof name === 'string' ? name : undefined;
 }

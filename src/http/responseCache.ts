@@ -43,16 +43,26 @@ export class ResponseCache {
     });
   }
 
-  /** The stored answer to `key`, if what it was built from is still what the read cache serves. */
-  async lookup(key: string): Promise<CachedResponse | undefined> {
+  /**
+   * The stored answer to `key`, if what it was built from is still what the read cache
+   * serves. Synchronous when the read cache can answer synchronously (in memory); a
+   * promise when it must ask (Redis).
+   */
+  lookup(key: string): CachedResponse | undefined | Promise<CachedResponse | undefined> {
     const entry = this.entries.get(key);
-    if (entry && (entry.stamps.length === 0 || (await this.fresh(entry.stamps)))) {
-      this.note('hit');
-      return entry;
+    if (!entry || entry.stamps.length === 0) return this.answer(key, entry, entry !== undefined);
+    let fresh: boolean | Promise<boolean>;
+    try {
+      fresh = this.reads.stillFresh(entry.stamps);
+    } catch {
+      fresh = false;
     }
-    if (entry) this.entries.delete(key);
-    this.note('miss');
-    return undefined;
+    if (typeof fresh === 'boolean') return this.answer(key, entry, fresh);
+    return fresh.then(
+      (stillFresh) => this.answer(key, entry, stillFresh),
+      // Not knowing is stale: the query runs again.
+      () => this.answer(key, entry, false),
+    );
   }
 
   store(key: string, response: CachedResponse): void {
@@ -65,13 +75,14 @@ export class ResponseCache {
     return this.entries.calculatedSize;
   }
 
-  private async fresh(stamps: readonly ReadStamp[]): Promise<boolean> {
-    try {
-      return await this.reads.stillFresh(stamps);
-    } catch {
-      // Not knowing is stale: the query runs again.
-      return false;
+  private answer(key: string, entry: CachedResponse | undefined, fresh: boolean): CachedResponse | undefined {
+    if (entry && fresh) {
+      this.note('hit');
+      return entry;
     }
+    if (entry) this.entries.delete(key);
+    this.note('miss');
+    return undefined;
   }
 
   private note(event: 'hit' | 'miss'): void {

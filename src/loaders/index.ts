@@ -172,7 +172,13 @@ export interface LoaderOptions extends ReadOptions {
 
 export function createLoaders(service: DirectConnectService, options: LoaderOptions = {}): Loaders {
   const { batching = true, metrics } = options;
-  const read: ReadOptions = { abortSignal: options.abortSignal, observe: options.observe };
+  const read: ReadOptions = {
+    // Asked for only when a read goes to AWS (the request's signal may be made then).
+    get abortSignal() {
+      return options.abortSignal;
+    },
+    observe: options.observe,
+  };
   const loaderOptions = { batch: batching, cache: batching };
   const measured =
     <K, V>(loader: string, batch: (keys: readonly K[]) => Promise<V[]>) =>
@@ -199,87 +205,92 @@ export function createLoaders(service: DirectConnectService, options: LoaderOpti
     return listing;
   };
 
-  const primeConnections = (connections: readonly Connection[], region: string) => {
-    for (const connection of connections) {
-      if (connection.connectionId) {
-        connectionById.prime({ region: connection.region ?? region, id: connection.connectionId }, connection);
-      }
-    }
-  };
+  const byId = <T>(loader: string, describeOne: (region: string, id: string) => Promise<T | null>, listing: RegionListLoader<T>) =>
+    new DataLoader<RegionalId, T | null, string>(measured(loader, batchById(describeOne, listing)), { cacheKeyFn, ...loaderOptions });
 
-  const lagsInRegion = regionList('lagsInRegion', (region) => service.describeLags(region, read), lagsById);
-  const connectionsInRegion = regionList('connectionsInRegion', (region) => service.describeConnections(region, read), connectionsById);
+  // Each loader is made when the request first uses one: a request uses a few of them
+  // (a dry run, two), and a DataLoader is costly enough to make to show in a profile.
+  let lagsInRegion: RegionListLoader<Lag> | undefined;
+  let connectionsInRegion: RegionListLoader<Connection> | undefined;
+  let interconnectsInRegion: RegionListLoader<Interconnect> | undefined;
+  let virtualInterfacesInRegion: RegionListLoader<VirtualInterface> | undefined;
+  let lagById: Loaders['lagById'] | undefined;
+  let connectionById: Loaders['connectionById'] | undefined;
+  let interconnectById: Loaders['interconnectById'] | undefined;
+  let hostedConnectionsOn: Loaders['hostedConnectionsOn'] | undefined;
 
-  const lagById: Loaders['lagById'] = new DataLoader(
-    measured('lagById', batchById((region, id) => service.describeLag(region, id, read), lagsInRegion)),
-    { cacheKeyFn, ...loaderOptions },
-  );
-  const connectionById: Loaders['connectionById'] = new DataLoader(
-    measured('connectionById', batchById((region, id) => service.describeConnection(region, id, read), connectionsInRegion)),
-    { cacheKeyFn, ...loaderOptions },
-  );
-
-  const interconnectsInRegion = regionList('interconnectsInRegion', (region) => service.describeInterconnects(region, read), interconnectsById);
-  const interconnectById: Loaders['interconnectById'] = new DataLoader(
-    measured('interconnectById', batchById((region, id) => service.describeInterconnect(region, id, read), interconnectsInRegion)),
-    { cacheKeyFn, ...loaderOptions },
-  );
-
-  const virtualInterfacesInRegion = regionList(
-    'virtualInterfacesInRegion',
-    (region) => service.describeVirtualInterfaces(region, read),
-    virtualInterfacesById,
-  );
-  const virtualInterfacesOn = async ({ region, id }: RegionalId) => virtualInterfacesByParent(await virtualInterfacesInRegion.load(region)).get(id) ?? [];
-  const virtualInterfaceById = async ({ region, id }: RegionalId) =>
-    virtualInterfacesById(await virtualInterfacesInRegion.load(region)).get(id) ?? null;
-
-  const hostedConnectionsOn: Loaders['hostedConnectionsOn'] = new DataLoader(
-    measured('hostedConnectionsOn', (keys: readonly RegionalId[]) =>
-      Promise.all(
-        keys.map((key) =>
-          service.describeHostedConnections(key.region, key.id, read).then(
-            (hosted) => hosted ?? [],
-            (error: unknown) => AwsCallFailed.from(error),
+  const loaders: Loaders = {
+    get lagsInRegion() {
+      return (lagsInRegion ??= regionList('lagsInRegion', (region) => service.describeLags(region, read), lagsById));
+    },
+    get connectionsInRegion() {
+      return (connectionsInRegion ??= regionList('connectionsInRegion', (region) => service.describeConnections(region, read), connectionsById));
+    },
+    get interconnectsInRegion() {
+      return (interconnectsInRegion ??= regionList(
+        'interconnectsInRegion',
+        (region) => service.describeInterconnects(region, read),
+        interconnectsById,
+      ));
+    },
+    get virtualInterfacesInRegion() {
+      return (virtualInterfacesInRegion ??= regionList(
+        'virtualInterfacesInRegion',
+        (region) => service.describeVirtualInterfaces(region, read),
+        virtualInterfacesById,
+      ));
+    },
+    get lagById() {
+      return (lagById ??= byId('lagById', (region, id) => service.describeLag(region, id, read), loaders.lagsInRegion));
+    },
+    get connectionById() {
+      return (connectionById ??= byId('connectionById', (region, id) => service.describeConnection(region, id, read), loaders.connectionsInRegion));
+    },
+    get interconnectById() {
+      return (interconnectById ??= byId('interconnectById', (region, id) => service.describeInterconnect(region, id, read), loaders.interconnectsInRegion));
+    },
+    get hostedConnectionsOn() {
+      return (hostedConnectionsOn ??= new DataLoader(
+        measured('hostedConnectionsOn', (keys: readonly RegionalId[]) =>
+          Promise.all(
+            keys.map((key) =>
+              service.describeHostedConnections(key.region, key.id, read).then(
+                (hosted) => hosted ?? [],
+                (error: unknown) => AwsCallFailed.from(error),
+              ),
+            ),
           ),
         ),
-      ),
-    ),
-    { cacheKeyFn, ...loaderOptions },
-  );
-
-  const prefetchLags = async (region: string) => {
-    if (batching) await lagsInRegion.load(region).catch(() => undefined);
+        { cacheKeyFn, ...loaderOptions },
+      ));
+    },
+    virtualInterfacesOn: async ({ region, id }) => virtualInterfacesByParent(await loaders.virtualInterfacesInRegion.load(region)).get(id) ?? [],
+    virtualInterfaceById: async ({ region, id }) => virtualInterfacesById(await loaders.virtualInterfacesInRegion.load(region)).get(id) ?? null,
+    primeConnections(connections, region) {
+      for (const connection of connections) {
+        if (connection.connectionId) {
+          loaders.connectionById.prime({ region: connection.region ?? region, id: connection.connectionId }, connection);
+        }
+      }
+    },
+    async prefetchLags(region) {
+      if (batching) await loaders.lagsInRegion.load(region).catch(() => undefined);
+    },
+    // Only what this request has read can be stale: loaders not made yet hold nothing.
+    forget(region, touched) {
+      if (touched.lagId) lagById?.clear({ region, id: touched.lagId });
+      if (touched.connectionId) connectionById?.clear({ region, id: touched.connectionId });
+      if (touched.lagId) hostedConnectionsOn?.clear({ region, id: touched.lagId });
+      // A connection that joins or leaves a LAG may be, or become, an interconnect with hosted connections.
+      if (touched.connectionId) {
+        interconnectById?.clear({ region, id: touched.connectionId });
+        hostedConnectionsOn?.clear({ region, id: touched.connectionId });
+      }
+      lagsInRegion?.clear(region);
+      connectionsInRegion?.clear(region);
+      interconnectsInRegion?.clear(region);
+      virtualInterfacesInRegion?.clear(region);
+    },
   };
-
-  const forget = (region: string, touched: { lagId?: string; connectionId?: string }) => {
-    if (touched.lagId) lagById.clear({ region, id: touched.lagId });
-    if (touched.connectionId) connectionById.clear({ region, id: touched.connectionId });
-    if (touched.lagId) hostedConnectionsOn.clear({ region, id: touched.lagId });
-    // A connection that joins or leaves a LAG may be, or become, an interconnect with hosted connections.
-    if (touched.connectionId) {
-      interconnectById.clear({ region, id: touched.connectionId });
-      hostedConnectionsOn.clear({ region, id: touched.connectionId });
-    }
-    lagsInRegion.clear(region);
-    connectionsInRegion.clear(region);
-    interconnectsInRegion.clear(region);
-    virtualInterfacesInRegion.clear(region);
-  };
-
-  return {
-    lagById,
-    connectionById,
-    lagsInRegion,
-    connectionsInRegion,
-    interconnectById,
-    interconnectsInRegion,
-    virtualInterfacesInRegion,
-    virtualInterfacesOn,
-    virtualInterfaceById,
-    hostedConnectionsOn,
-    primeConnections,
-    prefetchLags,
-    forget,
-  };
+  return loaders;
 }

@@ -113,7 +113,7 @@ describe('Class: MemoryReadCache', () => {
     const answer = deferred<string>();
     const leaving = new AbortController();
     const first = cache.read(LAGS, () => answer.promise);
-    const second = cache.read(LAGS, () => answer.promise, leaving.signal);
+    const second = cache.read(LAGS, () => answer.promise, { abortSignal: leaving.signal });
     leaving.abort();
     await expect(second).rejects.toMatchObject({ name: 'AbortError' });
     answer.resolve('shared');
@@ -275,13 +275,13 @@ describe('Class: MemoryReadCache, stamps', () => {
     const stamps: ReadStamp[] = [];
     const observe = (stamp: ReadStamp) => stamps.push(stamp);
     const aws = deferred<string>();
-    const miss = cache.read(LAGS, () => aws.promise, undefined, observe);
-    const joined = cache.read(LAGS, unused, undefined, observe);
+    const miss = cache.read(LAGS, () => aws.promise, { observe });
+    const joined = cache.read(LAGS, unused, { observe });
     clock.now = T0 + 100;
     aws.resolve('lags');
     expect(await Promise.all([miss, joined])).toEqual(['lags', 'lags']);
     clock.now = T0 + 500;
-    expect(await cache.read(LAGS, unused, undefined, observe)).toBe('lags');
+    expect(await cache.read(LAGS, unused, { observe })).toBe('lags');
     expect(stamps).toEqual(Array.from({ length: 3 }, () => ({ region: 'us-east-1', generation: 0, expiresAt: T0 + 1100 })));
   });
 
@@ -289,8 +289,8 @@ describe('Class: MemoryReadCache, stamps', () => {
     const { clock, cache } = clockedCache();
     let us!: ReadStamp;
     let eu!: ReadStamp;
-    await cache.read(LAGS, async () => 'us', undefined, (stamp) => (us = stamp));
-    await cache.read(EU_LAGS, async () => 'eu', undefined, (stamp) => (eu = stamp));
+    await cache.read(LAGS, async () => 'us', { observe: (stamp) => (us = stamp) });
+    await cache.read(EU_LAGS, async () => 'eu', { observe: (stamp) => (eu = stamp) });
     expect(cache.stillFresh([us, eu])).toBe(true);
     expect(cache.stillFresh([])).toBe(true);
     clock.now = T0 + 999;
@@ -306,7 +306,7 @@ describe('Class: MemoryReadCache, stamps', () => {
     const { cache } = clockedCache();
     const aws = deferred<string>();
     let stamp: ReadStamp | undefined;
-    const early = cache.read(LAGS, () => aws.promise, undefined, (s) => (stamp = s));
+    const early = cache.read(LAGS, () => aws.promise, { observe: (s) => (stamp = s) });
     await cache.invalidateRegion('us-east-1');
     aws.resolve('before');
     expect(await early).toBe('before');
@@ -317,13 +317,13 @@ describe('Class: MemoryReadCache, stamps', () => {
   it('stamps a refreshed entry anew, while a stamp of the entry it replaced stays fresh until its own expiry', async () => {
     const { clock, cache } = clockedCache();
     let old!: ReadStamp;
-    await cache.read(LAGS, async () => 'old', undefined, (stamp) => (old = stamp));
+    await cache.read(LAGS, async () => 'old', { observe: (stamp) => (old = stamp) });
     clock.now = T0 + 800;
     await cache.read(LAGS, async () => 'new');
     await flush();
     clock.now = T0 + 900;
     let renewed!: ReadStamp;
-    expect(await cache.read(LAGS, unused, undefined, (stamp) => (renewed = stamp))).toBe('new');
+    expect(await cache.read(LAGS, unused, { observe: (stamp) => (renewed = stamp) })).toBe('new');
     expect(old.expiresAt).toBe(T0 + 1000);
     expect(renewed.expiresAt).toBe(T0 + 1800);
     expect(cache.stillFresh([old, renewed])).toBe(true);
@@ -334,7 +334,7 @@ describe('Class: MemoryReadCache, stamps', () => {
 
   it('has nothing to stamp with the cache off (TTL 0): observe is not called, nothing is fresh', async () => {
     let observed = 0;
-    expect(await NO_CACHE.read(LAGS, async () => 'aws', undefined, () => observed++)).toBe('aws');
+    expect(await NO_CACHE.read(LAGS, async () => 'aws', { observe: () => observed++ })).toBe('aws');
     expect(observed).toBe(0);
     expect(NO_CACHE.stillFresh([])).toBe(false);
   });

@@ -270,16 +270,16 @@ describe.skipIf(!redisAvailable)('Class: RedisReadCache, refresh-ahead and stamp
     const stamps: ReadStamp[] = [];
     const observe = (stamp: ReadStamp) => stamps.push(stamp);
     const aws = source<string>();
-    const miss = a.read(key, aws.fetch, undefined, observe);
+    const miss = a.read(key, aws.fetch, { observe });
     await vi.waitFor(() => expect(aws.calls).toBe(1));
-    const joinedHere = a.read(key, unused, undefined, observe);
-    const joinedThere = b.read(key, unused, undefined, observe);
+    const joinedHere = a.read(key, unused, { observe });
+    const joinedThere = b.read(key, unused, { observe });
     clock.now += 100;
     const storedAt = clock.now;
     aws.answer.resolve('lags');
     expect(await Promise.all([miss, joinedHere, joinedThere])).toEqual(['lags', 'lags', 'lags']);
     clock.now += 1000;
-    expect(await c.read(key, unused, undefined, observe)).toBe('lags');
+    expect(await c.read(key, unused, { observe })).toBe('lags');
     const generation = stamps[0]!.generation;
     expect(typeof generation).toBe('string');
     expect(stamps).toEqual(Array.from({ length: 4 }, () => ({ region: 'us-east-1', generation, expiresAt: storedAt + TTL })));
@@ -288,8 +288,8 @@ describe.skipIf(!redisAvailable)('Class: RedisReadCache, refresh-ahead and stamp
   it('is still fresh until a stamp expires or another replica invalidates its region', async () => {
     const stamps: ReadStamp[] = [];
     const start = clock.now;
-    await a.read({ ...LAGS, id: 'dxlag-stamps02' }, async () => 'us', undefined, (stamp) => stamps.push(stamp));
-    await b.read({ region: 'eu-west-1', operation: 'DescribeLags' }, async () => 'eu', undefined, (stamp) => stamps.push(stamp));
+    await a.read({ ...LAGS, id: 'dxlag-stamps02' }, async () => 'us', { observe: (stamp) => stamps.push(stamp) });
+    await b.read({ region: 'eu-west-1', operation: 'DescribeLags' }, async () => 'eu', { observe: (stamp) => stamps.push(stamp) });
     const [us, eu] = stamps as [ReadStamp, ReadStamp];
     expect(await c.stillFresh([us, eu])).toBe(true);
     expect(await c.stillFresh([])).toBe(true);
@@ -307,7 +307,7 @@ describe.skipIf(!redisAvailable)('Class: RedisReadCache, refresh-ahead and stamp
     const key = { ...LAGS, id: 'dxlag-stamps03' };
     const aws = source<string>();
     let stamp: ReadStamp | undefined;
-    const early = a.read(key, aws.fetch, undefined, (s) => (stamp = s));
+    const early = a.read(key, aws.fetch, { observe: (s) => (stamp = s) });
     await vi.waitFor(() => expect(aws.calls).toBe(1));
     await b.invalidateRegion('us-east-1');
     aws.answer.resolve('before');

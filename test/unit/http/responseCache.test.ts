@@ -65,6 +65,27 @@ describe('ResponseCache', () => {
     expect(await cache.lookup('k')).toBeUndefined();
   });
 
+  it('answers at once, without a promise, when the read cache answers synchronously (in memory)', () => {
+    const cache = new ResponseCache(reads(() => true), 1_000_000, createMetrics());
+    cache.store('k', answer('{"data":{}}'));
+    const hit = cache.lookup('k');
+    expect(hit).not.toBeInstanceOf(Promise);
+    expect((hit as CachedResponse).body).toBe('{"data":{}}');
+    expect(cache.lookup('absent')).toBeUndefined();
+  });
+
+  it('treats a read cache that throws as stale', () => {
+    const cache = new ResponseCache(
+      reads(() => {
+        throw new Error('broken');
+      }),
+      1_000_000,
+      createMetrics(),
+    );
+    cache.store('k', answer('{"data":{}}'));
+    expect(cache.lookup('k')).toBeUndefined();
+  });
+
   it('asks the read cache nothing for an answer built from no reads (introspection, __typename)', async () => {
     const read = reads(() => false);
     const cache = new ResponseCache(read, 1_000_000, createMetrics());

@@ -16,6 +16,8 @@ import { DirectConnectService } from '../../../src/directconnect/service.js';
 import { AwsCallFailed } from '../../../src/directconnect/classifyAwsError.js';
 import { errorExtensions } from '../../../src/errors/GatewayError.js';
 import { createLoaders, type Loaders } from '../../../src/loaders/index.js';
+import { MemoryReadCache } from '../../../src/cache/memoryReadCache.js';
+import { createMetrics } from '../../../src/metrics.js';
 
 /** What a client is shown of a failure a loader handed on (src/errors/masking.ts). */
 const shown = (failure: unknown) => {
@@ -415,5 +417,54 @@ describe('loaders across regions', () => {
     expect(us?.connectionId).toBe('dxcon-usus0001');
     expect(eu?.connectionId).toBe('dxcon-eueu0001');
     expect(usMock.calls().length + euMock.calls().length).toBe(before);
+  });
+});
+
+describe('what a request makes only when it needs it', () => {
+  let client: DirectConnectClient;
+  let mock: AwsClientStub<DirectConnectClient>;
+
+  beforeEach(() => {
+    client = new DirectConnectClient({ region: US });
+    mock = mockClient(client);
+  });
+
+  afterEach(() => mock.restore());
+
+  /** Loaders whose request counts how often its abort signal is asked for. */
+  function requestLoaders(service: DirectConnectService) {
+    const asked = { abortSignal: 0 };
+    const controller = new AbortController();
+    const loaders = createLoaders(service, {
+      get abortSignal() {
+        asked.abortSignal += 1;
+        return controller.signal;
+      },
+    });
+    return { loaders, asked };
+  }
+
+  it("asks for the request's abort signal only when a read must wait for AWS, never on a cache hit", async () => {
+    mock.on(DescribeLagsCommand).callsFake(describeLagsFrom([lag('dxlag-usus0001')]));
+    const service = new DirectConnectService(() => client, silent, { cache: new MemoryReadCache(60_000, 1_000_000, createMetrics()) });
+
+    const first = requestLoaders(service);
+    expect((await first.loaders.lagsInRegion.load(US)).map((l) => l.lagId)).toEqual(['dxlag-usus0001']);
+    expect(first.asked.abortSignal).toBeGreaterThan(0);
+
+    const second = requestLoaders(service);
+    expect((await second.loaders.lagsInRegion.load(US)).map((l) => l.lagId)).toEqual(['dxlag-usus0001']);
+    expect(second.asked.abortSignal).toBe(0);
+    expect(mock.commandCalls(DescribeLagsCommand)).toHaveLength(1);
+  });
+
+  it('forgets nothing it never read, and still reads afresh afterwards', async () => {
+    mock.on(DescribeLagsCommand).callsFake(describeLagsFrom([lag('dxlag-usus0001')]));
+    const { loaders } = requestLoaders(new DirectConnectService(() => client, silent));
+    loaders.forget(US, { lagId: 'dxlag-usus0001', connectionId: 'dxcon-usus0001' });
+    expect((await loaders.lagById.load({ region: US, id: 'dxlag-usus0001' }))?.lagId).toBe('dxlag-usus0001');
+    loaders.forget(US, { lagId: 'dxlag-usus0001' });
+    await loaders.lagById.load({ region: US, id: 'dxlag-usus0001' });
+    expect(mock.commandCalls(DescribeLagsCommand)).toHaveLength(2);
   });
 });
