@@ -2,8 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { drive, type LoadResult } from './load.js';
 import type { BenchOperation } from './operations.js';
 
-// The soak: the gateway under steady load for a minute, its memory read every
-// few seconds. Bounded memory means the last samples sit where the early ones did.
+// The soak: the gateway under steady load of every operation at once for a minute
+// (cached answers, executed dry runs with their audit lines), its memory read every
+// few seconds. Bounded memory means the second half of the run adds (next to)
+// nothing: a leak keeps growing, a heap settling in stops.
 
 export interface MemorySample {
   atS: number;
@@ -15,12 +17,21 @@ export interface MemorySample {
 export interface SoakResult {
   source: 'metrics' | 'proc';
   seconds: number;
-  load: LoadResult;
+  /** Each operation's load, driven side by side. */
+  loads: Array<{ operation: string; load: LoadResult }>;
   samples: MemorySample[];
   /** Last sample minus the first one taken under load (at 5 s), in MB. */
   rssGrowthMb: number;
   heapGrowthMb?: number;
+  /** The largest RSS of the second half minus the largest of the first half under load, in MB. */
+  secondHalfRssGrowthMb: number;
+  /** Levelled off: the second half grew RSS by at most LEVEL_MB or LEVEL_SHARE of it, whichever is larger. */
+  levelled: boolean;
 }
+
+/** What the second half may add and still count as level: allocator and JIT noise, not a leak. */
+const LEVEL_MB = 8;
+const LEVEL_SHARE = 0.05;
 
 const MB = 1024 * 1024;
 
@@ -52,7 +63,7 @@ async function fromProc(pid: number): Promise<{ rss: number }> {
 export async function soak(
   graphqlUrl: string,
   pid: number,
-  operation: BenchOperation,
+  operations: readonly BenchOperation[],
   settings: { seconds: number; connections: number; everyS: number },
 ): Promise<SoakResult> {
   const baseUrl = new URL('/', graphqlUrl).href.replace(/\/$/, '');
@@ -71,23 +82,36 @@ export async function soak(
   };
   await take();
   const timer = setInterval(() => void take().catch(() => undefined), settings.everyS * 1000);
-  let load: LoadResult;
+  // The connections shared out, every operation getting at least one.
+  const share = (i: number) => Math.max(1, Math.floor(settings.connections / operations.length) + (i < settings.connections % operations.length ? 1 : 0));
+  let loads: SoakResult['loads'];
   try {
-    load = await drive(graphqlUrl, operation, { connections: settings.connections, durationS: settings.seconds });
+    loads = await Promise.all(
+      operations.map(async (operation, i) => ({
+        operation: operation.name,
+        load: await drive(graphqlUrl, operation, { connections: share(i), durationS: settings.seconds }),
+      })),
+    );
   } finally {
     clearInterval(timer);
   }
   await take();
 
-  const underLoad = samples.find((s) => s.atS >= settings.everyS) ?? samples[0]!;
+  const underLoad = samples.filter((s) => s.atS >= settings.everyS);
+  const first = underLoad[0] ?? samples[0]!;
   const last = samples[samples.length - 1]!;
-  const heapGrowth = last.heapUsedMb !== undefined && underLoad.heapUsedMb !== undefined ? last.heapUsedMb - underLoad.heapUsedMb : undefined;
+  const half = settings.seconds / 2;
+  const peak = (from: number, to: number) => Math.max(...underLoad.filter((s) => s.atS >= from && s.atS <= to).map((s) => s.rssMb), first.rssMb);
+  const secondHalfRssGrowthMb = peak(half + 0.5, Infinity) - peak(0, half);
+  const heapGrowth = last.heapUsedMb !== undefined && first.heapUsedMb !== undefined ? last.heapUsedMb - first.heapUsedMb : undefined;
   return {
     source,
     seconds: settings.seconds,
-    load,
+    loads,
     samples,
-    rssGrowthMb: last.rssMb - underLoad.rssMb,
+    rssGrowthMb: last.rssMb - first.rssMb,
     ...(heapGrowth === undefined ? {} : { heapGrowthMb: heapGrowth }),
+    secondHalfRssGrowthMb,
+    levelled: secondHalfRssGrowthMb <= Math.max(LEVEL_MB, LEVEL_SHARE * peak(0, half)),
   };
 }

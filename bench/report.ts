@@ -1,5 +1,6 @@
 import type { FloorResult } from './floor.js';
 import type { SoakResult } from './memory.js';
+import type { TracingOffResult } from './tracingOff.js';
 import { divide, findMedian, type Comparison, type MedianRow, type OperationName, type PeerStanding } from './summary.js';
 
 // What the run prints: the table of medians, the ratios issue 4 set targets for,
@@ -138,9 +139,27 @@ export function formatSoak(result: SoakResult): string {
   const series = result.samples
     .map((s) => `${String(s.atS).padStart(3)} s  rss ${s.rssMb.toFixed(1)} MB${s.heapUsedMb === undefined ? '' : `  heap used ${s.heapUsedMb.toFixed(1)} MB`}`)
     .join('\n');
+  const signed = (mb: number) => `${mb >= 0 ? '+' : ''}${mb.toFixed(1)} MB`;
   const growth =
-    `growth from 5 s to the end: rss ${result.rssGrowthMb >= 0 ? '+' : ''}${result.rssGrowthMb.toFixed(1)} MB` +
-    (result.heapGrowthMb === undefined ? '' : `, heap used ${result.heapGrowthMb >= 0 ? '+' : ''}${result.heapGrowthMb.toFixed(1)} MB`);
-  return `${series}\n${growth} (memory read from ${result.source === 'metrics' ? 'GET /metrics' : '/proc/<pid>/status VmRSS'}; ` +
-    `${result.load.completed} requests at ${result.load.requestsPerSec.toFixed(0)} req/s, ${result.load.non2xx + result.load.errors} failed)`;
+    `growth from 5 s to the end: rss ${signed(result.rssGrowthMb)}` +
+    (result.heapGrowthMb === undefined ? '' : `, heap used ${signed(result.heapGrowthMb)}`) +
+    `; largest rss of the second half over the first: ${signed(result.secondHalfRssGrowthMb)} ` +
+    `(${result.levelled ? 'levelled off' : 'STILL GROWING'})`;
+  const loads = result.loads
+    .map(({ operation, load }) => `${operation} ${load.requestsPerSec.toFixed(0)} req/s (${load.non2xx + load.errors + load.timeouts} failed)`)
+    .join(', ');
+  return `${series}\n${growth}\n(memory read from ${result.source === 'metrics' ? 'GET /metrics' : '/proc/<pid>/status VmRSS'}; load: ${loads})`;
+}
+
+export function formatTracingOff(result: TracingOffResult): string {
+  const costs = result.costs.map((c) => `  ${c.site}: ${c.nsPerCall.toFixed(1)} ns per call`).join('\n');
+  const header = ['operation', 'span sites per request', 'tracing off, at most', "shipped's CPU per request", 'share'];
+  const lines = result.rows.map((r) => [
+    r.operation,
+    r.sites.toFixed(1),
+    `${r.nsPerRequest.toFixed(0)} ns`,
+    r.cpuNsPerRequest === undefined ? '-' : `${(r.cpuNsPerRequest / 1000).toFixed(1)} µs`,
+    r.share === undefined ? '-' : `${(r.share * 100).toFixed(3)} %`,
+  ]);
+  return `${costs}\n${renderTable(header, lines, 1)}`;
 }

@@ -15,10 +15,11 @@ import { benchOperations, OPERATION_NAMES, pickFromSeed } from './operations.js'
 import { pinLoadTool } from './pinning.js';
 import { stopAll, stopChild, stopChildrenOnExit } from './processes.js';
 import { buildRef, isBuilt, type RefBuild } from './refs.js';
-import { formatPeerStandings, formatRatios, formatRefComparisons, formatSoak, formatTable, ratios } from './report.js';
+import { formatPeerStandings, formatRatios, formatRefComparisons, formatSoak, formatTable, formatTracingOff, ratios } from './report.js';
 import { DEFAULT_REGION, REGIONS, startConfig, startEmulator } from './servers.js';
 import { ROOT, selectedConfigs as configs, selectedRefs, settings } from './settings.js';
 import { loadSnapshot } from './snapshot.js';
+import { tracingOff, type TracingOffResult } from './tracingOff.js';
 import { medians, peerStandings, refComparisons, type HttpRow } from './summary.js';
 
 // `tsx bench/run.ts` (`npm run bench` builds the working tree first): the emulator
@@ -46,8 +47,9 @@ function expectedSeconds(unbuiltRefs: number): number {
   const shipped = configs.includes('shipped');
   const soakS = shipped && settings.soakS > 0 ? settings.soakS + 5 : 0;
   const burstsS = shipped ? 20 : 0;
+  const tracingS = shipped ? 20 : 0;
   const floorS = OPERATION_NAMES.length * (settings.floorS + 1);
-  return 10 + floorS + rounds + naiveList + soakS + burstsS + unbuiltRefs * 30;
+  return 10 + floorS + rounds + naiveList + soakS + burstsS + tracingS + unbuiltRefs * 30;
 }
 
 /** Whether the working tree's build reads the switches the loaders-only and naive rows rely on. */
@@ -142,15 +144,16 @@ async function main(): Promise<void> {
   const list = operations.find((o) => o.name === 'list')!;
   let memory: SoakResult | undefined;
   if (configs.includes('shipped') && settings.soakS > 0) {
-    log(`\nshipped, memory: ${settings.soakS} s of list, sampled every 5 s`);
+    log(`\nshipped, memory: ${settings.soakS} s of every operation at once, sampled every 5 s`);
     const { child, url } = await startConfig('shipped', emulator.url, pinning, refs);
     try {
-      memory = await soak(url, child.pid, list, { seconds: settings.soakS, connections: settings.connections, everyS: 5 });
+      memory = await soak(url, child.pid, operations, { seconds: settings.soakS, connections: settings.connections, everyS: 5 });
     } finally {
       await stopChild(child);
     }
-    const failed = memory.load.non2xx + memory.load.errors + memory.load.timeouts;
+    const failed = memory.loads.reduce((sum, { load }) => sum + load.non2xx + load.errors + load.timeouts, 0);
     if (failed > 0) findings.problems.push(`shipped soak: ${failed} failed requests`);
+    if (!memory.levelled) findings.problems.push(`shipped soak: memory still growing in the second half (rss +${memory.secondHalfRssGrowthMb.toFixed(1)} MB)`);
   }
   const bursts: BurstResult[] = configs.includes('shipped')
     ? await coalescingBursts(emulator, list, (extraEnv) => startConfig('shipped', emulator.url, pinning, refs, extraEnv), findings, ROOT)
@@ -158,6 +161,15 @@ async function main(): Promise<void> {
 
   const names = operations.map((o) => o.name);
   const table = medians(rows, configs, names);
+
+  // Last: it switches this process's span sites on.
+  let tracing: TracingOffResult | undefined;
+  if (configs.includes('shipped')) {
+    const cpuNs = new Map(
+      table.filter((r) => r.config === 'shipped' && r.cpuPercent.shipped).map((r) => [r.operation, (1e9 * (r.cpuPercent.shipped! / 100)) / r.requestsPerSec]),
+    );
+    tracing = await tracingOff(emulator.url, operations, cpuNs);
+  }
   const ratioList = ratios(table, floor, names);
   const standings = peerStandings(rows, table, configs, names);
   const builds = refComparisons(rows, table, configs, names);
@@ -167,7 +179,13 @@ async function main(): Promise<void> {
     log(`\nthe gateway against the peers, req/s (ratio of medians; in brackets each round's lowest–highest ratio), and its p99 ÷ p50\n${formatPeerStandings(standings)}`);
   }
   if (builds.length > 0) log(`\nbuilds against each other, req/s over ${settings.rounds} round(s)\n${formatRefComparisons(builds)}`);
-  if (memory) log(`\nmemory, shipped under list load:\n${formatSoak(memory)}`);
+  if (memory) log(`\nmemory, shipped under every operation at once:\n${formatSoak(memory)}`);
+  if (tracing) {
+    log(
+      `\ntracing off (no OTLP endpoint): what one span site costs, timed, and the sites each request passes, counted; ` +
+        `at most sites × the dearest site, against shipped's CPU time per request in the rounds\n${formatTracingOff(tracing)}`,
+    );
+  }
   if (bursts.length > 0) {
     log('\n100 concurrent identical list requests on a cold cache (shipped):');
     for (const b of bursts) log(`  ${b.replicas} replica(s)${b.replicas > 1 ? ' sharing Redis' : ''}: AWS calls ${JSON.stringify(b.awsCalls)}, ${b.failed} failed`);
@@ -197,6 +215,7 @@ async function main(): Promise<void> {
     peerStandings: standings.map((s) => ({ ...s, p99OverP50: finite(s.p99OverP50) })),
     refComparisons: builds,
     memory,
+    tracingOff: tracing,
     bursts,
     problems: findings.problems,
     warnings: findings.warnings,
