@@ -47,41 +47,54 @@ export interface RequestFacts {
   requestId: string;
   /** Who is calling, as authenticated (src/http/authenticateRequests.ts). */
   caller: Caller;
-  /** Aborted when the client goes away: reads stop waiting for AWS. Read only when a read needs it, so it may be made then. */
+  /** Aborted when the client goes away: reads stop waiting for AWS. Read only when a read must wait, so it may be made then. */
   readonly abortSignal: AbortSignal;
   /** Told of every cached read the request makes, for the response cache. */
   observe?: (stamp: ReadStamp) => void;
 }
 
-export function createContextFactory(
-  settings: ServedRegions & { batching: boolean },
-  services: { directConnect: DirectConnectService; logger: Logger; audit: AuditTrail; metrics: Metrics; plans: Plans; guards: Guards },
-) {
+type ContextServices = { directConnect: DirectConnectService; logger: Logger; audit: AuditTrail; metrics: Metrics; plans: Plans; guards: Guards };
+
+/**
+ * A request's context. A class, so that the lazily made logger is a getter on the
+ * prototype: a getter defined on each object would give each context a hidden class
+ * of its own (V8 keeps accessors there), in old space, pointing at the request's young
+ * objects, which would then survive every minor GC. Apollo copies a context into an
+ * object with the same prototype, so its copies have the getter too.
+ */
+class RequestContext implements GatewayContext {
+  readonly directConnect: DirectConnectService;
+  readonly loaders: Loaders;
+  readonly caller: Caller;
+  readonly requestId: string;
+  readonly audit: AuditTrail;
+  readonly plans: Plans;
+  readonly guards: Guards;
+  readonly notes: RequestNotes = {};
+  /** Made when first asked for: most requests never log. */
+  private madeLogger?: Logger;
+
+  constructor(
+    facts: RequestFacts,
+    readonly regions: ServedRegions,
+    batching: boolean,
+    private readonly services: ContextServices,
+  ) {
+    this.directConnect = services.directConnect;
+    this.loaders = createLoaders(services.directConnect, { reader: facts, batching, metrics: services.metrics });
+    this.caller = facts.caller;
+    this.requestId = facts.requestId;
+    this.audit = services.audit;
+    this.plans = services.plans;
+    this.guards = services.guards;
+  }
+
+  get logger(): Logger {
+    return (this.madeLogger ??= this.services.logger.child({ reqId: this.requestId }));
+  }
+}
+
+export function createContextFactory(settings: ServedRegions & { batching: boolean }, services: ContextServices) {
   const regions: ServedRegions = { defaultRegion: settings.defaultRegion, regions: settings.regions };
-  return (facts: RequestFacts): GatewayContext => {
-    const { requestId } = facts;
-    // Made when first asked for: most requests never log, and never read from AWS.
-    let logger: Logger | undefined;
-    return {
-      directConnect: services.directConnect,
-      loaders: createLoaders(services.directConnect, {
-        get abortSignal() {
-          return facts.abortSignal;
-        },
-        observe: facts.observe,
-        batching: settings.batching,
-        metrics: services.metrics,
-      }),
-      regions,
-      get logger() {
-        return (logger ??= services.logger.child({ reqId: requestId }));
-      },
-      caller: facts.caller,
-      requestId,
-      audit: services.audit,
-      plans: services.plans,
-      guards: services.guards,
-      notes: {},
-    };
-  };
+  return (facts: RequestFacts): GatewayContext => new RequestContext(facts, regions, settings.batching, services);
 }

@@ -137,6 +137,38 @@ export interface Plans {
   open(token: string, operation: string, input: PlanInput): OpenPlan | InputProblem;
 }
 
+/** What a dry run's answer needs to sign its plan when `planToken` is first read. */
+interface PendingPlan {
+  plans: Plans;
+  operation: string;
+  input: PlanInput;
+  state: () => PlannedState;
+  plannedAt: number;
+  token?: string;
+}
+
+const PENDING = Symbol('pending plan');
+
+/**
+ * The class of every answer withPlanToken makes. Its getter lives on the prototype on
+ * purpose: a getter defined on each answer would give each answer a hidden class of
+ * its own (V8 keeps accessors in the hidden class), in old space, pointing at the
+ * request's young objects, and those then survive every minor GC until a major one.
+ */
+class PlannedAnswer {
+  declare [PENDING]: PendingPlan;
+
+  get planToken(): string {
+    const pending = this[PENDING];
+    return (pending.token ??= pending.plans.issue(pending.operation, pending.input, pending.state(), pending.plannedAt));
+  }
+
+  /** Serialized (a kept outcome, a log line) with its token, as a plain answer would be. */
+  toJSON(): object {
+    return { ...this, planToken: this.planToken };
+  }
+}
+
 /**
  * A dry run's answer whose `planToken` is signed when first read (dated when the state
  * was read, now), so that a client that does not select planToken costs no signing.
@@ -149,12 +181,9 @@ export function withPlanToken<T extends object>(
   input: PlanInput,
   state: () => PlannedState,
 ): T & { planToken: string } {
-  const plannedAt = plans.now();
-  let token: string | undefined;
-  return Object.defineProperty(answer, 'planToken', {
-    enumerable: true,
-    get: () => (token ??= plans.issue(operation, input, state(), plannedAt)),
-  }) as T & { planToken: string };
+  const planned = Object.assign(Object.create(PlannedAnswer.prototype) as PlannedAnswer, answer);
+  planned[PENDING] = { plans, operation, input, state, plannedAt: plans.now() };
+  return planned as unknown as T & { planToken: string };
 }
 
 /**

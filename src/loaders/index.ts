@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Connection, Interconnect, Lag, VirtualInterface } from '@aws-sdk/client-direct-connect';
+import type { Reader } from '../cache/readCache.js';
 import type { DirectConnectService, ReadOptions } from '../directconnect/service.js';
 import type { Metrics } from '../metrics.js';
 import { AwsCallFailed } from '../directconnect/classifyAwsError.js';
@@ -164,133 +165,169 @@ const virtualInterfacesByParent = memoIndex((vifs: readonly VirtualInterface[]):
   return groups;
 });
 
-export interface LoaderOptions extends ReadOptions {
+export interface LoaderOptions {
+  /** The request reading: what stops its waits, and who is told which cache entries it read. */
+  reader?: Reader;
   /** false: no batching and no per-request cache (only to measure a naive gateway). */
   batching?: boolean;
   metrics?: Metrics;
 }
 
-export function createLoaders(service: DirectConnectService, options: LoaderOptions = {}): Loaders {
-  const { batching = true, metrics } = options;
-  const read: ReadOptions = {
-    // Asked for only when a read goes to AWS (the request's signal may be made then).
-    get abortSignal() {
-      return options.abortSignal;
-    },
-    observe: options.observe,
-  };
-  const loaderOptions = { batch: batching, cache: batching };
-  const measured =
-    <K, V>(loader: string, batch: (keys: readonly K[]) => Promise<V[]>) =>
-    (keys: readonly K[]) => {
-      metrics?.loaderBatchSize.observe({ loader }, keys.length);
+/**
+ * One request's loaders, each made when the request first uses it: a request uses a
+ * few of them (a dry run, two), and a DataLoader is costly enough to make to show in a
+ * profile. A class, so that the getters live on the prototype: getters defined on each
+ * object would give each object a hidden class of its own (V8 keeps accessors there),
+ * in old space, pointing at the request's young objects, which would then survive
+ * every minor GC until a major one.
+ */
+class RequestLoaders implements Loaders {
+  private readonly loaderOptions: { batch: boolean; cache: boolean };
+  private lagsList?: RegionListLoader<Lag>;
+  private connectionsList?: RegionListLoader<Connection>;
+  private interconnectsList?: RegionListLoader<Interconnect>;
+  private virtualInterfacesList?: RegionListLoader<VirtualInterface>;
+  private lagLoader?: Loaders['lagById'];
+  private connectionLoader?: Loaders['connectionById'];
+  private interconnectLoader?: Loaders['interconnectById'];
+  private hostedLoader?: Loaders['hostedConnectionsOn'];
+
+  constructor(
+    private readonly service: DirectConnectService,
+    /** Passed on to every read: asked for its signal only when a read must wait for AWS. */
+    private readonly read: ReadOptions,
+    private readonly batching: boolean,
+    private readonly metrics: Metrics | undefined,
+  ) {
+    this.loaderOptions = { batch: batching, cache: batching };
+  }
+
+  get lagsInRegion(): RegionListLoader<Lag> {
+    return (this.lagsList ??= this.regionList('lagsInRegion', (region) => this.service.describeLags(region, this.read), lagsById));
+  }
+
+  get connectionsInRegion(): RegionListLoader<Connection> {
+    return (this.connectionsList ??= this.regionList('connectionsInRegion', (region) => this.service.describeConnections(region, this.read), connectionsById));
+  }
+
+  get interconnectsInRegion(): RegionListLoader<Interconnect> {
+    return (this.interconnectsList ??= this.regionList(
+      'interconnectsInRegion',
+      (region) => this.service.describeInterconnects(region, this.read),
+      interconnectsById,
+    ));
+  }
+
+  get virtualInterfacesInRegion(): RegionListLoader<VirtualInterface> {
+    return (this.virtualInterfacesList ??= this.regionList(
+      'virtualInterfacesInRegion',
+      (region) => this.service.describeVirtualInterfaces(region, this.read),
+      virtualInterfacesById,
+    ));
+  }
+
+  get lagById(): Loaders['lagById'] {
+    return (this.lagLoader ??= this.byId('lagById', (region, id) => this.service.describeLag(region, id, this.read), this.lagsInRegion));
+  }
+
+  get connectionById(): Loaders['connectionById'] {
+    return (this.connectionLoader ??= this.byId(
+      'connectionById',
+      (region, id) => this.service.describeConnection(region, id, this.read),
+      this.connectionsInRegion,
+    ));
+  }
+
+  get interconnectById(): Loaders['interconnectById'] {
+    return (this.interconnectLoader ??= this.byId(
+      'interconnectById',
+      (region, id) => this.service.describeInterconnect(region, id, this.read),
+      this.interconnectsInRegion,
+    ));
+  }
+
+  get hostedConnectionsOn(): Loaders['hostedConnectionsOn'] {
+    return (this.hostedLoader ??= new DataLoader(
+      this.measured('hostedConnectionsOn', (keys: readonly RegionalId[]) =>
+        Promise.all(
+          keys.map((key) =>
+            this.service.describeHostedConnections(key.region, key.id, this.read).then(
+              (hosted) => hosted ?? [],
+              (error: unknown) => AwsCallFailed.from(error),
+            ),
+          ),
+        ),
+      ),
+      { cacheKeyFn, ...this.loaderOptions },
+    ));
+  }
+
+  async virtualInterfacesOn({ region, id }: RegionalId): Promise<VirtualInterface[]> {
+    return virtualInterfacesByParent(await this.virtualInterfacesInRegion.load(region)).get(id) ?? [];
+  }
+
+  async virtualInterfaceById({ region, id }: RegionalId): Promise<VirtualInterface | null> {
+    return virtualInterfacesById(await this.virtualInterfacesInRegion.load(region)).get(id) ?? null;
+  }
+
+  primeConnections(connections: readonly Connection[], region: string): void {
+    for (const connection of connections) {
+      if (connection.connectionId) {
+        this.connectionById.prime({ region: connection.region ?? region, id: connection.connectionId }, connection);
+      }
+    }
+  }
+
+  async prefetchLags(region: string): Promise<void> {
+    if (this.batching) await this.lagsInRegion.load(region).catch(() => undefined);
+  }
+
+  /** Only what this request has read can be stale: loaders not made yet hold nothing. */
+  forget(region: string, touched: { lagId?: string; connectionId?: string }): void {
+    if (touched.lagId) this.lagLoader?.clear({ region, id: touched.lagId });
+    if (touched.connectionId) this.connectionLoader?.clear({ region, id: touched.connectionId });
+    if (touched.lagId) this.hostedLoader?.clear({ region, id: touched.lagId });
+    // A connection that joins or leaves a LAG may be, or become, an interconnect with hosted connections.
+    if (touched.connectionId) {
+      this.interconnectLoader?.clear({ region, id: touched.connectionId });
+      this.hostedLoader?.clear({ region, id: touched.connectionId });
+    }
+    this.lagsList?.clear(region);
+    this.connectionsList?.clear(region);
+    this.interconnectsList?.clear(region);
+    this.virtualInterfacesList?.clear(region);
+  }
+
+  private measured<K, V>(loader: string, batch: (keys: readonly K[]) => Promise<V[]>) {
+    return (keys: readonly K[]) => {
+      this.metrics?.loaderBatchSize.observe({ loader }, keys.length);
       return batch(keys);
     };
+  }
 
-  const regionList = <T>(loader: string, list: (region: string) => Promise<T[]>, indexOf: (items: readonly T[]) => Map<string, T>) => {
+  private regionList<T>(loader: string, list: (region: string) => Promise<T[]>, indexOf: (items: readonly T[]) => Map<string, T>): RegionListLoader<T> {
     const listRegion = async (region: string): Promise<T[] | Error> => {
       try {
         const items = await list(region);
-        if (batching) listing.remember(region, items);
+        if (this.batching) listing.remember(region, items);
         return items;
       } catch (error) {
         return AwsCallFailed.from(error);
       }
     };
     const listing: RegionListLoader<T> = new RegionListLoader<T>(
-      measured(loader, (regions: readonly string[]) => Promise.all(regions.map(listRegion))),
+      this.measured(loader, (regions: readonly string[]) => Promise.all(regions.map(listRegion))),
       indexOf,
-      loaderOptions,
+      this.loaderOptions,
     );
     return listing;
-  };
+  }
 
-  const byId = <T>(loader: string, describeOne: (region: string, id: string) => Promise<T | null>, listing: RegionListLoader<T>) =>
-    new DataLoader<RegionalId, T | null, string>(measured(loader, batchById(describeOne, listing)), { cacheKeyFn, ...loaderOptions });
+  private byId<T>(loader: string, describeOne: (region: string, id: string) => Promise<T | null>, listing: RegionListLoader<T>) {
+    return new DataLoader<RegionalId, T | null, string>(this.measured(loader, batchById(describeOne, listing)), { cacheKeyFn, ...this.loaderOptions });
+  }
+}
 
-  // Each loader is made when the request first uses one: a request uses a few of them
-  // (a dry run, two), and a DataLoader is costly enough to make to show in a profile.
-  let lagsInRegion: RegionListLoader<Lag> | undefined;
-  let connectionsInRegion: RegionListLoader<Connection> | undefined;
-  let interconnectsInRegion: RegionListLoader<Interconnect> | undefined;
-  let virtualInterfacesInRegion: RegionListLoader<VirtualInterface> | undefined;
-  let lagById: Loaders['lagById'] | undefined;
-  let connectionById: Loaders['connectionById'] | undefined;
-  let interconnectById: Loaders['interconnectById'] | undefined;
-  let hostedConnectionsOn: Loaders['hostedConnectionsOn'] | undefined;
-
-  const loaders: Loaders = {
-    get lagsInRegion() {
-      return (lagsInRegion ??= regionList('lagsInRegion', (region) => service.describeLags(region, read), lagsById));
-    },
-    get connectionsInRegion() {
-      return (connectionsInRegion ??= regionList('connectionsInRegion', (region) => service.describeConnections(region, read), connectionsById));
-    },
-    get interconnectsInRegion() {
-      return (interconnectsInRegion ??= regionList(
-        'interconnectsInRegion',
-        (region) => service.describeInterconnects(region, read),
-        interconnectsById,
-      ));
-    },
-    get virtualInterfacesInRegion() {
-      return (virtualInterfacesInRegion ??= regionList(
-        'virtualInterfacesInRegion',
-        (region) => service.describeVirtualInterfaces(region, read),
-        virtualInterfacesById,
-      ));
-    },
-    get lagById() {
-      return (lagById ??= byId('lagById', (region, id) => service.describeLag(region, id, read), loaders.lagsInRegion));
-    },
-    get connectionById() {
-      return (connectionById ??= byId('connectionById', (region, id) => service.describeConnection(region, id, read), loaders.connectionsInRegion));
-    },
-    get interconnectById() {
-      return (interconnectById ??= byId('interconnectById', (region, id) => service.describeInterconnect(region, id, read), loaders.interconnectsInRegion));
-    },
-    get hostedConnectionsOn() {
-      return (hostedConnectionsOn ??= new DataLoader(
-        measured('hostedConnectionsOn', (keys: readonly RegionalId[]) =>
-          Promise.all(
-            keys.map((key) =>
-              service.describeHostedConnections(key.region, key.id, read).then(
-                (hosted) => hosted ?? [],
-                (error: unknown) => AwsCallFailed.from(error),
-              ),
-            ),
-          ),
-        ),
-        { cacheKeyFn, ...loaderOptions },
-      ));
-    },
-    virtualInterfacesOn: async ({ region, id }) => virtualInterfacesByParent(await loaders.virtualInterfacesInRegion.load(region)).get(id) ?? [],
-    virtualInterfaceById: async ({ region, id }) => virtualInterfacesById(await loaders.virtualInterfacesInRegion.load(region)).get(id) ?? null,
-    primeConnections(connections, region) {
-      for (const connection of connections) {
-        if (connection.connectionId) {
-          loaders.connectionById.prime({ region: connection.region ?? region, id: connection.connectionId }, connection);
-        }
-      }
-    },
-    async prefetchLags(region) {
-      if (batching) await loaders.lagsInRegion.load(region).catch(() => undefined);
-    },
-    // Only what this request has read can be stale: loaders not made yet hold nothing.
-    forget(region, touched) {
-      if (touched.lagId) lagById?.clear({ region, id: touched.lagId });
-      if (touched.connectionId) connectionById?.clear({ region, id: touched.connectionId });
-      if (touched.lagId) hostedConnectionsOn?.clear({ region, id: touched.lagId });
-      // A connection that joins or leaves a LAG may be, or become, an interconnect with hosted connections.
-      if (touched.connectionId) {
-        interconnectById?.clear({ region, id: touched.connectionId });
-        hostedConnectionsOn?.clear({ region, id: touched.connectionId });
-      }
-      lagsInRegion?.clear(region);
-      connectionsInRegion?.clear(region);
-      interconnectsInRegion?.clear(region);
-      virtualInterfacesInRegion?.clear(region);
-    },
-  };
-  return loaders;
+export function createLoaders(service: DirectConnectService, options: LoaderOptions = {}): Loaders {
+  return new RequestLoaders(service, options.reader ?? {}, options.batching ?? true, options.metrics);
 }

@@ -436,9 +436,11 @@ describe('what a request makes only when it needs it', () => {
     const asked = { abortSignal: 0 };
     const controller = new AbortController();
     const loaders = createLoaders(service, {
-      get abortSignal() {
-        asked.abortSignal += 1;
-        return controller.signal;
+      reader: {
+        get abortSignal() {
+          asked.abortSignal += 1;
+          return controller.signal;
+        },
       },
     });
     return { loaders, asked };
