@@ -138,14 +138,19 @@ export class DirectConnectService {
     return fetch(options.abortSignal);
   }
 
-  /** A listing, every page: the region's (no id) or what rides on one resource (`id`, in `fetchPage`). */
+  /**
+   * A listing, every page: the region's (no id) or what rides on one resource (`id`, in
+   * `fetchPage`). `options` is passed on as it is, never copied: a request's reader
+   * keeps its abort signal behind a getter on its class, which a copy would lose.
+   */
   private listAll<T>(
     region: string,
     operation: ReadKey['operation'],
-    options: ReadOptions & { id?: string },
+    options: ReadOptions,
     fetchPage: (client: DirectConnectClient, nextToken: string | undefined, abortSignal?: AbortSignal) => Promise<Page<T>>,
+    id?: string,
   ): Promise<T[]> {
-    return this.read({ region, operation, id: options.id }, options, (abortSignal) =>
+    return this.read({ region, operation, id }, options, (abortSignal) =>
       collectPages((nextToken) => this.call(region, operation, (client) => fetchPage(client, nextToken, abortSignal))),
     );
   }
@@ -218,8 +223,12 @@ export class DirectConnectService {
   describeVirtualInterfacesOn(region: string, connectionOrLagId: string, options: ReadOptions = {}): Promise<VirtualInterface[] | null> {
     const isLag = connectionOrLagId.startsWith('dxlag-');
     return nullIfNotFound(
-      this.listAll(region, 'DescribeVirtualInterfaces', { ...options, id: connectionOrLagId }, (client, nextToken, abortSignal) =>
-        this.virtualInterfacePage(client, { connectionId: connectionOrLagId, nextToken }, abortSignal),
+      this.listAll(
+        region,
+        'DescribeVirtualInterfaces',
+        options,
+        (client, nextToken, abortSignal) => this.virtualInterfacePage(client, { connectionId: connectionOrLagId, nextToken }, abortSignal),
+        connectionOrLagId,
       ),
       isLag ? NOT_FOUND.lag : NOT_FOUND.connection,
     );
@@ -261,13 +270,19 @@ export class DirectConnectService {
   describeHostedConnections(region: string, parentId: string, options: ReadOptions = {}): Promise<Connection[] | null> {
     const isLag = parentId.startsWith('dxlag-');
     return nullIfNotFound(
-      this.listAll(region, 'DescribeHostedConnections', { ...options, id: parentId }, async (client, nextToken, abortSignal) => {
-        const out = await client.send(
-          new DescribeHostedConnectionsCommand({ connectionId: parentId, maxResults: PAGE_SIZE, nextToken }),
-          { abortSignal },
-        );
-        return { items: this.withIds(out.connections, (c) => c.connectionId, 'hosted connection'), nextToken: out.nextToken };
-      }),
+      this.listAll(
+        region,
+        'DescribeHostedConnections',
+        options,
+        async (client, nextToken, abortSignal) => {
+          const out = await client.send(
+            new DescribeHostedConnectionsCommand({ connectionId: parentId, maxResults: PAGE_SIZE, nextToken }),
+            { abortSignal },
+          );
+          return { items: this.withIds(out.connections, (c) => c.connectionId, 'hosted connection'), nextToken: out.nextToken };
+        },
+        parentId,
+      ),
       isLag ? NOT_FOUND.lag : NOT_FOUND.connection,
     );
   }

@@ -122,7 +122,7 @@ function preparedRequest(request: FastifyRequest, prepared: JitExecution['prepar
  */
 class ReplyFacts implements RequestFacts {
   private abandoned?: AbortController;
-  private gone = false;
+  private gone: boolean;
 
   constructor(
     readonly requestId: string,
@@ -130,6 +130,9 @@ class ReplyFacts implements RequestFacts {
     readonly observe: RequestFacts['observe'],
     reply: FastifyReply,
   ) {
+    // A client can leave while authentication or a cache lookup is awaited, before this
+    // exists: its 'close' has gone by, but the response says so.
+    this.gone = reply.raw.destroyed && !reply.raw.writableFinished;
     reply.raw.once('close', () => {
       if (reply.raw.writableFinished) return;
       this.gone = true;

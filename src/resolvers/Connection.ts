@@ -2,12 +2,12 @@ import type { ConnectionResolvers } from '../__generated__/resolvers-types.js';
 import { knownEnumValue } from './knownEnumValue.js';
 
 export const Connection: ConnectionResolvers = {
-  connectionState: (connection, _args, { logger }) => knownEnumValue('ConnectionState', connection.connectionState, logger),
-  hasLogicalRedundancy: (connection, _args, { logger }) =>
-    knownEnumValue('HasLogicalRedundancy', connection.hasLogicalRedundancy, logger),
-  encryptionMode: (connection, _args, { logger }) => knownEnumValue('EncryptionMode', connection.encryptionMode, logger),
-  portEncryptionStatus: (connection, _args, { logger }) =>
-    knownEnumValue('PortEncryptionStatus', connection.portEncryptionStatus, logger),
+  connectionState: (connection, _args, context) => knownEnumValue('ConnectionState', connection.connectionState, context),
+  hasLogicalRedundancy: (connection, _args, context) =>
+    knownEnumValue('HasLogicalRedundancy', connection.hasLogicalRedundancy, context),
+  encryptionMode: (connection, _args, context) => knownEnumValue('EncryptionMode', connection.encryptionMode, context),
+  portEncryptionStatus: (connection, _args, context) =>
+    knownEnumValue('PortEncryptionStatus', connection.portEncryptionStatus, context),
   tags: (connection) => connection.tags ?? [],
   macSecKeys: (connection) => connection.macSecKeys ?? [],
   lag: (connection, _args, { loaders }) => {

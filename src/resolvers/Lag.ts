@@ -2,9 +2,9 @@ import type { LagResolvers } from '../__generated__/resolvers-types.js';
 import { knownEnumValue } from './knownEnumValue.js';
 
 export const Lag: LagResolvers = {
-  lagState: (lag, _args, { logger }) => knownEnumValue('LagState', lag.lagState, logger),
-  hasLogicalRedundancy: (lag, _args, { logger }) => knownEnumValue('HasLogicalRedundancy', lag.hasLogicalRedundancy, logger),
-  encryptionMode: (lag, _args, { logger }) => knownEnumValue('EncryptionMode', lag.encryptionMode, logger),
+  lagState: (lag, _args, context) => knownEnumValue('LagState', lag.lagState, context),
+  hasLogicalRedundancy: (lag, _args, context) => knownEnumValue('HasLogicalRedundancy', lag.hasLogicalRedundancy, context),
+  encryptionMode: (lag, _args, context) => knownEnumValue('EncryptionMode', lag.encryptionMode, context),
   tags: (lag) => lag.tags ?? [],
   macSecKeys: (lag) => lag.macSecKeys ?? [],
   // DescribeLags already lists the members in full; no further AWS call.

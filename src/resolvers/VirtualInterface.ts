@@ -6,8 +6,8 @@ import { knownEnumValue } from './knownEnumValue.js';
 const ridesOnLag = (id: string | undefined) => id?.startsWith('dxlag-') ?? false;
 
 export const VirtualInterface: VirtualInterfaceResolvers = {
-  addressFamily: (vif, _args, { logger }) => knownEnumValue('AddressFamily', vif.addressFamily, logger),
-  virtualInterfaceState: (vif, _args, { logger }) => knownEnumValue('VirtualInterfaceState', vif.virtualInterfaceState, logger),
+  addressFamily: (vif, _args, context) => knownEnumValue('AddressFamily', vif.addressFamily, context),
+  virtualInterfaceState: (vif, _args, context) => knownEnumValue('VirtualInterfaceState', vif.virtualInterfaceState, context),
   routeFilterPrefixes: (vif) => vif.routeFilterPrefixes ?? [],
   bgpPeers: (vif) => vif.bgpPeers ?? [],
   tags: (vif) => vif.tags ?? [],

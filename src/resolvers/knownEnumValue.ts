@@ -17,13 +17,14 @@ const reported = new Set<string>();
 export function knownEnumValue<N extends AwsEnumName>(
   name: N,
   value: string | undefined | null,
-  logger: Logger,
+  /** The request's context: its logger is made only if there is something to say (src/context.ts). */
+  context: { readonly logger: Logger },
 ): EnumOf<N> | null {
   if (value === undefined || value === null) return null;
   if (known[name].has(value)) return value as EnumOf<N>;
   if (!reported.has(`${name}:${value}`)) {
     reported.add(`${name}:${value}`);
-    logger.warn({ enum: name, value }, 'AWS returned an enum value this gateway does not know; mapped to UNKNOWN or null');
+    context.logger.warn({ enum: name, value }, 'AWS returned an enum value this gateway does not know; mapped to UNKNOWN or null');
   }
   const values = enumValues[name] as Record<string, string>;
   return (values.UNKNOWN ?? null) as EnumOf<N> | null;

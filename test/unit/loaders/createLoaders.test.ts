@@ -2,7 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import {
   DescribeConnectionsCommand,
+  DescribeHostedConnectionsCommand,
   DescribeLagsCommand,
+  DescribeVirtualInterfacesCommand,
   DirectConnectClient,
   DirectConnectClientException,
   DirectConnectServiceException,
@@ -458,6 +460,28 @@ describe('what a request makes only when it needs it', () => {
     expect((await second.loaders.lagsInRegion.load(US)).map((l) => l.lagId)).toEqual(['dxlag-usus0001']);
     expect(second.asked.abortSignal).toBe(0);
     expect(mock.commandCalls(DescribeLagsCommand)).toHaveLength(1);
+  });
+
+  it('hands every read the reader itself, so a signal behind a getter on its class reaches the wait (hosted connections, VIFs on one parent)', async () => {
+    /** As the HTTP layer makes it: the getter on the prototype, which a copy of the object would lose. */
+    class CountingReader {
+      asked = 0;
+      private readonly controller = new AbortController();
+      get abortSignal(): AbortSignal {
+        this.asked += 1;
+        return this.controller.signal;
+      }
+    }
+    mock.on(DescribeHostedConnectionsCommand).resolves({ connections: [] });
+    mock.on(DescribeVirtualInterfacesCommand).resolves({ virtualInterfaces: [] });
+    const service = new DirectConnectService(() => client, silent, { cache: new MemoryReadCache(60_000, 1_000_000, createMetrics()) });
+    const reader = new CountingReader();
+    const loaders = createLoaders(service, { reader });
+    expect(await loaders.hostedConnectionsOn.load({ region: US, id: 'dxlag-usus0001' })).toEqual([]);
+    expect(reader.asked).toBeGreaterThan(0);
+    const before = reader.asked;
+    expect(await service.describeVirtualInterfacesOn(US, 'dxlag-usus0001', reader)).toEqual([]);
+    expect(reader.asked).toBeGreaterThan(before);
   });
 
   it('forgets nothing it never read, and still reads afresh afterwards', async () => {

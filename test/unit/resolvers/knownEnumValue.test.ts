@@ -31,31 +31,41 @@ describe('Function: knownEnumValue', () => {
   it.each(ENUM_NAMES)('passes every known %s value through without a warning', (name) => {
     const { warn, logger } = spyLogger();
     for (const value of Object.values(enumValues[name] as Record<string, string>)) {
-      expect(knownEnumValue(name, value, logger)).toBe(value);
+      expect(knownEnumValue(name, value, { logger })).toBe(value);
     }
     expect(warn).not.toHaveBeenCalled();
   });
 
+  it('never asks for the request logger for a known value or none: a request that logs nothing makes no child logger', () => {
+    const context = {
+      get logger(): Logger {
+        throw new Error('the logger was asked for');
+      },
+    };
+    expect(knownEnumValue('ConnectionState', 'available', context)).toBe('available');
+    expect(knownEnumValue('LagState', undefined, context)).toBeNull();
+  });
+
   it.each(WITH_UNKNOWN)("maps an unknown %s value to 'unknown'", (name) => {
     const { logger } = spyLogger();
-    expect(knownEnumValue(name, fresh('brand_new_state'), logger)).toBe('unknown');
+    expect(knownEnumValue(name, fresh('brand_new_state'), { logger })).toBe('unknown');
   });
 
   it.each(WITHOUT_UNKNOWN)('maps an unknown %s value to null', (name) => {
     const { logger } = spyLogger();
-    expect(knownEnumValue(name, fresh('Encryption Sideways'), logger)).toBeNull();
+    expect(knownEnumValue(name, fresh('Encryption Sideways'), { logger })).toBeNull();
   });
 
   it('is case-sensitive, as AWS strings are', () => {
     const { logger } = spyLogger();
-    expect(knownEnumValue('ConnectionState', 'AVAILABLE', logger)).toBe('unknown');
-    expect(knownEnumValue('PortEncryptionStatus', 'encryption up', logger)).toBeNull();
+    expect(knownEnumValue('ConnectionState', 'AVAILABLE', { logger })).toBe('unknown');
+    expect(knownEnumValue('PortEncryptionStatus', 'encryption up', { logger })).toBeNull();
   });
 
   it('maps undefined and null to null without a warning', () => {
     const { warn, logger } = spyLogger();
-    expect(knownEnumValue('ConnectionState', undefined, logger)).toBeNull();
-    expect(knownEnumValue('EncryptionMode', null, logger)).toBeNull();
+    expect(knownEnumValue('ConnectionState', undefined, { logger })).toBeNull();
+    expect(knownEnumValue('EncryptionMode', null, { logger })).toBeNull();
     expect(warn).not.toHaveBeenCalled();
   });
 
@@ -63,7 +73,7 @@ describe('Function: knownEnumValue', () => {
     const { logger, lines } = capturedLogger();
     const value = fresh('suspended');
 
-    knownEnumValue('LagState', value, logger);
+    knownEnumValue('LagState', value, { logger });
 
     expect(lines()).toHaveLength(1);
     expect(lines()[0]).toMatchObject({ level: 40, enum: 'LagState', value });
@@ -74,7 +84,7 @@ describe('Function: knownEnumValue', () => {
     const { logger, lines } = capturedLogger();
     const value = fresh('flapping');
 
-    for (let i = 0; i < 5; i++) expect(knownEnumValue('ConnectionState', value, logger)).toBe('unknown');
+    for (let i = 0; i < 5; i++) expect(knownEnumValue('ConnectionState', value, { logger })).toBe('unknown');
 
     expect(lines()).toHaveLength(1);
   });
@@ -84,9 +94,9 @@ describe('Function: knownEnumValue', () => {
     const first = fresh('a');
     const second = fresh('b');
 
-    knownEnumValue('MacSecKeyState', first, logger);
-    knownEnumValue('MacSecKeyState', second, logger);
-    knownEnumValue('MacSecKeyState', first, logger);
+    knownEnumValue('MacSecKeyState', first, { logger });
+    knownEnumValue('MacSecKeyState', second, { logger });
+    knownEnumValue('MacSecKeyState', first, { logger });
 
     expect(warn).toHaveBeenCalledTimes(2);
     expect(warn.mock.calls.map(([fields]) => (fields as { value: string }).value)).toEqual([first, second]);
@@ -96,8 +106,8 @@ describe('Function: knownEnumValue', () => {
     const { warn, logger } = spyLogger();
     const value = fresh('shared');
 
-    knownEnumValue('ConnectionState', value, logger);
-    knownEnumValue('LagState', value, logger);
+    knownEnumValue('ConnectionState', value, { logger });
+    knownEnumValue('LagState', value, { logger });
 
     expect(warn).toHaveBeenCalledTimes(2);
   });
