@@ -25,7 +25,14 @@ export interface SoakResult {
   heapGrowthMb?: number;
   /** The largest RSS of the second half minus the largest of the first half under load, in MB. */
   secondHalfRssGrowthMb: number;
-  /** Levelled off: the second half grew RSS by at most LEVEL_MB or LEVEL_SHARE of it, whichever is larger. */
+  /** The same for the heap in use, when the gateway reports it. */
+  secondHalfHeapGrowthMb?: number;
+  /**
+   * Levelled off: in the second half, neither RSS nor the heap in use peaked higher than
+   * in the first by more than LEVEL_MB or LEVEL_SHARE, whichever is larger. Peaks, not
+   * single samples, because the heap saws up and down with every major GC. A leak
+   * slower than LEVEL_MB per half-soak passes: a longer soak sees a slower one.
+   */
   levelled: boolean;
 }
 
@@ -101,8 +108,14 @@ export async function soak(
   const first = underLoad[0] ?? samples[0]!;
   const last = samples[samples.length - 1]!;
   const half = settings.seconds / 2;
-  const peak = (from: number, to: number) => Math.max(...underLoad.filter((s) => s.atS >= from && s.atS <= to).map((s) => s.rssMb), first.rssMb);
-  const secondHalfRssGrowthMb = peak(half + 0.5, Infinity) - peak(0, half);
+  const peak = (pick: (s: MemorySample) => number | undefined, from: number, to: number) =>
+    Math.max(...underLoad.filter((s) => s.atS >= from && s.atS <= to).map((s) => pick(s) ?? -Infinity), pick(first) ?? -Infinity);
+  const growth = (pick: (s: MemorySample) => number | undefined) => {
+    const before = peak(pick, 0, half);
+    return { mb: peak(pick, half + 0.5, Infinity) - before, level: Math.max(LEVEL_MB, LEVEL_SHARE * before) };
+  };
+  const rss = growth((s) => s.rssMb);
+  const heap = first.heapUsedMb === undefined ? undefined : growth((s) => s.heapUsedMb);
   const heapGrowth = last.heapUsedMb !== undefined && first.heapUsedMb !== undefined ? last.heapUsedMb - first.heapUsedMb : undefined;
   return {
     source,
@@ -111,7 +124,8 @@ export async function soak(
     samples,
     rssGrowthMb: last.rssMb - first.rssMb,
     ...(heapGrowth === undefined ? {} : { heapGrowthMb: heapGrowth }),
-    secondHalfRssGrowthMb,
-    levelled: secondHalfRssGrowthMb <= Math.max(LEVEL_MB, LEVEL_SHARE * peak(0, half)),
+    secondHalfRssGrowthMb: rss.mb,
+    ...(heap ? { secondHalfHeapGrowthMb: heap.mb } : {}),
+    levelled: rss.mb <= rss.level && (!heap || heap.mb <= heap.level),
   };
 }

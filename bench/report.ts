@@ -143,7 +143,9 @@ export function formatSoak(result: SoakResult): string {
   const growth =
     `growth from 5 s to the end: rss ${signed(result.rssGrowthMb)}` +
     (result.heapGrowthMb === undefined ? '' : `, heap used ${signed(result.heapGrowthMb)}`) +
-    `; largest rss of the second half over the first: ${signed(result.secondHalfRssGrowthMb)} ` +
+    `; peak of the second half over the first: rss ${signed(result.secondHalfRssGrowthMb)}` +
+    (result.secondHalfHeapGrowthMb === undefined ? '' : `, heap used ${signed(result.secondHalfHeapGrowthMb)}`) +
+    ' ' +
     `(${result.levelled ? 'levelled off' : 'STILL GROWING'})`;
   const loads = result.loads
     .map(({ operation, load }) => `${operation} ${load.requestsPerSec.toFixed(0)} req/s (${load.non2xx + load.errors + load.timeouts} failed)`)
@@ -153,7 +155,7 @@ export function formatSoak(result: SoakResult): string {
 
 export function formatTracingOff(result: TracingOffResult): string {
   const costs = result.costs.map((c) => `  ${c.site}: ${c.nsPerCall.toFixed(1)} ns per call`).join('\n');
-  const header = ['operation', 'span sites per request', 'tracing off, at most', "shipped's CPU per request", 'share'];
+  const header = ['operation', 'span sites per request', 'tracing off, about', "shipped's CPU per request", 'share'];
   const lines = result.rows.map((r) => [
     r.operation,
     r.sites.toFixed(1),

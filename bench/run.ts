@@ -153,7 +153,10 @@ async function main(): Promise<void> {
     }
     const failed = memory.loads.reduce((sum, { load }) => sum + load.non2xx + load.errors + load.timeouts, 0);
     if (failed > 0) findings.problems.push(`shipped soak: ${failed} failed requests`);
-    if (!memory.levelled) findings.problems.push(`shipped soak: memory still growing in the second half (rss +${memory.secondHalfRssGrowthMb.toFixed(1)} MB)`);
+    if (!memory.levelled) {
+      const heap = memory.secondHalfHeapGrowthMb === undefined ? '' : `, heap used +${memory.secondHalfHeapGrowthMb.toFixed(1)} MB`;
+      findings.problems.push(`shipped soak: memory still growing in the second half (peak rss +${memory.secondHalfRssGrowthMb.toFixed(1)} MB${heap})`);
+    }
   }
   const bursts: BurstResult[] = configs.includes('shipped')
     ? await coalescingBursts(emulator, list, (extraEnv) => startConfig('shipped', emulator.url, pinning, refs, extraEnv), findings, ROOT)
@@ -183,7 +186,7 @@ async function main(): Promise<void> {
   if (tracing) {
     log(
       `\ntracing off (no OTLP endpoint): what one span site costs, timed, and the sites each request passes, counted; ` +
-        `at most sites × the dearest site, against shipped's CPU time per request in the rounds\n${formatTracingOff(tracing)}`,
+        `the cost is about sites × the dearest site, against shipped's CPU time per request in the rounds\n${formatTracingOff(tracing)}`,
     );
   }
   if (bursts.length > 0) {

@@ -19,10 +19,11 @@ import { DEFAULT_REGION, REGIONS } from './servers.js';
 // - a site's cost off, timed: each kind of site called a few million times with
 //   tracing off, the arguments built per call as the code builds them, the cheapest
 //   of several runs (the least disturbed). The whole call is counted, not only the
-//   check, so this is an upper bound.
+//   check. It is an estimate, not a bound: in a hot loop V8 may inline the call and
+//   drop allocations the real site still makes.
 //
 // Against the shipped gateway's CPU time per request (from the rounds) this gives
-// the share of a request that tracing off can cost at most.
+// the share of a request that tracing off costs.
 
 export interface SiteCost {
   site: string;
@@ -31,9 +32,9 @@ export interface SiteCost {
 
 export interface TracingOffRow {
   operation: string;
-  /** Span sites one request passes: spans and cache events, plus the two checks every request makes. */
+  /** Span sites one request passes: spans and cache events, plus the checks every request makes. */
   sites: number;
-  /** sites × the dearest site's cost. */
+  /** sites × the dearest site's cost: an estimate. */
   nsPerRequest: number;
   /** shipped's CPU time per request in the rounds, when shipped ran. */
   cpuNsPerRequest?: number;
@@ -46,8 +47,12 @@ export interface TracingOffResult {
   rows: TracingOffRow[];
 }
 
-/** Checks made on every request whatever it does: the request span's context (inRequestSpan) and the prepared path's `tracing`. */
-const CHECKS_PER_REQUEST = 2;
+/**
+ * Checks every request makes whatever it does: the request span's context
+ * (inRequestSpan), the trace ID in the request log line, and the prepared path's
+ * `tracing` (twice).
+ */
+const CHECKS_PER_REQUEST = 4;
 const CALLS = 2_000_000;
 const RUNS = 7;
 
