@@ -20,18 +20,20 @@ export interface SoakResult {
   /** Each operation's load, driven side by side. */
   loads: Array<{ operation: string; load: LoadResult }>;
   samples: MemorySample[];
-  /** Last sample minus the first one taken under load (at 5 s), in MB. */
+  /** Last sample minus the first one taken once settled (at 5 s), in MB. */
   rssGrowthMb: number;
   heapGrowthMb?: number;
-  /** The largest RSS of the second half minus the largest of the first half under load, in MB. */
+  /** The lowest RSS of the second half minus the lowest of the first half under load, in MB. */
   secondHalfRssGrowthMb: number;
   /** The same for the heap in use, when the gateway reports it. */
   secondHalfHeapGrowthMb?: number;
   /**
-   * Levelled off: in the second half, neither RSS nor the heap in use peaked higher than
-   * in the first by more than LEVEL_MB or LEVEL_SHARE, whichever is larger. Peaks, not
-   * single samples, because the heap saws up and down with every major GC. A leak
-   * slower than LEVEL_MB per half-soak passes: a longer soak sees a slower one.
+   * Levelled off: in the second half, neither RSS nor the heap in use sank to a floor
+   * higher than the first half's by more than LEVEL_MB or LEVEL_SHARE, whichever is
+   * larger. Floors, not peaks or single samples: the heap saws up and down by a hundred
+   * MB with every major GC, and what a leak raises is what is left after one. Samples
+   * come every second so that the floors are seen. A leak slower than LEVEL_MB per
+   * half-soak passes: a longer soak sees a slower one.
    */
   levelled: boolean;
 }
@@ -39,6 +41,7 @@ export interface SoakResult {
 /** What the second half may add and still count as level: allocator and JIT noise, not a leak. */
 const LEVEL_MB = 8;
 const LEVEL_SHARE = 0.05;
+const SETTLE_S = 5;
 
 const MB = 1024 * 1024;
 
@@ -104,15 +107,16 @@ export async function soak(
   }
   await take();
 
-  const underLoad = samples.filter((s) => s.atS >= settings.everyS);
+  // From SETTLE_S on: before that the heap is still growing into its working size.
+  const underLoad = samples.filter((s) => s.atS >= SETTLE_S);
   const first = underLoad[0] ?? samples[0]!;
   const last = samples[samples.length - 1]!;
   const half = settings.seconds / 2;
-  const peak = (pick: (s: MemorySample) => number | undefined, from: number, to: number) =>
-    Math.max(...underLoad.filter((s) => s.atS >= from && s.atS <= to).map((s) => pick(s) ?? -Infinity), pick(first) ?? -Infinity);
+  const floor = (pick: (s: MemorySample) => number | undefined, from: number, to: number) =>
+    Math.min(...underLoad.filter((s) => s.atS >= from && s.atS <= to).map((s) => pick(s) ?? Infinity));
   const growth = (pick: (s: MemorySample) => number | undefined) => {
-    const before = peak(pick, 0, half);
-    return { mb: peak(pick, half + 0.5, Infinity) - before, level: Math.max(LEVEL_MB, LEVEL_SHARE * before) };
+    const before = floor(pick, 0, half);
+    return { mb: floor(pick, half + 0.5, Infinity) - before, level: Math.max(LEVEL_MB, LEVEL_SHARE * before) };
   };
   const rss = growth((s) => s.rssMb);
   const heap = first.heapUsedMb === undefined ? undefined : growth((s) => s.heapUsedMb);
