@@ -73,8 +73,14 @@ const ACCESS_DENIED_NAMES = new Set([
   'MissingAuthenticationTokenException',
   'ExpiredToken',
   'ExpiredTokenException',
-  'CredentialsProviderError',
 ]);
+
+/**
+ * The SDK's default provider chain found no credentials: thrown before any request
+ * is made, so it carries none of an AWS answer's marks, yet it is the gateway's AWS
+ * set-up that failed, not a bug of ours.
+ */
+const NO_CREDENTIALS = 'CredentialsProviderError';
 
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
@@ -154,6 +160,13 @@ export function classifyAwsError(thrown: unknown): ClassifiedAwsError {
   if (THROTTLING_NAMES.has(name) || status === 429) {
     return make('THROTTLED', `AWS Direct Connect throttled the request${afterRetries} (${name}: ${message || 'Rate exceeded'}). Retry with backoff.`);
   }
+  if (name === NO_CREDENTIALS) {
+    return make(
+      'AWS_ACCESS_DENIED',
+      `The gateway found no AWS credentials to sign the call with (${name}). An operator must give it credentials ` +
+        '(environment, shared config or profile, or an instance or task role); the provider chain\'s message is in the gateway\'s log.',
+    );
+  }
   if (ACCESS_DENIED_NAMES.has(name) || status === 401 || status === 403) {
     // AWS's text names the gateway's IAM principal and account: it goes to the log
     // (DirectConnectService logs every failed call), not to every frontend user.
@@ -201,6 +214,7 @@ export function isAwsFailure(thrown: unknown): boolean {
     error.$metadata !== undefined ||
     error.$fault !== undefined ||
     error.$response !== undefined ||
+    name === NO_CREDENTIALS ||
     TIMEOUT_NAMES.has(name) ||
     networkCode(error) !== undefined ||
     isUnreadableAnswer(name, message)

@@ -76,6 +76,32 @@ describe('DX_BACKEND=aws', () => {
     });
   });
 
+  it('without AWS credentials, answers AWS_ACCESS_DENIED saying what an operator must do, not an internal error', async () => {
+    // The SDK's default chain, with nothing to find: no keys, no files, no instance role.
+    const saved = { ...process.env };
+    for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_ROLE_ARN']) {
+      delete process.env[name];
+    }
+    Object.assign(process.env, {
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
+      AWS_CONFIG_FILE: '/nonexistent/config',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    });
+    const log = capturedLogger();
+    const running = await start(loadConfig({ ...AWS(), AUTH_MODE: 'none', AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' }), log.logger);
+    try {
+      const { status, body } = await post(running.url, '{ lag(lagId: "dxlag-allow001") { lagId } }');
+      expect(status).toBe(200);
+      expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'AWS_ACCESS_DENIED', retryable: false });
+      expect(body.errors?.[0]?.message).toMatch(/found no AWS credentials/);
+      expect(log.lines.some((l) => l.msg === 'unexpected error while resolving')).toBe(false);
+    } finally {
+      await running.stop();
+      for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
+      Object.assign(process.env, saved);
+    }
+  });
+
   it('allows no browser origin unless CORS_ORIGINS names it', async () => {
     await withGateway({ AUTH_MODE: 'none', CORS_ORIGINS: 'https://netops.example.com' }, async (running) => {
       const preflight = (origin: string) =>

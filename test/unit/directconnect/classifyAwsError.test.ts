@@ -5,7 +5,7 @@ import {
   DirectConnectServiceException,
 } from '@aws-sdk/client-direct-connect';
 import type { DirectConnectErrorCode } from '../../../src/__generated__/resolvers-types.js';
-import { AwsCallFailed, classifyAwsError } from '../../../src/directconnect/classifyAwsError.js';
+import { AwsCallFailed, classifyAwsError, isAwsFailure } from '../../../src/directconnect/classifyAwsError.js';
 import { isRetryable } from '../../../src/errors/codes.js';
 
 // src/directconnect/classifyAwsError.ts: every AWS failure becomes one stable gateway
@@ -161,6 +161,14 @@ describe('Function: classifyAwsError', () => {
       expect(classify(named('CredentialsProviderError', 'Could not load credentials from any providers')).code).toBe(
         'AWS_ACCESS_DENIED',
       );
+    });
+
+    it('takes a credentials provider failure as it is thrown (before any request: no $metadata) for an AWS failure, not a bug', () => {
+      const thrown = Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError', tryNextLink: false });
+      expect(isAwsFailure(thrown)).toBe(true);
+      const classified = classifyAwsError(thrown);
+      expect(classified).toMatchObject({ code: 'AWS_ACCESS_DENIED', awsRequestId: undefined });
+      expect(classified.message).toMatch(/found no AWS credentials.*An operator must give it credentials/);
     });
   });
 
