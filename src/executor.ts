@@ -66,7 +66,6 @@ function asGraphQLError(error: GraphQLError): GraphQLError {
 const withGraphQLErrors = (result: ExecutionResult): ExecutionResult =>
   result.errors ? { ...result, errors: result.errors.map(asGraphQLError) } : result;
 
-
 export function jitExecutor(schema: GraphQLSchema): JitExecution {
   const compiled = new LRUCache<string, CompiledQuery>({ max: MAX_COMPILED });
   const prepared = new LRUCache<string, PreparedOperation>({

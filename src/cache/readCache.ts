@@ -35,6 +35,7 @@ export interface ReadStamp {
 export interface Reader {
   /** Stops this reader's wait, never the shared call. Read only if the reader must wait (a hit never does). */
   readonly abortSignal?: AbortSignal;
+  /** Told which cache entry the value came from; for a read past the cache, a stamp that is never fresh. Not called with the cache off. */
   observe?: (stamp: ReadStamp) => void;
 }
 
@@ -60,6 +61,9 @@ export interface ReadCache {
   invalidateRegion(region: string): Promise<void>;
   close(): Promise<void>;
 }
+
+/** The stamp of a read no cached entry vouches for (read past the cache, or without Redis): never still fresh. */
+export const neverFresh = (region: string): ReadStamp => ({ region, generation: -1, expiresAt: 0 });
 
 /** A read's value with the stamp of the entry it is (or would have been) stored as. */
 export interface Stamped<T> {

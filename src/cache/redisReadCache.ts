@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.js';
 import { noteCacheEvent } from '../telemetry.js';
-import { keyString, refreshDue, served, type ReadCache, type ReadKey, type Reader, type ReadStamp, type Stamped } from './readCache.js';
+import { keyString, neverFresh, refreshDue, served, type ReadCache, type ReadKey, type Reader, type ReadStamp, type Stamped } from './readCache.js';
 
 // The cache many replicas share (REDIS_URL). Each region has a generation counter
 // in Redis; an entry records the generation it was read under, and a mutation on
@@ -65,9 +65,6 @@ interface Stored {
 
 // Describe results are JSON but for loaIssueTime, which the SDK gives as a Date.
 const revive = (key: string, value: unknown) => (key === 'loaIssueTime' && typeof value === 'string' ? new Date(value) : value);
-
-/** What a read that could not use Redis is stamped with: without Redis, no invalidation can be seen. */
-const neverFresh = (region: string): ReadStamp => ({ region, generation: 'unknown', expiresAt: 0 });
 
 export class RedisReadCache implements ReadCache {
   /** Reads in flight on this replica, by key and the generation they read under. */
@@ -144,6 +141,7 @@ export class RedisReadCache implements ReadCache {
     flight.then(settled, settled);
   }
 
+  /** Without Redis no other replica's invalidation can be seen: the value is stamped never fresh. */
   private async missWithoutRedis<T>(region: string, fetch: () => Promise<T>): Promise<Stamped<T>> {
     this.note('miss', 'redis');
     return { value: await fetch(), stamp: neverFresh(region) };

@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-direct-connect';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { Logger } from 'pino';
-import { NO_CACHE, type ReadCache, type ReadKey, type Reader, type ReadStamp } from '../cache/readCache.js';
+import { neverFresh, NO_CACHE, type ReadCache, type ReadKey, type Reader } from '../cache/readCache.js';
 import type { Metrics } from '../metrics.js';
 import { AwsCallFailed, classifyAwsError } from './classifyAwsError.js';
 import type { ClientForRegion } from './clients.js';
@@ -27,9 +27,6 @@ import { inActiveSpan } from '../telemetry.js';
 // AWS answered, the cross-request cache, metrics and logging failures each live in
 // one place.
 
-/** The stamp of a read made past the cache: never still fresh. */
-const NEVER_FRESH = (region: string): ReadStamp => ({ region, generation: -1, expiresAt: 0 });
-
 /** Reads stop waiting when the GraphQL request's client has gone away. */
 export interface ReadOptions extends Reader {
   /**
@@ -37,8 +34,6 @@ export interface ReadOptions extends Reader {
    * what a plan's re-check needs (docs/contract.md, "Plans").
    */
   fresh?: boolean;
-  /** Told which cache entry the value came from (readCache.ts); not called for `fresh` reads, or with the cache off. */
-  observe?: (stamp: ReadStamp) => void;
 }
 
 /**
@@ -134,7 +129,7 @@ export class DirectConnectService {
   private read<T>(key: ReadKey, options: ReadOptions, fetch: (abortSignal?: AbortSignal) => Promise<T>): Promise<T> {
     if (!options.fresh) return this.cache.read(key, fetch, options);
     // Read past the cache: nothing built on it may be served again from a response cache.
-    options.observe?.(NEVER_FRESH(key.region));
+    options.observe?.(neverFresh(key.region));
     return fetch(options.abortSignal);
   }
 

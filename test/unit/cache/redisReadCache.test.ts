@@ -148,6 +148,18 @@ describe.skipIf(!redisAvailable)('Class: RedisReadCache, refresh-ahead and stamp
     };
   }
 
+  /** Stores 'old' through replica A, then reads it past the refresh point: A's refresh is asking AWS, held. */
+  async function refreshStartedOnA(key: ReadKey) {
+    const start = clock.now;
+    expect(await a.read(key, async () => 'old')).toBe('old');
+    clock.now = start + 50_000;
+    const aws = source<string>();
+    expect(await a.read(key, aws.fetch)).toBe('old');
+    await settle();
+    expect(aws.calls).toBe(1);
+    return { start, aws };
+  }
+
   it('refreshes a hot key once across three replicas, serving every hit at once meanwhile, then the new value on all of them', async () => {
     const key = { ...LAGS, id: 'dxlag-refresh01' };
     const start = clock.now;
@@ -197,13 +209,7 @@ describe.skipIf(!redisAvailable)('Class: RedisReadCache, refresh-ahead and stamp
 
   it('does not refresh again on a replica that takes the lock only after another replica’s refresh has landed', async () => {
     const key = { ...LAGS, id: 'dxlag-refresh04' };
-    const start = clock.now;
-    expect(await a.read(key, async () => 'old')).toBe('old');
-    clock.now = start + 50_000;
-    const aws = source<string>();
-    expect(await a.read(key, aws.fetch)).toBe('old');
-    await settle();
-    expect(aws.calls).toBe(1);
+    const { start, aws } = await refreshStartedOnA(key);
     // B sees the old entry too, but (held here) asks for the lock only once A's
     // refresh has stored its answer and let go: the race a slow network makes.
     const bRedis = (b as unknown as { redis: Redis }).redis;
@@ -251,13 +257,7 @@ describe.skipIf(!redisAvailable)('Class: RedisReadCache, refresh-ahead and stamp
 
   it('discards a refresh overtaken by another replica’s invalidation, leaving what was read since in place', async () => {
     const key = { ...LAGS, id: 'dxlag-refresh03' };
-    const start = clock.now;
-    expect(await a.read(key, async () => 'old')).toBe('old');
-    clock.now = start + 50_000;
-    const aws = source<string>();
-    expect(await a.read(key, aws.fetch)).toBe('old');
-    await settle();
-    expect(aws.calls).toBe(1);
+    const { aws } = await refreshStartedOnA(key);
     await b.invalidateRegion('us-east-1');
     expect(await c.read(key, async () => 'after')).toBe('after');
     aws.answer.resolve('read before the change');
