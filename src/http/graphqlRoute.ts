@@ -114,38 +114,46 @@ function preparedRequest(request: FastifyRequest, prepared: JitExecution['prepar
 }
 
 /**
- * What the GraphQL context is made from, with a signal aborted when the client goes
- * away. The signal is made only if a read asks for it: most requests read nothing
- * from AWS, and an AbortSignal is costly to make. A class, so that the getter lives
- * on the prototype (a getter on each object would give each its own hidden class,
- * in old space, keeping the request's young objects alive past minor GCs).
+ * What the GraphQL context is made from. A class, so that its getter and method live
+ * on the prototype: a getter defined on each object would give each its own hidden
+ * class, in old space, pointing at the request's young objects, which would then
+ * survive every minor GC.
+ *
+ * It holds nothing of the handler's: a closure made in the handler would tie every
+ * object the handler's scope holds (request, reply, context) to this one, and through
+ * it to whatever old-space object points here, so a whole request would outlive
+ * minor GCs. The stamps are its own array, and the client's going away is listened
+ * for only when a read asks for the signal (most requests read nothing from AWS, and
+ * a listener and an AbortSignal are costly to make).
  */
 class ReplyFacts implements RequestFacts {
   private abandoned?: AbortController;
-  private gone: boolean;
 
   constructor(
     readonly requestId: string,
     readonly caller: Caller,
-    readonly observe: RequestFacts['observe'],
-    reply: FastifyReply,
-  ) {
-    // A client can leave while authentication or a cache lookup is awaited, before this
-    // exists: its 'close' has gone by, but the response says so.
-    this.gone = reply.raw.destroyed && !reply.raw.writableFinished;
-    reply.raw.once('close', () => {
-      if (reply.raw.writableFinished) return;
-      this.gone = true;
-      this.abandoned?.abort();
-    });
+    /** The cached reads the answer is built from; undefined when the answer cannot be kept. */
+    readonly stamps: ReadStamp[] | undefined,
+    private readonly reply: FastifyReply,
+  ) {}
+
+  observe(stamp: ReadStamp): void {
+    this.stamps?.push(stamp);
   }
 
   get abortSignal(): AbortSignal {
-    if (!this.abandoned) {
-      this.abandoned = new AbortController();
-      if (this.gone) this.abandoned.abort();
+    if (this.abandoned) return this.abandoned.signal;
+    const abandoned = (this.abandoned = new AbortController());
+    const response = this.reply.raw;
+    // A client that left already (while authentication or a cache lookup was awaited)
+    // has had its 'close'; the response says so.
+    if (response.destroyed && !response.writableFinished) abandoned.abort();
+    else {
+      response.once('close', () => {
+        if (!response.writableFinished) abandoned.abort();
+      });
     }
-    return this.abandoned.signal;
+    return abandoned.signal;
   }
 }
 
@@ -185,11 +193,11 @@ export function graphqlRoute(parts: GraphQLRouteParts) {
       }
     }
 
-    const stamps: ReadStamp[] = [];
-    const context = parts.contextFor(new ReplyFacts(request.id, caller, key === undefined ? undefined : (stamp) => stamps.push(stamp), reply));
+    const stamps: ReadStamp[] | undefined = key === undefined ? undefined : [];
+    const context = parts.contextFor(new ReplyFacts(request.id, caller, stamps, reply));
     const keep = (body: string, headers: ReadonlyArray<readonly [string, string]>) => {
       if (key === undefined || context.notes.operation !== 'query' || !body.startsWith('{"data":')) return;
-      responses!.store(key, { status: 200, headers, body, operationName: operationNameOf(request, requestBody), stamps });
+      responses!.store(key, { status: 200, headers, body, operationName: operationNameOf(request, requestBody), stamps: stamps! });
     };
 
     const accept = request.headers.accept ?? '';
