@@ -15,7 +15,8 @@ import { noteCacheEvent } from '../telemetry.js';
 export interface CachedResponse {
   status: number;
   headers: ReadonlyArray<readonly [string, string]>;
-  body: string;
+  /** The answer as sent, in bytes: encoded once when stored, not again on every hit. */
+  body: Buffer;
   /** For the operations metric, as the plugin would have counted it. */
   operationName: string | undefined;
   /** The cached reads the response was built from. */

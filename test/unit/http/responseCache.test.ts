@@ -24,7 +24,7 @@ function reads(fresh: (stamps: readonly ReadStamp[]) => boolean | Promise<boolea
 const answer = (body: string, stamps: ReadStamp[] = [stamp('us-east-1')]): CachedResponse => ({
   status: 200,
   headers: [['content-type', 'application/json; charset=utf-8']],
-  body,
+  body: Buffer.from(body),
   operationName: undefined,
   stamps,
 });
@@ -40,7 +40,7 @@ describe('ResponseCache', () => {
     const metrics = createMetrics();
     const cache = new ResponseCache(reads(() => fresh), 1_000_000, metrics);
     cache.store('k', answer('{"data":{"a":1}}'));
-    expect((await cache.lookup('k'))?.body).toBe('{"data":{"a":1}}');
+    expect((await cache.lookup('k'))?.body.toString()).toBe('{"data":{"a":1}}');
     fresh = false;
     expect(await cache.lookup('k')).toBeUndefined();
     fresh = true;
@@ -70,7 +70,7 @@ describe('ResponseCache', () => {
     cache.store('k', answer('{"data":{}}'));
     const hit = cache.lookup('k');
     expect(hit).not.toBeInstanceOf(Promise);
-    expect((hit as CachedResponse).body).toBe('{"data":{}}');
+    expect((hit as CachedResponse).body.toString()).toBe('{"data":{}}');
     expect(cache.lookup('absent')).toBeUndefined();
   });
 
