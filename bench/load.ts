@@ -141,7 +141,26 @@ export async function drive(url: string, operation: BenchOperation, settings: Lo
   };
 }
 
+/** What the server itself took per request (bench/serverTimes.mjs), over the requests since the last ask. */
+export interface ServerTimes {
+  count: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+/** The server's own times since the last ask, and a new start; undefined from a server that does not keep them. */
+export async function serverTimes(url: string): Promise<ServerTimes | undefined> {
+  try {
+    const response = await fetch(new URL('/__bench/server-times', url));
+    return response.ok ? ((await response.json()) as ServerTimes) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export interface Measured extends LoadResult {
+  /** The server's own time per request in the measured run, from the 'request' event to end(). */
+  server?: ServerTimes;
   awsCalls: AwsCalls;
   awsCallsPerRequest: number;
   /** CPU use during the measured run, % of one core, by process. */
@@ -165,9 +184,11 @@ export async function measure(
   const warm = await drive(url, operation, { connections: settings.connections, durationS: settings.warmupS });
   const before = await quietStats(emulator);
   const amount = Math.max(settings.connections * 3, Math.round(warm.laterRequestsPerSec * settings.durationS));
+  await serverTimes(url);
   const cpu = cpuMeter(pids);
   const run = await drive(url, operation, { connections: settings.connections, amount });
   const cpuPercent = cpu();
+  const server = await serverTimes(url);
   const awsCalls = difference(await quietStats(emulator), before);
-  return { ...run, awsCalls, awsCallsPerRequest: total(awsCalls) / Math.max(1, run.completed), cpuPercent };
+  return { ...run, server, awsCalls, awsCallsPerRequest: total(awsCalls) / Math.max(1, run.completed), cpuPercent };
 }

@@ -1,4 +1,5 @@
 import type { FloorResult } from './floor.js';
+import type { LoadToolTail } from './loadToolTail.js';
 import type { SoakResult } from './memory.js';
 import type { TracingOffResult } from './tracingOff.js';
 import { divide, findMedian, type Comparison, type MedianRow, type OperationName, type PeerStanding } from './summary.js';
@@ -27,7 +28,7 @@ function renderTable(header: string[], lines: string[][], left: number): string 
 }
 
 export function formatTable(rows: MedianRow[], floor: FloorResult[]): string {
-  const header = ['configuration', 'operation', 'req/s', 'range', 'p50 ms', 'p99 ms', 'AWS calls/req', 'requests', 'server CPU', 'emulator CPU', 'load CPU', 'kernel net', 'other CPU'];
+  const header = ['configuration', 'operation', 'req/s', 'range', 'p50 ms', 'p99 ms', 'server p50 ms', 'server p99 ms', 'AWS calls/req', 'requests', 'server CPU', 'emulator CPU', 'load CPU', 'kernel net', 'other CPU'];
   const pct = (n: number | undefined) => (n === undefined ? '-' : `${n}%`);
   // The range of req/s over rounds as ± half its width, in % of the median.
   const range = (r: MedianRow) => (r.rounds < 2 ? '-' : `±${(((r.requestsPerSecRange[1] - r.requestsPerSecRange[0]) / 2 / r.requestsPerSec) * 100).toFixed(1)}%`);
@@ -41,6 +42,8 @@ export function formatTable(rows: MedianRow[], floor: FloorResult[]): string {
         range(r),
         fixed(r.p50Ms, 2),
         fixed(r.p99Ms, 2),
+        r.serverP50Ms === undefined ? '-' : fixed(r.serverP50Ms, 3),
+        r.serverP99Ms === undefined ? '-' : fixed(r.serverP99Ms, 3),
         fixed(r.awsCallsPerRequest, 3),
         String(Math.round(r.completed)),
         pct(r.cpuPercent[r.config]),
@@ -49,7 +52,7 @@ export function formatTable(rows: MedianRow[], floor: FloorResult[]): string {
         pct(r.cpuPercent['kernel networking']),
         pct(r.cpuPercent['other processes']),
       ]),
-      ...floor.map((f) => ['floor', f.operation, fixed(f.opsPerSec, 0), '-', fixed(f.p50Ms, 3), fixed(f.p99Ms, 3), '-', String(f.executions), '-', '-', '100%', '-', '-']),
+      ...floor.map((f) => ['floor', f.operation, fixed(f.opsPerSec, 0), '-', fixed(f.p50Ms, 3), fixed(f.p99Ms, 3), '-', '-', '-', String(f.executions), '-', '-', '100%', '-', '-']),
     ],
     2,
   );
@@ -101,9 +104,18 @@ export function formatPeerStandings(standings: PeerStanding[]): string {
   const lines = standings.map((s) => {
     const fastest = s.versus.find((c) => c.b === s.fastestPeer);
     const cells = peers.length > 0 ? [s.fastestPeer ?? '-', times(fastest?.ratio ?? null), ...s.versus.map((c) => `${times(c.ratio)} (${spread(c)})`)] : [];
-    return [s.gateway, s.operation, ...cells, times(s.p99OverP50)];
+    return [s.gateway, s.operation, ...cells, times(s.p99OverP50), times(s.serverP99OverP50)];
   });
-  return renderTable(['gateway', 'operation', ...againstPeers, 'p99 ÷ p50'], lines, peers.length > 0 ? 3 : 2);
+  return renderTable(['gateway', 'operation', ...againstPeers, 'p99 ÷ p50', 'server p99 ÷ p50'], lines, peers.length > 0 ? 3 : 2);
+}
+
+/** The load tool's p99 ÷ p50 on a server that does nothing, and that server's own. */
+export function formatLoadToolTail({ load, server }: LoadToolTail): string {
+  const own = server && server.count > 0 ? `; its own time per request p50 ${fixed(server.p50Ms, 3)} ms, p99 ${fixed(server.p99Ms, 3)} ms` : '';
+  return (
+    `${fixed(load.requestsPerSec, 0)} req/s, p50 ${fixed(load.p50Ms, 3)} ms, p99 ${fixed(load.p99Ms, 3)} ms: ` +
+    `p99 ÷ p50 ${times(divide(load.p99Ms, load.p50Ms))}${own}`
+  );
 }
 
 /**

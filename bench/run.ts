@@ -10,12 +10,13 @@ import { OTHERS_LIMIT_PERCENT, runConfig, type Findings, type RunContext } from 
 import { cpuMeter } from './cpu.js';
 import { expectedResult, measureFloor, type FloorResult } from './floor.js';
 import { inMemorySchema } from './inMemory.js';
+import { loadToolTail } from './loadToolTail.js';
 import { soak, type SoakResult } from './memory.js';
 import { benchOperations, OPERATION_NAMES, pickFromSeed } from './operations.js';
 import { pinLoadTool } from './pinning.js';
 import { stopAll, stopChild, stopChildrenOnExit } from './processes.js';
 import { buildRef, isBuilt, type RefBuild } from './refs.js';
-import { formatPeerStandings, formatRatios, formatRefComparisons, formatSoak, formatTable, formatTracingOff, ratios } from './report.js';
+import { formatLoadToolTail, formatPeerStandings, formatRatios, formatRefComparisons, formatSoak, formatTable, formatTracingOff, ratios } from './report.js';
 import { DEFAULT_REGION, REGIONS, startConfig, startEmulator } from './servers.js';
 import { ROOT, selectedConfigs as configs, selectedRefs, settings } from './settings.js';
 import { loadSnapshot } from './snapshot.js';
@@ -49,7 +50,8 @@ function expectedSeconds(unbuiltRefs: number): number {
   const burstsS = shipped ? 20 : 0;
   const tracingS = shipped ? 20 : 0;
   const floorS = OPERATION_NAMES.length * (settings.floorS + 1);
-  return 10 + floorS + rounds + naiveList + soakS + burstsS + tracingS + unbuiltRefs * 30;
+  const toolTailS = 2 + settings.warmupS + settings.durationS;
+  return 10 + floorS + toolTailS + rounds + naiveList + soakS + burstsS + tracingS + unbuiltRefs * 30;
 }
 
 /** Whether the working tree's build reads the switches the loaders-only and naive rows rely on. */
@@ -121,6 +123,10 @@ async function main(): Promise<void> {
     log(`  ${operation.name.padEnd(6)} ${result.opsPerSec.toFixed(0).padStart(7)} ops/s  p50 ${result.p50Ms.toFixed(3)} ms  p99 ${result.p99Ms.toFixed(3)} ms`);
   }
 
+  log('\nthe load tool on a server that does nothing (bench/bareHttp.mjs), where the configurations run');
+  const toolTail = await loadToolTail(pinning, operations[0]!, settings);
+  log(`  ${formatLoadToolTail(toolTail)}`);
+
   const ctx: RunContext = {
     emulator,
     emulatorPid: emulatorChild.pid,
@@ -179,7 +185,11 @@ async function main(): Promise<void> {
   log(`\nmedians over ${settings.rounds} round(s) (range: half the spread of req/s over rounds, in % of the median)\n${formatTable(table, floor)}`);
   if (ratioList.length > 0) log(`\n${formatRatios(ratioList)}`);
   if (standings.length > 0) {
-    log(`\nthe gateway against the peers, req/s (ratio of medians; in brackets each round's lowest–highest ratio), and its p99 ÷ p50\n${formatPeerStandings(standings)}`);
+    log(
+      `\nthe gateway against the peers, req/s (ratio of medians; in brackets each round's lowest–highest ratio), and its p99 ÷ p50, ` +
+        `as the load tool saw it and of the server's own time per request\n${formatPeerStandings(standings)}` +
+        `\n(the load tool on a server that does nothing: ${formatLoadToolTail(toolTail)})`,
+    );
   }
   if (builds.length > 0) log(`\nbuilds against each other, req/s over ${settings.rounds} round(s)\n${formatRefComparisons(builds)}`);
   if (memory) log(`\nmemory, shipped under every operation at once:\n${formatSoak(memory)}`);
@@ -214,8 +224,9 @@ async function main(): Promise<void> {
     medians: table,
     rounds: rows,
     floor,
+    loadToolTail: toolTail,
     ratios: ratioList.map((r) => ({ ...r, value: finite(r.value) })),
-    peerStandings: standings.map((s) => ({ ...s, p99OverP50: finite(s.p99OverP50) })),
+    peerStandings: standings.map((s) => ({ ...s, p99OverP50: finite(s.p99OverP50), serverP99OverP50: finite(s.serverP99OverP50) })),
     refComparisons: builds,
     memory,
     tracingOff: tracing,

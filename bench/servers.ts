@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { GATEWAY_VARIANTS, isGatewayVariant, isPeer, PEERS, type ConfigName } from './configs.js';
 import { emulatorControls, postOnce, type Emulator } from './load.js';
 import type { BenchOperation } from './operations.js';
@@ -11,6 +13,9 @@ import { ROOT } from './settings.js';
 
 export const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1'];
 export const DEFAULT_REGION = 'us-east-1';
+
+/** Every server times its own requests (bench/serverTimes.mjs). */
+const SERVER_TIMES = ['--import', pathToFileURL(path.join(ROOT, 'bench/serverTimes.mjs')).href];
 
 /** Children see only what they are given: nothing of this shell's AWS or DX settings leaks in. */
 export const baseEnv = (): Record<string, string> => ({ PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? ROOT });
@@ -53,7 +58,7 @@ async function waitReady(url: string, child: Child): Promise<void> {
 /** A gateway's dist/main.js from `dir` (the working tree or a ref's build), as `npm start` runs it but on the emulator. */
 async function startGateway(name: string, dir: string, emulatorUrl: string, pinning: Pinning, extraEnv: Record<string, string>): Promise<Running> {
   const port = await freePort();
-  const [command, args] = onCpu(pinning, 'server', process.execPath, ['dist/main.js']);
+  const [command, args] = onCpu(pinning, 'server', process.execPath, [...SERVER_TIMES, 'dist/main.js']);
   const child = startChild(name, command, args, {
     ...baseEnv(),
     NODE_ENV: 'production',
@@ -76,7 +81,7 @@ async function startGateway(name: string, dir: string, emulatorUrl: string, pinn
 }
 
 async function startPeer(name: keyof typeof PEERS, emulatorUrl: string, pinning: Pinning): Promise<Running> {
-  const [command, args] = onCpu(pinning, 'server', process.execPath, ['--import', 'tsx', PEERS[name]]);
+  const [command, args] = onCpu(pinning, 'server', process.execPath, ['--import', 'tsx', ...SERVER_TIMES, PEERS[name]]);
   const child = startChild(name, command, args, {
     ...baseEnv(),
     BENCH_EMULATOR_URL: emulatorUrl,
@@ -86,6 +91,14 @@ async function startPeer(name: keyof typeof PEERS, emulatorUrl: string, pinning:
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   }, ROOT);
   const [, url] = await waitForLine(child, new RegExp(`${name} ready at (\\S+)`), 60_000);
+  return { child, url: url! };
+}
+
+/** bench/bareHttp.mjs, a server that does nothing, where the configurations run (bench/loadToolTail.ts). */
+export async function startBareHttp(pinning: Pinning): Promise<Running> {
+  const [command, args] = onCpu(pinning, 'server', process.execPath, [...SERVER_TIMES, 'bench/bareHttp.mjs']);
+  const child = startChild('bare-http', command, args, { ...baseEnv(), PORT: String(await freePort()) }, ROOT);
+  const [, url] = await waitForLine(child, /bare-http ready at (\S+)/, 10_000);
   return { child, url: url! };
 }
 

@@ -33,6 +33,9 @@ export interface MedianRow {
   requestsPerSecRange: [number, number];
   p50Ms: number;
   p99Ms: number;
+  /** The server's own time per request (bench/serverTimes.mjs), where it kept them. */
+  serverP50Ms?: number;
+  serverP99Ms?: number;
   awsCallsPerRequest: number;
   completed: number;
   /** Median CPU use by process, % of one core. */
@@ -68,6 +71,8 @@ export interface PeerStanding {
   fastestPeer: Peer | null;
   versus: Comparison[];
   p99OverP50: number | null;
+  /** The same of the server's own time per request. */
+  serverP99OverP50: number | null;
 }
 
 export const divide = (a: number | undefined, b: number | undefined): number | null =>
@@ -82,6 +87,8 @@ export function medians(rows: HttpRow[], configs: readonly ConfigName[], operati
       const of = (pick: (r: HttpRow) => number) => median(runs.map(pick));
       const processes = [...new Set(runs.flatMap((r) => Object.keys(r.cpuPercent)))];
       const rates = runs.map((r) => r.requestsPerSec);
+      const timed = runs.filter((r) => r.server && r.server.count > 0);
+      const server = timed.length === runs.length ? { serverP50Ms: median(timed.map((r) => r.server!.p50Ms)), serverP99Ms: median(timed.map((r) => r.server!.p99Ms)) } : {};
       out.push({
         config,
         operation,
@@ -90,6 +97,7 @@ export function medians(rows: HttpRow[], configs: readonly ConfigName[], operati
         requestsPerSecRange: [Math.min(...rates), Math.max(...rates)],
         p50Ms: of((r) => r.p50Ms),
         p99Ms: of((r) => r.p99Ms),
+        ...server,
         awsCallsPerRequest: of((r) => r.awsCallsPerRequest),
         completed: of((r) => r.completed),
         cpuPercent: Object.fromEntries(
@@ -141,6 +149,7 @@ export function peerStandings(rows: HttpRow[], table: MedianRow[], configs: read
         fastestPeer,
         versus: peers.map((peer) => compare(rows, table, gateway, peer, operation)),
         p99OverP50: divide(own.p99Ms, own.p50Ms),
+        serverP99OverP50: divide(own.serverP99Ms, own.serverP50Ms),
       });
     }
   }

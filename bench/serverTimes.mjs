@@ -1,0 +1,48 @@
+// Preloaded (node --import) into every server the benchmark starts, gateways and
+// peers alike: times each request from Node's 'request' event until the handler's
+// end() has handed the response to the socket, the server's own work on it. The
+// load tool's latency adds the wait before the server reads a request (queueing
+// behind the other connections' requests at saturation) and the load tool's own
+// stalls, which at sub-millisecond latencies decide its p99 (bench/loadToolTail.ts
+// measures that part alone).
+//
+// GET /__bench/server-times answers the count and percentiles of the requests timed
+// since the last such GET, and starts over; the request itself is not timed.
+
+import http from 'node:http';
+import { performance } from 'node:perf_hooks';
+
+const PATH = '/__bench/server-times';
+const STARTED = Symbol('bench: request started');
+const times = new Float64Array(4_000_000);
+let count = 0;
+
+/** Same definition as bench/stats.ts `percentile`: the value below which p % lie. */
+const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+
+const emit = http.Server.prototype.emit;
+http.Server.prototype.emit = function (event, request, response) {
+  if (event === 'request') {
+    if (request.url === PATH) {
+      const sorted = times.slice(0, count).sort();
+      const body = JSON.stringify({ count, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99) });
+      count = 0;
+      response.writeHead(200, { 'content-type': 'application/json' }).end(body);
+      return true;
+    }
+    response[STARTED] = performance.now();
+  }
+  return emit.apply(this, arguments);
+};
+
+const end = http.ServerResponse.prototype.end;
+http.ServerResponse.prototype.end = function (...args) {
+  const started = this[STARTED];
+  const ended = end.apply(this, args);
+  // After end(): handing the response to the socket (a write to the kernel) is the server's work too.
+  if (started !== undefined) {
+    this[STARTED] = undefined;
+    if (count < times.length) times[count++] = performance.now() - started;
+  }
+  return ended;
+};
