@@ -1,9 +1,17 @@
+import { isatty } from 'node:tty';
 import { pino, type Logger } from 'pino';
 import pretty from 'pino-pretty';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { start } from './start.js';
 
-let logger = pino({ name: 'dxgraph' });
+/**
+ * Lines to fd 1, each written when it is logged. Never through `process.stdout`: made,
+ * it switches a pipe to non-blocking, and a full pipe would then make each write wait
+ * 100 ms at a time (sonic-boom's retry) instead of exactly as long as the reader takes.
+ */
+const toStdout = () => pino.destination({ dest: 1, sync: true });
+
+let logger = pino({ name: 'dxgraph' }, toStdout());
 
 async function main(): Promise<void> {
   let config;
@@ -51,17 +59,19 @@ async function main(): Promise<void> {
 /**
  * JSON lines for machines (what log shippers read), or coloured lines for a person at a
  * terminal. Either way a line is written to stdout when it is logged, synchronously:
- * an audit record is out of the process before the answer it records is sent, and a
- * reader slower than the gateway slows it down rather than letting lines pile up in
- * memory. (It is also cheaper than handing each line to a worker thread: 9 % more dry
- * runs per second in `npm run bench`.) Pretty-printing runs in this process, not in a
- * worker thread.
+ * an audit record has been handed to stdout before the answer it records is sent, and
+ * a reader slower than the gateway slows it down rather than letting lines pile up in
+ * memory (a reader that stops altogether stops the gateway, and its health checks with
+ * it). It is also cheaper than a write through libuv's thread pool per line: 9 % more
+ * dry runs per second in `npm run bench`. Pretty-printing runs in this process, not in
+ * a worker thread.
  */
 function createLogger(config: Config): Logger {
-  const format = config.logFormat ?? (process.stdout.isTTY ? 'pretty' : 'json');
+  const terminal = isatty(1);
+  const format = config.logFormat ?? (terminal ? 'pretty' : 'json');
   const options = { name: 'dxgraph', level: config.logLevel };
-  if (format === 'json') return pino(options, pino.destination({ dest: 1, sync: true }));
-  return pino(options, pretty({ colorize: process.stdout.isTTY === true, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }));
+  if (format === 'json') return pino(options, toStdout());
+  return pino(options, pretty({ colorize: terminal, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }));
 }
 
 main().catch((error: unknown) => {
