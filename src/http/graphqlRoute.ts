@@ -197,7 +197,7 @@ export function graphqlRoute(parts: GraphQLRouteParts) {
     const context = parts.contextFor(new ReplyFacts(request.id, caller, stamps, reply));
     const keep = (body: string, headers: ReadonlyArray<readonly [string, string]>) => {
       if (key === undefined || context.notes.operation !== 'query' || !body.startsWith('{"data":')) return;
-      responses!.store(key, { status: 200, headers, body: Buffer.from(body), operationName: operationNameOf(request, requestBody), stamps: stamps! });
+      responses!.store(key, { status: 200, headers, body, operationName: operationNameOf(request, requestBody), stamps: stamps! });
     };
 
     const accept = request.headers.accept ?? '';

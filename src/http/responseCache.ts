@@ -66,9 +66,15 @@ export class ResponseCache {
     );
   }
 
-  store(key: string, response: CachedResponse): void {
-    if (key.length + response.body.length > this.largest) return;
-    this.entries.set(key, response);
+  /** Keeps `answer`, its body encoded once here, unless it is too large to keep. */
+  store(key: string, answer: Omit<CachedResponse, 'body'> & { body: string }): void {
+    const size = Buffer.byteLength(answer.body);
+    if (key.length + size > this.largest) return;
+    // Memory of its own: a small Buffer.from() is a slice of Node's shared 8 KB pool,
+    // which a kept answer would hold whole, beyond what the bound counts.
+    const body = Buffer.allocUnsafeSlow(size);
+    body.write(answer.body);
+    this.entries.set(key, { ...answer, body });
   }
 
   /** Bytes held, for tests of the bound. */
