@@ -7,7 +7,8 @@
 // GCs until a major one: measured on the dry run, 1.4 MB promoted per scavenge and
 // 3 ms pauses, against 0.25 MB and 1 ms once the two functions are made once per
 // compiled operation instead. They use nothing but their argument, so hoisting them
-// changes nothing else. test/unit/graphqlJitPatch.test.ts checks the mend is in place.
+// changes nothing else. test/unit/graphqlJitMend.test.ts checks the mend is in
+// place, and the gateway warns at start-up when it is not (`npm ci --ignore-scripts`).
 //
 // The replacement is exact: if graphql-jit changes (another version), the script says
 // so and fails, rather than leave the gateway running unmended unnoticed.

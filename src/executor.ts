@@ -1,6 +1,6 @@
 import { ApolloServerErrorCode } from '@apollo/server/errors';
 import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
-import { GraphQLError, printSchema, type ExecutionResult, type GraphQLSchema, type OperationTypeNode } from 'graphql';
+import { GraphQLError, parse, printSchema, type ExecutionResult, type GraphQLSchema, type OperationTypeNode } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { LRUCache } from 'lru-cache';
 import type { GatewayContext } from './context.js';
@@ -65,6 +65,18 @@ function asGraphQLError(error: GraphQLError): GraphQLError {
 /** A result whose errors are graphql-js's own kind (see asGraphQLError). */
 const withGraphQLErrors = (result: ExecutionResult): ExecutionResult =>
   result.errors ? { ...result, errors: result.errors.map(asGraphQLError) } : result;
+
+/**
+ * Whether graphql-jit carries the mend `npm ci` applies (scripts/patch-graphql-jit.mjs;
+ * `--ignore-scripts` skips it): unmended, each mutation's objects outlive minor GCs.
+ * Judged by what it compiles, not by its files.
+ */
+export function graphqlJitMended(schema: GraphQLSchema): boolean {
+  if (!schema.getMutationType()) return true;
+  const compiled = compileQuery(schema, parse('mutation { __typename }'), undefined, { debug: true } as Parameters<typeof compileQuery>[3]);
+  const source = (compiled as { __DO_NOT_USE_THIS_OR_YOU_WILL_BE_FIRED_compilation?: string }).__DO_NOT_USE_THIS_OR_YOU_WILL_BE_FIRED_compilation ?? '';
+  return !source.includes('.finalResolve = () =>');
+}
 
 export function jitExecutor(schema: GraphQLSchema): JitExecution {
   const compiled = new LRUCache<string, CompiledQuery>({ max: MAX_COMPILED });

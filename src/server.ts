@@ -17,7 +17,7 @@ import { maskErrors } from './errors/masking.js';
 import { operationMetrics, operationSpans, queriesNeedReadRole } from './operationPlugins.js';
 import type { Plans } from './changes/plan.js';
 import type { Guards } from './coordination/guards.js';
-import { jitExecutor } from './executor.js';
+import { graphqlJitMended, jitExecutor } from './executor.js';
 import { authenticateRequests } from './http/authenticateRequests.js';
 import { httpErrors } from './http/errorHandler.js';
 import { explorerRoutes } from './http/explorer.js';
@@ -101,6 +101,12 @@ export async function createGateway(settings: GatewaySettings, services: Gateway
     resolverValidationOptions: { requireResolversForResolveType: 'ignore' },
   });
   const jit = settings.executor === 'jit' ? jitExecutor(schema) : undefined;
+  if (jit && !graphqlJitMended(schema)) {
+    services.logger.warn(
+      'graphql-jit is not mended (was npm ci run with --ignore-scripts?): mutations keep more memory alive between GCs. ' +
+        'Run `node scripts/patch-graphql-jit.mjs` after installing.',
+    );
+  }
   const apollo = new ApolloServer<GatewayContext>({
     ...(jit ? { gateway: jit.gateway } : { schema }),
     introspection: settings.introspection,

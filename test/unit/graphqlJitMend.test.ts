@@ -1,6 +1,7 @@
 import { buildSchema, parse } from 'graphql';
 import { compileQuery, isCompiledQuery } from 'graphql-jit';
 import { describe, expect, it } from 'vitest';
+import { graphqlJitMended } from '../../src/executor.js';
 
 // scripts/patch-graphql-jit.mjs, run on install, makes graphql-jit's serial
 // (mutation) execution use two functions made once per compiled operation, instead
@@ -28,6 +29,8 @@ describe('graphql-jit, as mended on install', () => {
     expect(source).not.toMatch(/\.finalResolve = \(\) =>/);
     expect(source).not.toMatch(/\.resolve = \(context\) =>/);
     expect(source).toContain('__dxgraphResolveNext');
+    // What the gateway checks at start-up, to warn when the mend was skipped.
+    expect(graphqlJitMended(schema)).toBe(true);
   });
 
   it('still runs mutation fields one after another', async () => {
