@@ -20,7 +20,8 @@ export async function loadToolTail(pinning: Pinning, operation: BenchOperation, 
   try {
     const warm = await drive(url, operation, { connections: settings.connections, durationS: settings.warmupS });
     await serverTimes(url);
-    const load = await drive(url, operation, { connections: settings.connections, amount: Math.round(warm.laterRequestsPerSec * settings.durationS) });
+    const amount = Math.max(settings.connections * 3, Math.round(warm.laterRequestsPerSec * settings.durationS));
+    const load = await drive(url, operation, { connections: settings.connections, amount });
     return { load, server: await serverTimes(url) };
   } finally {
     await stopChild(child);
