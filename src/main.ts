@@ -4,14 +4,7 @@ import pretty from 'pino-pretty';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { start } from './start.js';
 
-/**
- * Lines to fd 1, each written when it is logged. Never through `process.stdout`: made,
- * it switches a pipe to non-blocking, and a full pipe would then make each write wait
- * 100 ms at a time (sonic-boom's retry) instead of exactly as long as the reader takes.
- */
-const toStdout = () => pino.destination({ dest: 1, sync: true });
-
-let logger = pino({ name: 'dxgraph' }, toStdout());
+let logger = pino({ name: 'dxgraph' });
 
 async function main(): Promise<void> {
   let config;
@@ -58,19 +51,18 @@ async function main(): Promise<void> {
 
 /**
  * JSON lines for machines (what log shippers read), or coloured lines for a person at a
- * terminal. Either way a line is written to stdout when it is logged, synchronously:
- * an audit record has been handed to stdout before the answer it records is sent, and
- * a reader slower than the gateway slows it down rather than letting lines pile up in
- * memory (a reader that stops altogether stops the gateway, and its health checks with
- * it). It is also cheaper than a write through libuv's thread pool per line: 9 % more
- * dry runs per second in `npm run bench`. Pretty-printing runs in this process, not in
- * a worker thread.
+ * terminal. Pretty-printing runs in this process, synchronously, not in a worker thread,
+ * so a line is written when it is logged. JSON lines go through pino's own buffered
+ * stdout writer, not synchronously: every stream.pipe() in the process makes a stdout
+ * pipe non-blocking (Node compares the destination with process.stdout, creating it),
+ * and a synchronous writer that then meets a full pipe sleeps 100 ms, stalling every
+ * request, before it tries again.
  */
 function createLogger(config: Config): Logger {
   const terminal = isatty(1);
   const format = config.logFormat ?? (terminal ? 'pretty' : 'json');
   const options = { name: 'dxgraph', level: config.logLevel };
-  if (format === 'json') return pino(options, toStdout());
+  if (format === 'json') return pino(options);
   return pino(options, pretty({ colorize: terminal, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }));
 }
 
