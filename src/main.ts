@@ -2,18 +2,9 @@ import { isatty } from 'node:tty';
 import { pino, type Logger } from 'pino';
 import pretty from 'pino-pretty';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { LogSink } from './logSink.js';
 import { start } from './start.js';
 
-/** JSON lines to stdout (src/logSink.ts): each written when logged while the pipe takes it. */
-const stdout = new LogSink(1);
-let logger = pino({ name: 'dxgraph' }, stdout);
-
-/** Exits once what the log has queued (a full pipe) is written. */
-function exit(code: number): never {
-  stdout.flushSync();
-  process.exit(code);
-}
+let logger = pino({ name: 'dxgraph' });
 
 async function main(): Promise<void> {
   let config;
@@ -37,10 +28,10 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'draining in-flight requests, then stopping');
     running.stop().then(
-      () => exit(0),
+      () => process.exit(0),
       (error: unknown) => {
         logger.error({ err: error }, 'error while stopping');
-        exit(1);
+        process.exit(1);
       },
     );
   };
@@ -60,14 +51,18 @@ async function main(): Promise<void> {
 
 /**
  * JSON lines for machines (what log shippers read), or coloured lines for a person at a
- * terminal. Either way a line is written when it is logged: pretty-printing runs in
- * this process, synchronously, not in a worker thread.
+ * terminal. Pretty-printing runs in this process, synchronously, not in a worker thread,
+ * so a line is written when it is logged. JSON lines go through pino's own buffered
+ * stdout writer, not synchronously: every stream.pipe() in the process makes a stdout
+ * pipe non-blocking (Node compares the destination with process.stdout, creating it),
+ * and a synchronous writer that then meets a full pipe sleeps 100 ms, stalling every
+ * request, before it tries again.
  */
 function createLogger(config: Config): Logger {
   const terminal = isatty(1);
   const format = config.logFormat ?? (terminal ? 'pretty' : 'json');
   const options = { name: 'dxgraph', level: config.logLevel };
-  if (format === 'json') return pino(options, stdout);
+  if (format === 'json') return pino(options);
   return pino(options, pretty({ colorize: terminal, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }));
 }
 
@@ -78,5 +73,5 @@ main().catch((error: unknown) => {
     // Start-up problems (an unreadable key file, say) are the operator's to fix: say what, without a stack.
     logger.fatal({ error: error instanceof Error ? error.message : String(error) }, 'dxgraph failed to start');
   }
-  exit(1);
+  process.exit(1);
 });
