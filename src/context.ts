@@ -1,7 +1,7 @@
 import type { ExecutionResult, OperationTypeNode } from 'graphql';
 import type { Logger } from 'pino';
 import type { AuditTrail } from './audit/trail.js';
-import type { ReadStamp } from './cache/readCache.js';
+import type { Reader } from './cache/readCache.js';
 import type { Caller } from './auth/roles.js';
 import type { Plans } from './changes/plan.js';
 import type { Guards } from './coordination/guards.js';
@@ -42,15 +42,16 @@ export interface RequestNotes {
   ranAlready?: ExecutionResult;
 }
 
-/** What the HTTP layer knows of a request when its GraphQL context is made. */
-export interface RequestFacts {
+/**
+ * What the HTTP layer knows of a request when its GraphQL context is made: who it is,
+ * and the request as the read cache's reader (aborted when the client goes away; told
+ * of every cached read, for the response cache).
+ */
+export interface RequestFacts extends Reader {
   requestId: string;
   /** Who is calling, as authenticated (src/http/authenticateRequests.ts). */
   caller: Caller;
-  /** Aborted when the client goes away: reads stop waiting for AWS. Read only when a read must wait, so it may be made then. */
   readonly abortSignal: AbortSignal;
-  /** Told of every cached read the request makes, for the response cache. */
-  observe?: (stamp: ReadStamp) => void;
 }
 
 type ContextServices = { directConnect: DirectConnectService; logger: Logger; audit: AuditTrail; metrics: Metrics; plans: Plans; guards: Guards };
