@@ -152,7 +152,10 @@ export interface ServerTimes {
 export async function serverTimes(url: string): Promise<ServerTimes | undefined> {
   try {
     const response = await fetch(new URL('/__bench/server-times', url));
-    return response.ok ? ((await response.json()) as ServerTimes) : undefined;
+    if (!response.ok) return undefined;
+    // The times themselves, as float64 milliseconds: percentiles are taken here, as for the load tool's.
+    const sorted = new Float64Array(await response.arrayBuffer()).sort();
+    return { count: sorted.length, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99) };
   } catch {
     return undefined;
   }
@@ -170,25 +173,26 @@ export interface Measured extends LoadResult {
 /**
  * Warm up for `warmupS`, then send as many requests as the warm-up's rate fits in
  * `durationS` (at least a few per connection) and divide the emulator's count
- * of AWS calls, taken once the gateway is quiet, by that exact number. The rate
- * is the warm-up's second half's: its first half, before V8 has optimised the
- * hot paths, is slower, and a run sized by it would end well short of `durationS`.
+ * of AWS calls, taken once the gateway is quiet, by that exact number (none
+ * without an emulator: a server that calls no AWS). The rate is the warm-up's
+ * second half's: its first half, before V8 has optimised the hot paths, is slower,
+ * and a run sized by it would end well short of `durationS`.
  */
 export async function measure(
   url: string,
   operation: BenchOperation,
-  emulator: Emulator,
+  emulator: Emulator | undefined,
   settings: { connections: number; warmupS: number; durationS: number },
   pids: Record<string, number> = {},
 ): Promise<Measured> {
   const warm = await drive(url, operation, { connections: settings.connections, durationS: settings.warmupS });
-  const before = await quietStats(emulator);
+  const before = emulator && (await quietStats(emulator));
   const amount = Math.max(settings.connections * 3, Math.round(warm.laterRequestsPerSec * settings.durationS));
   await serverTimes(url);
   const cpu = cpuMeter(pids);
   const run = await drive(url, operation, { connections: settings.connections, amount });
   const cpuPercent = cpu();
   const server = await serverTimes(url);
-  const awsCalls = difference(await quietStats(emulator), before);
+  const awsCalls = emulator && before ? difference(await quietStats(emulator), before) : {};
   return { ...run, server, awsCalls, awsCallsPerRequest: total(awsCalls) / Math.max(1, run.completed), cpuPercent };
 }

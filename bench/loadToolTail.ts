@@ -1,4 +1,4 @@
-import { drive, serverTimes, type LoadResult, type ServerTimes } from './load.js';
+import { measure, type LoadResult, type ServerTimes } from './load.js';
 import type { BenchOperation } from './operations.js';
 import type { Pinning } from './pinning.js';
 import { stopChild } from './processes.js';
@@ -18,11 +18,8 @@ export interface LoadToolTail {
 export async function loadToolTail(pinning: Pinning, operation: BenchOperation, settings: { connections: number; warmupS: number; durationS: number }): Promise<LoadToolTail> {
   const { child, url } = await startBareHttp(pinning);
   try {
-    const warm = await drive(url, operation, { connections: settings.connections, durationS: settings.warmupS });
-    await serverTimes(url);
-    const amount = Math.max(settings.connections * 3, Math.round(warm.laterRequestsPerSec * settings.durationS));
-    const load = await drive(url, operation, { connections: settings.connections, amount });
-    return { load, server: await serverTimes(url) };
+    const { server, ...load } = await measure(url, operation, undefined, settings);
+    return { load, server };
   } finally {
     await stopChild(child);
   }

@@ -6,10 +6,10 @@
 // stalls, which at sub-millisecond latencies decide its p99 (bench/loadToolTail.ts
 // measures that part alone).
 //
-// GET /__bench/server-times answers the count and percentiles of the requests timed
-// since the last such GET (the most recent million, should there be more), and
-// starts over; the request itself is not timed. A request whose end() is never
-// called (the client left) is not counted.
+// GET /__bench/server-times answers the times of the requests timed since the last
+// such GET (the most recent million, should there be more), float64 milliseconds in
+// the machine's byte order, and starts over; the request itself is not timed. A
+// request whose end() is never called (the client left) is not counted.
 
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -21,17 +21,14 @@ const STARTED = Symbol('bench: request started');
 const times = new Float64Array(1 << 20).fill(0);
 let count = 0;
 
-/** Same definition as bench/stats.ts `percentile`: the value below which p % lie. */
-const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-
 const emit = http.Server.prototype.emit;
 http.Server.prototype.emit = function (event, request, response) {
   if (event === 'request') {
     if (request.url === PATH) {
-      const sorted = times.slice(0, Math.min(count, times.length)).sort();
-      const body = JSON.stringify({ count, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99) });
+      // A copy: the ring is written again while the socket may still be sending this.
+      const body = Buffer.from(times.slice(0, Math.min(count, times.length)).buffer);
       count = 0;
-      response.writeHead(200, { 'content-type': 'application/json' }).end(body);
+      response.writeHead(200, { 'content-type': 'application/octet-stream' }).end(body);
       return true;
     }
     response[STARTED] = performance.now();
