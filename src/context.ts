@@ -5,7 +5,7 @@ import type { Reader } from './cache/readCache.js';
 import type { Caller } from './auth/roles.js';
 import type { Plans } from './changes/plan.js';
 import type { Guards } from './coordination/guards.js';
-import type { DirectConnectService } from './directconnect/service.js';
+import type { DirectConnectService } from './aws/directConnect.js';
 import type { ServedRegions } from './input.js';
 import { createLoaders, type Loaders } from './loaders/index.js';
 import type { Metrics } from './metrics.js';

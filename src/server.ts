@@ -12,7 +12,7 @@ import type { Authenticate } from './auth/authenticator.js';
 import type { ReadCache } from './cache/readCache.js';
 import type { Config } from './config.js';
 import { createContextFactory, type GatewayContext } from './context.js';
-import type { DirectConnectService } from './directconnect/service.js';
+import type { DirectConnectService } from './aws/directConnect.js';
 import { maskErrors } from './errors/masking.js';
 import { operationMetrics, operationSpans, queriesNeedReadRole } from './operationPlugins.js';
 import type { Plans } from './changes/plan.js';

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
-import { createClientFactory } from './directconnect/clients.js';
-import { DirectConnectService } from './directconnect/service.js';
+import { createClientFactory } from './aws/clients.js';
+import { DirectConnectService } from './aws/directConnect.js';
 import { createEmulator, type Emulator } from './emulator/index.js';
 import { createAuditTrail } from './audit/trail.js';
 import { createPlans } from './changes/plan.js';

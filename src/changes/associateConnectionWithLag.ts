@@ -1,7 +1,7 @@
 import type { Connection, Interconnect, Lag } from '@aws-sdk/client-direct-connect';
 import type { ResolversTypes, ResolversUnionTypes } from '../__generated__/resolvers-types.js';
-import type { ClassifiedAwsError } from '../directconnect/classifyAwsError.js';
-import type { DirectConnectService } from '../directconnect/service.js';
+import type { ClassifiedAwsError } from '../aws/classifyAwsError.js';
+import type { DirectConnectService } from '../aws/directConnect.js';
 import {
   connectionAlreadyInLag,
   connectionNotFound,

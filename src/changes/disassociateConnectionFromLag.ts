@@ -1,6 +1,6 @@
 import type { ResolversTypes, ResolversUnionTypes } from '../__generated__/resolvers-types.js';
-import { isAwsFailure, type ClassifiedAwsError } from '../directconnect/classifyAwsError.js';
-import type { DirectConnectService } from '../directconnect/service.js';
+import { isAwsFailure, type ClassifiedAwsError } from '../aws/classifyAwsError.js';
+import type { DirectConnectService } from '../aws/directConnect.js';
 import {
   connectionNotFound,
   connectionNotInLag,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { classifyAwsError, isAwsFailure, type ClassifiedAwsError } from '../directconnect/classifyAwsError.js';
-import type { DirectConnectService } from '../directconnect/service.js';
+import { classifyAwsError, isAwsFailure, type ClassifiedAwsError } from '../aws/classifyAwsError.js';
+import type { DirectConnectService } from '../aws/directConnect.js';
 import type { Logger } from 'pino';
 import type { Caller } from '../auth/roles.js';
 import { CoordinationUnavailable, LockBusy, type Guards } from '../coordination/guards.js';

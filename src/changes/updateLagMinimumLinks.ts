@@ -1,5 +1,5 @@
 import type { ResolversTypes, ResolversUnionTypes } from '../__generated__/resolvers-types.js';
-import type { DirectConnectService } from '../directconnect/service.js';
+import type { DirectConnectService } from '../aws/directConnect.js';
 import { fromAwsError, invalidInput, lagNotFound, withAwsWords, type LagSubject, type RefusalMember } from '../errors/refusals.js';
 import { checkLagId, type ServedRegions } from '../input.js';
 import { isOperational, minimumLinksImpact, takesLagDown, type LagView } from './impact.js';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
-import { AwsCallFailed } from '../directconnect/classifyAwsError.js';
+import { AwsCallFailed } from '../aws/classifyAwsError.js';
 import { isRetryable, type ErrorCode } from './codes.js';
 import { errorExtensions, GatewayError } from './GatewayError.js';
 

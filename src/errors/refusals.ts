@@ -3,7 +3,7 @@ import type { DirectConnectErrorCode, ResolversTypes, ResolversUnionTypes } from
 import type { MinimumLinksShortfall } from '../changes/impact.js';
 import type { LagImpact } from '../changes/models.js';
 import { describeChanges, type StateChange } from '../changes/plan.js';
-import type { ClassifiedAwsError } from '../directconnect/classifyAwsError.js';
+import type { ClassifiedAwsError } from '../aws/classifyAwsError.js';
 import type { InputProblem } from '../input.js';
 import { isRetryable } from './codes.js';
 

@@ -1,9 +1,9 @@
 import DataLoader from 'dataloader';
 import type { Connection, Interconnect, Lag, VirtualInterface } from '@aws-sdk/client-direct-connect';
 import type { Reader } from '../cache/readCache.js';
-import type { DirectConnectService, ReadOptions } from '../directconnect/service.js';
+import type { DirectConnectService, ReadOptions } from '../aws/directConnect.js';
 import type { Metrics } from '../metrics.js';
-import { AwsCallFailed } from '../directconnect/classifyAwsError.js';
+import { AwsCallFailed } from '../aws/classifyAwsError.js';
 
 // Per-request batching: any query costs at most one Describe run per resource kind
 // per region (docs/contract.md, "Data loading"). Keys are region + ID. A batch with one key

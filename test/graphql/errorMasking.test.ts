@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { createGateway, type Gateway } from '../../src/server.js';
-import type { DirectConnectService } from '../../src/directconnect/service.js';
+import type { DirectConnectService } from '../../src/aws/directConnect.js';
 import { ANONYMOUS } from '../../src/auth/roles.js';
 import { createPlans } from '../../src/changes/plan.js';
 import { createMemoryGuards } from '../../src/coordination/memoryGuards.js';

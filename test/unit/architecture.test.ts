@@ -25,7 +25,7 @@ function specifiers(file: string): string[] {
 
 describe('src/ imports', () => {
   it('sees the whole tree (so the checks below are real)', () => {
-    expect(Object.keys(graph)).toContain('directconnect/service.ts');
+    expect(Object.keys(graph)).toContain('aws/directConnect.ts');
     expect(graph['resolvers/Mutation.ts']).toContain('changes/disassociateConnectionFromLag.ts');
   });
 
@@ -33,8 +33,8 @@ describe('src/ imports', () => {
     expect(cycles).toEqual([]);
   });
 
-  describe('the AWS layer (src/directconnect/)', () => {
-    const files = readdirSync(join(SRC, 'directconnect')).map((name) => `directconnect/${name}`);
+  describe('the AWS layer (src/aws/)', () => {
+    const files = readdirSync(join(SRC, 'aws')).map((name) => `aws/${name}`);
 
     it.each(files)('%s imports nothing from GraphQL, the context, resolvers, generated code or the layers above', (file) => {
       const forbidden = specifiers(file).filter((specifier) =>
@@ -43,7 +43,7 @@ describe('src/ imports', () => {
       expect(forbidden).toEqual([]);
       // madge's resolved view agrees: only the AWS layer itself, the cache contract, metrics and spans.
       const local = graph[file] ?? [];
-      expect(local.filter((dep) => !/^(directconnect\/|cache\/readCache\.ts$|metrics\.ts$|telemetry\.ts$)/.test(dep))).toEqual([]);
+      expect(local.filter((dep) => !/^(aws\/|cache\/readCache\.ts$|metrics\.ts$|telemetry\.ts$)/.test(dep))).toEqual([]);
     });
   });
 

@@ -4,7 +4,7 @@ import type { AuditTrail } from '../../src/audit/trail.js';
 import { createPlans, withPlanToken } from '../../src/changes/plan.js';
 import { createContextFactory } from '../../src/context.js';
 import type { Guards } from '../../src/coordination/guards.js';
-import { DirectConnectService } from '../../src/directconnect/service.js';
+import { DirectConnectService } from '../../src/aws/directConnect.js';
 import { createLoaders } from '../../src/loaders/index.js';
 import { createMetrics } from '../../src/metrics.js';
 

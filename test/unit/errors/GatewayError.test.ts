@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AwsCallFailed } from '../../../src/directconnect/classifyAwsError.js';
+import { AwsCallFailed } from '../../../src/aws/classifyAwsError.js';
 import { assertValid, errorExtensions, GatewayError } from '../../../src/errors/GatewayError.js';
 import { checkConnectionId, checkLagId, resolveRegion } from '../../../src/input.js';
 

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { AwsCallFailed } from '../../../src/directconnect/classifyAwsError.js';
+import { AwsCallFailed } from '../../../src/aws/classifyAwsError.js';
 import { GatewayError } from '../../../src/errors/GatewayError.js';
 import { errorBody, errorCode, maskErrors } from '../../../src/errors/masking.js';
 import { capturedLogger } from '../../helpers/logger.js';

@@ -14,8 +14,8 @@ import {
   type Lag,
 } from '@aws-sdk/client-direct-connect';
 import { pino } from 'pino';
-import { DirectConnectService } from '../../../src/directconnect/service.js';
-import { AwsCallFailed } from '../../../src/directconnect/classifyAwsError.js';
+import { DirectConnectService } from '../../../src/aws/directConnect.js';
+import { AwsCallFailed } from '../../../src/aws/classifyAwsError.js';
 import { errorExtensions } from '../../../src/errors/GatewayError.js';
 import { createLoaders, type Loaders } from '../../../src/loaders/index.js';
 import { MemoryReadCache } from '../../../src/cache/memoryReadCache.js';

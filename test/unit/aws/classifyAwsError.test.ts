@@ -5,10 +5,10 @@ import {
   DirectConnectServiceException,
 } from '@aws-sdk/client-direct-connect';
 import type { DirectConnectErrorCode } from '../../../src/__generated__/resolvers-types.js';
-import { AwsCallFailed, classifyAwsError, isAwsFailure } from '../../../src/directconnect/classifyAwsError.js';
+import { AwsCallFailed, classifyAwsError, isAwsFailure } from '../../../src/aws/classifyAwsError.js';
 import { isRetryable } from '../../../src/errors/codes.js';
 
-// src/directconnect/classifyAwsError.ts: every AWS failure becomes one stable gateway
+// src/aws/classifyAwsError.ts: every AWS failure becomes one stable gateway
 // code (docs/contract.md, "Errors"; the messages: docs/aws-behaviour.md, "Error messages").
 // isRetryable itself is tested in test/unit/errors/codes.test.ts.
 

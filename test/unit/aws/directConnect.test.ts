@@ -9,13 +9,13 @@ import {
   UpdateLagCommand,
 } from '@aws-sdk/client-direct-connect';
 import { capturedLogger } from '../../helpers/logger.js';
-import { DirectConnectService } from '../../../src/directconnect/service.js';
+import { DirectConnectService } from '../../../src/aws/directConnect.js';
 import { MemoryReadCache } from '../../../src/cache/memoryReadCache.js';
 import { createMetrics } from '../../../src/metrics.js';
 import { isRetryable } from '../../../src/errors/codes.js';
-import { classifyAwsError } from '../../../src/directconnect/classifyAwsError.js';
+import { classifyAwsError } from '../../../src/aws/classifyAwsError.js';
 
-// src/directconnect/service.ts, DirectConnectService: what it does with answers AWS
+// src/aws/directConnect.ts, DirectConnectService: what it does with answers AWS
 // (or something posing as AWS) should not give.
 
 let mock: AwsClientStub<DirectConnectClient>;
