@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseFaultSpec } from './faults.js';
-import { AwsError, isJsonObject, readBody, send } from './protocol.js';
+import { AwsError, isJsonObject, readText, send } from './protocol.js';
+import { maintenanceEvent } from './maintenance.js';
 import { settleLagOf } from './rules.js';
 import { connectionShape, virtualInterfaceShape } from './shapes.js';
 import type { EmulatorState } from './state.js';
@@ -17,11 +18,17 @@ import { isConnectionId, isVirtualInterfaceId } from './validate.js';
  *   POST bgp-status {"region", "virtualInterfaceId", "bgpPeerId"?, "bgpStatus"}
  *        → {"virtualInterface": <VirtualInterface as DescribeVirtualInterfaces shows it>};
  *        every peer of the VIF when bgpPeerId is absent
- * The last two stand in for what AWS changes on its own (a port going down, a BGP
- * session dropping), so a test can move state under a plan; each changes only
- * what it names, except that a LAG follows its members' states (settleLagState,
- * src/emulator/rules.ts). A bad body is a 400 ValidationException naming every
- * problem, an unknown ID a 404 NotFoundException.
+ *   POST traffic {"region", "resourceId", "egressGbps", "ingressGbps"}
+ *        → {"traffic": {…what was set, "since"}}: a steady rate CloudWatch recorded
+ *        for a connection or VIF over the last 3 hours, and on up to each request's now
+ *   POST maintenance {"region", "resourceIds", "statusCode", "startTime", "endTime"}
+ *        → {"eventArn"}: an AWS Health DIRECTCONNECT maintenance event naming them
+ *   POST health-subscription {"enabled"} → {"enabled"}: off, Health refuses every call
+ * These stand in for what AWS changes on its own (a port going down, a BGP
+ * session dropping, traffic, AWS's maintenance), so a test can move state under a
+ * plan; each changes only what it names, except that a LAG follows its members'
+ * states (settleLagState, src/emulator/rules.ts). A bad body is a 400
+ * ValidationException naming every problem, an unknown ID a 404 NotFoundException.
  */
 
 const sendControl = (res: ServerResponse, value: unknown, status = 200): void =>
@@ -38,7 +45,12 @@ export async function handleControl(
   state: EmulatorState,
   path: string,
 ): Promise<void> {
-  const body = await readBody(req);
+  const body = await readText(req);
+  const setter = Object.hasOwn(SETTERS, path) ? SETTERS[path] : undefined;
+  if (setter) {
+    if (req.method !== 'POST') methodNotAllowed(res, req.method, ['POST']);
+    return setter(res, state, body);
+  }
   switch (path) {
     case '/_emulator/stats':
       if (req.method !== 'GET') methodNotAllowed(res, req.method, ['GET']);
@@ -55,12 +67,6 @@ export async function handleControl(
       }
       if (req.method === 'POST') return addFault(res, state, body);
       return methodNotAllowed(res, req.method, ['GET', 'POST', 'DELETE']);
-    case '/_emulator/connection-state':
-      if (req.method !== 'POST') methodNotAllowed(res, req.method, ['POST']);
-      return setConnectionState(res, state, body);
-    case '/_emulator/bgp-status':
-      if (req.method !== 'POST') methodNotAllowed(res, req.method, ['POST']);
-      return setBgpStatus(res, state, body);
     default:
       throw new AwsError('NotFoundException', `No emulator control at ${path}.`, 404);
   }
@@ -85,18 +91,30 @@ const BGP_STATUSES = ['up', 'down', 'unknown'];
 
 interface MemberRule {
   optional?: boolean;
-  valid: (value: string) => boolean;
+  valid: (value: unknown) => boolean;
   expected: string;
 }
 
-const oneOf = (values: string[]): MemberRule => ({ valid: (v) => values.includes(v), expected: `one of ${values.join(', ')}` });
-const REGION: MemberRule = { valid: (v) => /^[a-z0-9-]{1,32}$/.test(v), expected: 'a region name such as us-east-1' };
+/** A rule for a string member: its type, then `valid` on its text. */
+const text = (valid: (value: string) => boolean, expected: string, optional = false): MemberRule => ({
+  optional,
+  valid: (v) => typeof v === 'string' && valid(v),
+  expected,
+});
+const oneOf = (values: string[]): MemberRule => text((v) => values.includes(v), `one of ${values.join(', ')}`);
+const REGION: MemberRule = text((v) => /^[a-z0-9-]{1,32}$/.test(v), 'a region name such as us-east-1');
+const RATE: MemberRule = { valid: (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1000, expected: 'a number of Gbps from 0 to 1000' };
+/** ISO 8601 with a date, a time and a zone, as `new Date().toISOString()` writes it. */
+const ISO_TIME: MemberRule = text(
+  (v) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(v) && !Number.isNaN(Date.parse(v)),
+  'an ISO 8601 time such as 2026-01-01T02:00:00Z',
+);
 
 /**
- * A control's JSON body, every member a string its rule accepts and every
- * required one present; otherwise one error naming every problem.
+ * A control's JSON body, every member of the type and value its rule accepts and
+ * every required one present; otherwise one error naming every problem.
  */
-function readMembers<T extends Record<string, string | undefined>>(
+function readMembers<T extends Record<string, unknown>>(
   body: string,
   control: string,
   rules: Record<keyof T & string, MemberRule>,
@@ -114,7 +132,7 @@ function readMembers<T extends Record<string, string | undefined>>(
     const value = parsed[name];
     if (value === undefined) {
       if (!rule.optional) problems.push(`${name} is required`);
-    } else if (typeof value !== 'string' || !rule.valid(value)) {
+    } else if (!rule.valid(value)) {
       problems.push(`${name} must be ${rule.expected}`);
     }
   }
@@ -131,7 +149,7 @@ function setConnectionState(res: ServerResponse, state: EmulatorState, body: str
     connectionState: string;
   }>(body, 'connection-state', {
     region: REGION,
-    connectionId: { valid: isConnectionId, expected: 'a connection ID such as dxcon-abcd1234' },
+    connectionId: text(isConnectionId, 'a connection ID such as dxcon-abcd1234'),
     connectionState: oneOf(CONNECTION_STATES),
   });
   const store = state.stores.get(region);
@@ -152,8 +170,8 @@ function setBgpStatus(res: ServerResponse, state: EmulatorState, body: string): 
     bgpStatus: string;
   }>(body, 'bgp-status', {
     region: REGION,
-    virtualInterfaceId: { valid: isVirtualInterfaceId, expected: 'a virtual interface ID such as dxvif-abcd1234' },
-    bgpPeerId: { optional: true, valid: (v) => v !== '', expected: 'a BGP peer ID' },
+    virtualInterfaceId: text(isVirtualInterfaceId, 'a virtual interface ID such as dxvif-abcd1234'),
+    bgpPeerId: text((v) => v !== '', 'a BGP peer ID', true),
     bgpStatus: oneOf(BGP_STATUSES),
   });
   const store = state.stores.get(region);
@@ -164,3 +182,83 @@ function setBgpStatus(res: ServerResponse, state: EmulatorState, body: string): 
   for (const peer of peers) peer.bgpStatus = bgpStatus;
   sendControl(res, { virtualInterface: virtualInterfaceShape(store, vif) });
 }
+
+const GBPS = 1e9;
+/** How far back the traffic control's rate reaches; CloudWatch keeps 1-minute data for 15 days. */
+export const TRAFFIC_SPAN_MS = 3 * 60 * 60 * 1000;
+
+function setTraffic(res: ServerResponse, state: EmulatorState, body: string): void {
+  const { region, resourceId, egressGbps, ingressGbps } = readMembers<{
+    region: string;
+    resourceId: string;
+    egressGbps: number;
+    ingressGbps: number;
+  }>(body, 'traffic', {
+    region: REGION,
+    resourceId: text((v) => isConnectionId(v) || isVirtualInterfaceId(v), 'a connection or virtual interface ID such as dxcon-abcd1234 or dxvif-abcd1234'),
+    egressGbps: RATE,
+    ingressGbps: RATE,
+  });
+  const store = state.stores.get(region);
+  if (!store.connections.has(resourceId) && !store.virtualInterfaces.has(resourceId)) {
+    throw notFound(`No connection or virtual interface ${resourceId} in ${region}.`);
+  }
+  const since = Date.now() - TRAFFIC_SPAN_MS;
+  store.traffic.set(resourceId, { egressBps: egressGbps * GBPS, ingressBps: ingressGbps * GBPS, since });
+  sendControl(res, { traffic: { region, resourceId, egressGbps, ingressGbps, since: new Date(since).toISOString() } });
+}
+
+const EVENT_STATUS_CODES = ['open', 'upcoming', 'closed'] as const;
+
+function addMaintenance(res: ServerResponse, state: EmulatorState, body: string): void {
+  const ids: MemberRule = {
+    valid: (v) => Array.isArray(v) && v.length > 0 && v.length <= 99 && v.every((id) => typeof id === 'string' && id !== ''),
+    expected: 'a list of 1 to 99 resource IDs',
+  };
+  const input = readMembers<{
+    region: string;
+    resourceIds: string[];
+    statusCode: (typeof EVENT_STATUS_CODES)[number];
+    startTime: string;
+    endTime: string;
+  }>(body, 'maintenance', {
+    region: REGION,
+    resourceIds: ids,
+    statusCode: oneOf([...EVENT_STATUS_CODES]),
+    startTime: ISO_TIME,
+    endTime: ISO_TIME,
+  });
+  const startTime = Date.parse(input.startTime);
+  const endTime = Date.parse(input.endTime);
+  if (endTime <= startTime) throw new AwsError('ValidationException', 'Invalid maintenance body: endTime must be after startTime.');
+  const store = state.stores.get(input.region);
+  const unknown = input.resourceIds.filter((id) => !store.connections.has(id) && !store.lags.has(id) && !store.virtualInterfaces.has(id));
+  if (unknown.length > 0) throw notFound(`No resource ${unknown.join(', ')} in ${input.region}.`);
+  const event = maintenanceEvent(state.stores.accountId, {
+    region: input.region,
+    resourceIds: input.resourceIds,
+    statusCode: input.statusCode,
+    startTime,
+    endTime,
+    now: Date.now(),
+  });
+  state.stores.healthEvents.set(event.arn, event);
+  sendControl(res, { eventArn: event.arn });
+}
+
+function setHealthSubscription(res: ServerResponse, state: EmulatorState, body: string): void {
+  const { enabled } = readMembers<{ enabled: boolean }>(body, 'health-subscription', {
+    enabled: { valid: (v) => typeof v === 'boolean', expected: 'true or false' },
+  });
+  state.stores.healthSubscription = enabled;
+  sendControl(res, { enabled });
+}
+
+/** The POST-only controls that change state, by path. */
+const SETTERS: Readonly<Record<string, (res: ServerResponse, state: EmulatorState, body: string) => void>> = {
+  '/_emulator/connection-state': setConnectionState,
+  '/_emulator/bgp-status': setBgpStatus,
+  '/_emulator/traffic': setTraffic,
+  '/_emulator/maintenance': addMaintenance,
+  '/_emulator/health-subscription': setHealthSubscription,
+};

@@ -1,4 +1,4 @@
-import { clientError } from './protocol.js';
+import { clientError, type AwsError } from './protocol.js';
 import type { PageRequest } from './validate.js';
 
 /**
@@ -16,9 +16,11 @@ interface PageToken {
 
 const encode = (body: PageToken): string => Buffer.from(JSON.stringify(body)).toString('base64');
 
-function decode(token: string, scope: string): string {
-  // Emulator's own wording: AWS's message for a bad token is not recorded.
-  const invalid = clientError('The nextToken provided is not valid for this request.');
+// Emulator's own wording: AWS's message for a bad token is not recorded.
+const invalidDirectConnectToken = (): AwsError => clientError('The nextToken provided is not valid for this request.');
+
+function decode(token: string, scope: string, invalidToken: () => AwsError): string {
+  const invalid = invalidToken();
   let body: unknown;
   try {
     body = JSON.parse(Buffer.from(token, 'base64').toString('utf8'));
@@ -40,9 +42,10 @@ export function paginate<T>(
   idOf: (item: T) => string,
   request: PageRequest,
   scope: string,
+  invalidToken: () => AwsError = invalidDirectConnectToken,
 ): Page<T> {
   const sorted = [...items].sort((x, y) => (idOf(x) < idOf(y) ? -1 : idOf(x) > idOf(y) ? 1 : 0));
-  const after = request.nextToken === undefined ? undefined : decode(request.nextToken, scope);
+  const after = request.nextToken === undefined ? undefined : decode(request.nextToken, scope, invalidToken);
   const remaining = after === undefined ? sorted : sorted.filter((item) => idOf(item) > after);
   const size = request.maxResults ?? remaining.length;
   const page = remaining.slice(0, size);

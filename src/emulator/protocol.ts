@@ -1,19 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-/** The AWS JSON 1.1 details shared by every answer the emulator gives. */
+/**
+ * What every answer shares: a fresh `x-amzn-RequestId` and AWS's error shape.
+ * The encodings of the four protocols the emulator speaks are in wire.ts.
+ */
 
 export const JSON_CONTENT_TYPE = 'application/x-amz-json-1.1';
-export const TARGET_PREFIX = 'OvertureService.';
 export const DEFAULT_REGION = 'us-east-1';
 const MAX_BODY_BYTES = 1024 * 1024;
 
-/** An error answered to the caller in AWS's shape: `{"__type": type, "message": message}`. */
+/**
+ * An error answered to the caller in its protocol's shape: `{"__type": type,
+ * "message": message}` in JSON and CBOR. `queryCode` is the error's code in the
+ * AWS query protocol where it differs from the shape name (CloudWatch's
+ * `InvalidParameterValueException` is `InvalidParameterValue`); query-compatible
+ * services send it in `x-amzn-query-error` on every protocol.
+ */
 export class AwsError extends Error {
   constructor(
     readonly type: string,
     message: string,
     readonly status = 400,
+    readonly queryCode?: string,
   ) {
     super(message);
   }
@@ -31,22 +40,31 @@ export function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The operation named by `X-Amz-Target`, or undefined when the header names none of ours. */
-export function operationFromTarget(req: IncomingMessage): string | undefined {
+/** The operation of `X-Amz-Target: <prefix>.<Operation>`, or undefined when the header does not name one under that prefix. */
+export function operationFromTarget(req: IncomingMessage, prefix: string): string | undefined {
   const target = req.headers['x-amz-target'];
-  if (typeof target !== 'string' || !target.startsWith(TARGET_PREFIX)) return undefined;
-  const operation = target.slice(TARGET_PREFIX.length);
-  return /^[A-Za-z0-9]{1,64}$/.test(operation) ? operation : undefined;
+  if (typeof target !== 'string' || !target.startsWith(`${prefix}.`)) return undefined;
+  const operation = target.slice(prefix.length + 1);
+  return isOperationName(operation) ? operation : undefined;
 }
 
-/** The region of the SigV4 credential scope: `Credential=AKID/20261125/eu-west-1/directconnect/aws4_request`. */
-export function regionFromAuthorization(req: IncomingMessage): string {
+export const isOperationName = (name: string): boolean => /^[A-Za-z0-9]{1,64}$/.test(name);
+
+/**
+ * The SigV4 credential scope: `Credential=AKID/20261125/eu-west-1/directconnect/aws4_request`
+ * names the region and the signing name of the service (`directconnect`,
+ * `monitoring`, `health`). No signature is checked; without a scope the region is us-east-1.
+ */
+export function credentialScope(req: IncomingMessage): { region: string; service?: string } {
   const authorization = req.headers.authorization ?? '';
-  const match = /Credential=[^/,\s]+\/\d{8}\/([a-z0-9-]{1,32})\//.exec(authorization);
-  return match?.[1] ?? DEFAULT_REGION;
+  const match = /Credential=[^/,\s]+\/\d{8}\/([a-z0-9-]{1,32})\/([a-z0-9-]{1,64})\//.exec(authorization);
+  return { region: match?.[1] ?? DEFAULT_REGION, service: match?.[2] };
 }
 
-export async function readBody(req: IncomingMessage): Promise<string> {
+export const regionFromAuthorization = (req: IncomingMessage): string => credentialScope(req).region;
+
+/** The raw body: CBOR is binary, the other protocols are UTF-8 text. */
+export async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -55,8 +73,10 @@ export async function readBody(req: IncomingMessage): Promise<string> {
     if (size > MAX_BODY_BYTES) throw serializationError('The request body is larger than 1 MiB.');
     chunks.push(buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
+
+export const readText = async (req: IncomingMessage): Promise<string> => (await readBody(req)).toString('utf8');
 
 /** Parses an AWS JSON request body; an empty body is an empty input, as botocore sends `{}` anyway. */
 export function parseRequestJson(body: string): JsonObject {
@@ -71,10 +91,11 @@ export function parseRequestJson(body: string): JsonObject {
   return parsed;
 }
 
+/** Answers with a fresh request ID unless `headers` carries one (the query protocol repeats it in the body). */
 export function send(
   res: ServerResponse,
   status: number,
-  body: string,
+  body: string | Uint8Array,
   headers: Record<string, string> = {},
 ): void {
   if (res.headersSent || res.destroyed) return;

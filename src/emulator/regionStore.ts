@@ -149,12 +149,57 @@ export interface VirtualInterfaceRecord {
   siteLinkEnabled?: boolean;
 }
 
+/**
+ * A Direct Connect gateway. Gateways are global: they belong to the account, not to
+ * a region, and every region's endpoint lists all of them (docs/aws-behaviour.md,
+ * "Direct Connect gateways").
+ */
+export interface DirectConnectGatewayRecord {
+  directConnectGatewayId: string;
+  directConnectGatewayName: string;
+  amazonSideAsn: number;
+  ownerAccount: string;
+  directConnectGatewayState: string;
+  tags: Tag[];
+}
+
+/** What a Direct Connect gateway is associated with: a transit gateway or a virtual private gateway. */
+export interface AssociatedGateway {
+  id: string;
+  type: 'transitGateway' | 'virtualPrivateGateway';
+  ownerAccount: string;
+  region: string;
+}
+
+export interface GatewayAssociationRecord {
+  associationId: string;
+  directConnectGatewayId: string;
+  directConnectGatewayOwnerAccount: string;
+  associationState: string;
+  associatedGateway: AssociatedGateway;
+  allowedPrefixesToDirectConnectGateway: RouteFilterPrefix[];
+}
+
+/**
+ * What CloudWatch recorded for one connection or VIF: a steady rate in bits per
+ * second from `since` (epoch milliseconds) up to whatever "now" a request has. The
+ * store is what CloudWatch holds, apart from the resource's state: a connection
+ * that went down still reports what was recorded.
+ */
+export interface TrafficRecord {
+  egressBps: number;
+  ingressBps: number;
+  since: number;
+}
+
 const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
 export class RegionStore {
   readonly connections = new Map<string, ConnectionRecord>();
   readonly lags = new Map<string, LagRecord>();
   readonly virtualInterfaces = new Map<string, VirtualInterfaceRecord>();
+  /** CloudWatch's AWS/DX data, by connection ID (`dxcon-`) or VIF ID (`dxvif-`). */
+  readonly traffic = new Map<string, TrafficRecord>();
 
   constructor(
     readonly region: string,
@@ -205,15 +250,57 @@ export class RegionStore {
   }
 }
 
-/** Every region's store; a region nobody seeded is simply an empty store. */
+/**
+ * An AWS Health event of the account, with the resources it names. Times are epoch
+ * milliseconds; the operations hand them out as timestamps.
+ */
+export interface HealthEventRecord {
+  arn: string;
+  service: string;
+  eventTypeCode: string;
+  eventTypeCategory: string;
+  region: string;
+  availabilityZone?: string;
+  startTime: number;
+  endTime?: number;
+  lastUpdatedTime: number;
+  statusCode: 'open' | 'closed' | 'upcoming';
+  eventScopeCode: string;
+  entities: AffectedEntityRecord[];
+}
+
+export interface AffectedEntityRecord {
+  entityArn: string;
+  entityValue: string;
+  awsAccountId: string;
+  lastUpdatedTime: number;
+  statusCode: string;
+  tags: Record<string, string>;
+}
+
+/**
+ * Every region's store, and what belongs to the account rather than to a region:
+ * its Direct Connect gateways and their associations, and its AWS Health events
+ * and Premium Support subscription. A region nobody seeded is simply an empty store.
+ */
 export class RegionStores {
   private readonly stores = new Map<string, RegionStore>();
+  readonly directConnectGateways = new Map<string, DirectConnectGatewayRecord>();
+  readonly gatewayAssociations = new Map<string, GatewayAssociationRecord>();
+  readonly healthEvents = new Map<string, HealthEventRecord>();
+  /** AWS Health answers only accounts with a Business, Enterprise On-Ramp or Enterprise Support plan. */
+  healthSubscription = true;
 
   constructor(
     readonly accountId: string,
     seeded: RegionStore[] = [],
   ) {
     for (const store of seeded) this.stores.set(store.region, store);
+  }
+
+  /** The regions that have a store, seeded or reached by a request. */
+  all(): RegionStore[] {
+    return [...this.stores.values()];
   }
 
   get(region: string): RegionStore {

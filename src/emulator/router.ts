@@ -3,69 +3,58 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { handleControl } from './controls.js';
 import type { AnsweringFault } from './faults.js';
 import { findOperation } from './operations/index.js';
-import {
-  AwsError,
-  operationFromTarget,
-  parseRequestJson,
-  readBody,
-  regionFromAuthorization,
-  send,
-  sendError,
-  sendJson,
-} from './protocol.js';
+import { AwsError, credentialScope, readBody, send } from './protocol.js';
+import { DIRECT_CONNECT, DIRECT_CONNECT_JSON, identifyCall, type Call } from './services.js';
 import type { EmulatorState } from './state.js';
 
-/** Routes `POST /` to the AWS operations and `/_emulator/*` to the test controls; never throws. */
+/**
+ * Routes the AWS calls of Direct Connect, CloudWatch and Health (services.ts says
+ * how each is told apart) and `/_emulator/*` to the test controls; never throws.
+ * Every error is answered in the protocol of the call it belongs to; one that
+ * comes before the call is known, in Direct Connect's JSON, as ever.
+ */
 export function createRequestListener(state: EmulatorState): RequestListener {
   return (req, res) => {
-    route(req, res, state).catch((error: unknown) => {
-      sendError(
-        res,
-        error instanceof AwsError
-          ? error
-          : new AwsError('DirectConnectServerException', `The emulator failed: ${String(error)}`, 500),
-      );
+    const call: Call = { service: DIRECT_CONNECT, protocol: DIRECT_CONNECT_JSON };
+    route(req, res, state, call).catch((error: unknown) => {
+      call.protocol.fail(res, error instanceof AwsError ? error : call.service.serverError(`The emulator failed: ${String(error)}`));
     });
   };
 }
 
-async function route(req: IncomingMessage, res: ServerResponse, state: EmulatorState): Promise<void> {
+async function route(req: IncomingMessage, res: ServerResponse, state: EmulatorState, call: Call): Promise<void> {
   const path = (req.url ?? '/').split('?')[0] ?? '/';
   if (path === '/_emulator' || path.startsWith('/_emulator/')) return handleControl(req, res, state, path);
-  if (path !== '/') throw new AwsError('NotFoundException', `No route for ${req.method} ${path}.`, 404);
+  const body = await readBody(req);
+  const found = identifyCall(req, path, body);
+  if (!found) throw new AwsError('NotFoundException', `No route for ${req.method} ${path}.`, 404);
+  Object.assign(call, found);
   if (req.method !== 'POST') {
     res.setHeader('Allow', 'POST');
-    throw new AwsError('MethodNotAllowedException', `Direct Connect accepts POST / only, not ${req.method}.`, 405);
+    throw new AwsError('MethodNotAllowedException', `AWS calls are POST only, not ${req.method}.`, 405);
   }
-  return handleAwsCall(req, res, state);
-}
-
-async function handleAwsCall(req: IncomingMessage, res: ServerResponse, state: EmulatorState): Promise<void> {
-  const body = await readBody(req);
-  const name = operationFromTarget(req);
-  if (name === undefined) {
-    throw new AwsError('UnknownOperationException', 'X-Amz-Target must name an OvertureService operation.');
-  }
+  const { service, protocol, operation: name } = call;
   // Only real operations are counted in the stats and can trip a fault.
-  const operation = findOperation(name);
-  if (!operation) throw new AwsError('UnknownOperationException', `Unknown operation ${name}.`);
+  const operation = name === undefined ? undefined : findOperation(service.operations, name);
+  if (name === undefined || !operation) throw protocol.unknownOperation(name);
   state.count(name);
   const injected = state.faults.fire(name);
   const delay = state.latencyMs + injected.latencyMs;
   if (delay > 0) await sleep(delay, undefined, { ref: false });
-  if (injected.fault !== undefined) return answerFault(req, res, injected.fault);
+  if (injected.fault !== undefined) return answerFault(req, res, injected.fault, call);
 
-  const input = parseRequestJson(body);
-  const store = state.stores.get(regionFromAuthorization(req));
-  sendJson(res, operation(input, { store, now: Date.now(), transitionMs: state.transitionMs }));
+  const input = protocol.decode(body, service.queryTypes[name] ?? {});
+  const store = state.stores.get(credentialScope(req).region);
+  const output = operation(input, { store, stores: state.stores, now: Date.now(), transitionMs: state.transitionMs });
+  protocol.answer(res, name, output);
 }
 
-function answerFault(req: IncomingMessage, res: ServerResponse, fault: AnsweringFault): void {
+function answerFault(req: IncomingMessage, res: ServerResponse, fault: AnsweringFault, { service, protocol }: Call): void {
   switch (fault) {
     case 'throttle':
-      return sendError(res, new AwsError('ThrottlingException', 'Rate exceeded'));
+      return protocol.fail(res, service.throttling());
     case 'server-error':
-      return sendError(res, new AwsError('DirectConnectServerException', 'Injected server error.', 500));
+      return protocol.fail(res, service.serverError('Injected server error.'));
     case 'drop':
       req.socket.destroy();
       return;
@@ -74,6 +63,6 @@ function answerFault(req: IncomingMessage, res: ServerResponse, fault: Answering
         'Content-Type': 'text/html',
       });
     case 'malformed-json':
-      return send(res, 200, '{"connections":[{"connectionId":"dxcon-');
+      return protocol.truncated(res);
   }
 }

@@ -1,7 +1,9 @@
+import { maintenanceEvent } from './maintenance.js';
 import {
   deviceOf,
   RegionStore,
   RegionStores,
+  type AssociatedGateway,
   type BgpPeerRecord,
   type ConnectionRecord,
   type Device,
@@ -13,9 +15,12 @@ import {
 import { LARGE_REGIONS, type EmulatorSeed } from './seedRegions.js';
 
 /**
- * Deterministic seed data. The demo IDs are pinned: the gateway's tests and
- * README use them. Each demo LAG exists to exercise one disassociation rule, and
- * the standalone connections around them one association rule each.
+ * Deterministic seed data, placed in time relative to when the emulator starts or
+ * is reset (the traffic CloudWatch recorded, the Health events). The demo IDs are
+ * pinned: the gateway's tests and README use them. Each demo LAG exists to
+ * exercise one disassociation rule, and the standalone connections around them
+ * one association rule each; the busy and maintenance LAGs are there for traffic
+ * and AWS's maintenance.
  */
 
 export const DEMO_ACCOUNT_ID = '123456789012';
@@ -242,9 +247,17 @@ const demoPeer = (vifId: string, family: PeerSpec['family'], bgpStatus: PeerSpec
   bgpStatus,
 });
 
-/** Direct Connect gateway IDs are UUIDs (AWS CLI examples). */
-const DX_GATEWAY_1 = '5f0c8e2a-3b1d-4c7e-9a6f-2d4b8c1e0a37';
-const DX_GATEWAY_2 = '9c2d7b14-6e8a-4f03-b5d1-7a9e3c6f2b80';
+/**
+ * Direct Connect gateway IDs are UUIDs (AWS CLI examples). Every demo transit VIF
+ * is attached to dxgw-transit, every private one to dxgw-private; AWS attaches no
+ * public VIF to a gateway.
+ */
+export const DEMO_DX_GATEWAYS = {
+  transit: '5f0c8e2a-3b1d-4c7e-9a6f-2d4b8c1e0a37',
+  private: '9c2d7b14-6e8a-4f03-b5d1-7a9e3c6f2b80',
+} as const;
+const DX_TRANSIT = DEMO_DX_GATEWAYS.transit;
+const DX_PRIVATE = DEMO_DX_GATEWAYS.private;
 
 /** 2023-11-14T22:13:20Z, as epoch seconds like the wire. */
 const LOA_ISSUED = 1_700_000_000;
@@ -264,12 +277,16 @@ export const DEMO_ENDPOINTS = {
   C: device('EqDC2', 106),
   /** dxcon-otherdv1 alone. */
   D: device('EqDC2', 107),
+  /** dxlag-busy0001. */
+  E: device('EqDC2', 108),
+  /** dxlag-maint001. */
+  F: device('EqDC2', 109),
 } as const satisfies Record<string, Device>;
 
 function demoUsEast1(): RegionStore {
   const store = new RegionStore('us-east-1', DEMO_ACCOUNT_ID);
   const location = 'EqDC2';
-  const { A, B, C, D } = DEMO_ENDPOINTS;
+  const { A, B, C, D, E, F } = DEMO_ENDPOINTS;
 
   // Four LAGs on endpoint A, so members can move between them.
   const allowed = lag(store, { lagId: 'dxlag-allow001', lagName: 'Allowed LAG', location, minimumLinks: 1, tags: PROD, ...A }, 1);
@@ -372,6 +389,13 @@ function demoUsEast1(): RegionStore {
     96,
   );
 
+  // Busy: two 10G members whose traffic (seedDemoTraffic) peaks above what either alone carries.
+  const busy = lag(store, { lagId: 'dxlag-busy0001', lagName: 'Busy LAG', location, minimumLinks: 1, tags: PROD, ...E }, 7);
+  members(store, busy, ['dxcon-busy001a', 'dxcon-busy001b']);
+  // Maintenance: AWS has scheduled maintenance on dxcon-maint01c (seedHealthEvents).
+  const maintenance = lag(store, { lagId: 'dxlag-maint001', lagName: 'Maintenance LAG', location, minimumLinks: 1, tags: PROD, ...F }, 8);
+  members(store, maintenance, ['dxcon-maint01a', 'dxcon-maint01b', 'dxcon-maint01c']);
+
   // No VIFs on dxlag-empty001, dxcon-standal2 or any LAG member: a LAG's VIFs ride on the LAG.
   virtualInterface(store, allowed, {
     virtualInterfaceId: 'dxvif-allow01pv',
@@ -380,7 +404,7 @@ function demoUsEast1(): RegionStore {
     vlan: 101,
     asn: 65001,
     peers: [demoPeer('dxvif-allow01pv', 'ipv4', 'up'), demoPeer('dxvif-allow01pv', 'ipv6', 'up')],
-    virtualGatewayId: 'vgw-0a1b2c3d',
+    directConnectGatewayId: DX_PRIVATE,
     jumboFrameCapable: true,
     tags: PROD,
   });
@@ -391,7 +415,7 @@ function demoUsEast1(): RegionStore {
     vlan: 102,
     asn: 65002,
     peers: [demoPeer('dxvif-allow01tr', 'ipv4', 'up')],
-    directConnectGatewayId: DX_GATEWAY_1,
+    directConnectGatewayId: DX_TRANSIT,
     tags: PROD,
   });
   virtualInterface(store, minLinks, {
@@ -401,7 +425,7 @@ function demoUsEast1(): RegionStore {
     vlan: 201,
     asn: 65003,
     peers: [demoPeer('dxvif-minlnk1pv', 'ipv4', 'up')],
-    directConnectGatewayId: DX_GATEWAY_1,
+    directConnectGatewayId: DX_PRIVATE,
     jumboFrameCapable: true,
   });
   virtualInterface(store, lastMember, {
@@ -411,7 +435,7 @@ function demoUsEast1(): RegionStore {
     vlan: 301,
     asn: 65004,
     peers: [demoPeer('dxvif-lastmem1pv', 'ipv4', 'up'), demoPeer('dxvif-lastmem1pv', 'ipv6', 'up')],
-    virtualGatewayId: 'vgw-1b2c3d4e',
+    directConnectGatewayId: DX_PRIVATE,
   });
   virtualInterface(store, lastMember, {
     virtualInterfaceId: 'dxvif-lastmem1pb',
@@ -429,7 +453,7 @@ function demoUsEast1(): RegionStore {
     vlan: 401,
     asn: 65006,
     peers: [demoPeer('dxvif-macsec1pv', 'ipv4', 'down')],
-    directConnectGatewayId: DX_GATEWAY_2,
+    directConnectGatewayId: DX_PRIVATE,
     tags: [tag('team', 'security')],
   });
   virtualInterface(store, standalone, {
@@ -439,7 +463,7 @@ function demoUsEast1(): RegionStore {
     vlan: 501,
     asn: 65007,
     peers: [demoPeer('dxvif-standal1pv', 'ipv4', 'up')],
-    virtualGatewayId: 'vgw-2c3d4e5f',
+    directConnectGatewayId: DX_PRIVATE,
     jumboFrameCapable: true,
   });
   // Last, so the VIFs above keep their addresses. It moves to the LAG dxcon-assoc01a joins.
@@ -450,7 +474,29 @@ function demoUsEast1(): RegionStore {
     vlan: 801,
     asn: 65008,
     peers: [demoPeer('dxvif-assoc01pv', 'ipv4', 'up')],
-    virtualGatewayId: 'vgw-3d4e5f6a',
+    directConnectGatewayId: DX_PRIVATE,
+  });
+  // After the others, which keep their addresses.
+  virtualInterface(store, busy, {
+    virtualInterfaceId: 'dxvif-busy01pv',
+    virtualInterfaceName: 'busy-private',
+    virtualInterfaceType: 'private',
+    vlan: 901,
+    asn: 65009,
+    peers: [demoPeer('dxvif-busy01pv', 'ipv4', 'up')],
+    directConnectGatewayId: DX_PRIVATE,
+    jumboFrameCapable: true,
+    tags: PROD,
+  });
+  virtualInterface(store, maintenance, {
+    virtualInterfaceId: 'dxvif-maint01tr',
+    virtualInterfaceName: 'maintenance-transit',
+    virtualInterfaceType: 'transit',
+    vlan: 1001,
+    asn: 65010,
+    peers: [demoPeer('dxvif-maint01tr', 'ipv4', 'up')],
+    directConnectGatewayId: DX_TRANSIT,
+    tags: PROD,
   });
   return store;
 }
@@ -510,7 +556,7 @@ function demoEuWest1(): RegionStore {
     vlan: 601,
     asn: 65101,
     peers: [demoPeer('dxvif-euwest1pv', 'ipv4', 'up')],
-    directConnectGatewayId: DX_GATEWAY_2,
+    directConnectGatewayId: DX_PRIVATE,
     jumboFrameCapable: true,
     tags: PROD,
   });
@@ -521,7 +567,7 @@ function demoEuWest1(): RegionStore {
     vlan: 701,
     asn: 65102,
     peers: [demoPeer('dxvif-eustand1tr', 'ipv4', 'up'), demoPeer('dxvif-eustand1tr', 'ipv6', 'unknown')],
-    directConnectGatewayId: DX_GATEWAY_2,
+    directConnectGatewayId: DX_TRANSIT,
   });
   connection(
     store,
@@ -634,21 +680,29 @@ function largeRegion(region: string): RegionStore {
     return { bgpPeerId, family, bgpStatus: random() < 0.8 ? 'up' : 'down' };
   };
   const hex = (length: number): string => Array.from({ length }, () => pick([...'0123456789abcdef'])).join('');
-  const dxGateways = [1, 2, 3].map(() => `${hex(8)}-${hex(4)}-4${hex(3)}-${pick(['8', '9', 'a', 'b'])}${hex(3)}-${hex(12)}`);
+  // Drawn as before the gateways were global, and then unused as IDs, so that the
+  // draws (and with them every VIF ID below) stay what they were.
+  const drawnGateways = [1, 2, 3].map(() => uuid(pick, hex));
   let v = 0;
   const largeVif = (parent: ConnectionRecord | LagRecord, peers: VifSpec['peers']): void => {
     const type = pick(['private', 'private', 'transit', 'public'] as const);
     const viaVgw = type === 'private' && random() < 0.5;
     v++;
+    // The same draws in the same order as before; a private VIF that went to a
+    // virtual private gateway now goes to a private Direct Connect gateway.
+    const virtualInterfaceId = newId('dxvif');
+    const asn = 64600 + Math.floor(random() * 900);
+    if (viaVgw) hex(8);
+    const drawn = type === 'public' || viaVgw ? undefined : pick(drawnGateways);
+    const privateGateway = LARGE_DX_GATEWAYS.private[drawn === undefined ? v % 3 : drawnGateways.indexOf(drawn)];
     virtualInterface(store, parent, {
-      virtualInterfaceId: newId('dxvif'),
+      virtualInterfaceId,
       virtualInterfaceName: `large-${type}-${v}`,
       virtualInterfaceType: type,
       vlan: 1000 + v,
-      asn: 64600 + Math.floor(random() * 900),
+      asn,
       peers,
-      virtualGatewayId: viaVgw ? `vgw-${hex(8)}` : undefined,
-      directConnectGatewayId: type === 'public' || viaVgw ? undefined : pick(dxGateways),
+      directConnectGatewayId: type === 'public' ? undefined : type === 'transit' ? LARGE_DX_GATEWAYS.transit : privateGateway,
       routeFilterPrefixes: type === 'public' ? [`203.0.113.${(v % 16) * 16}/28`] : undefined,
       jumboFrameCapable: type !== 'public' && random() < 0.5,
       tags: tagsFor(),
@@ -664,8 +718,172 @@ function largeRegion(region: string): RegionStore {
   return store;
 }
 
+/** A version 4 UUID, as AWS's Direct Connect gateway and association IDs are. */
+function uuid(pick: <T>(items: readonly T[]) => T, hex: (length: number) => string): string {
+  return `${hex(8)}-${hex(4)}-4${hex(3)}-${pick(['8', '9', 'a', 'b'])}${hex(3)}-${hex(12)}`;
+}
 
-export function seedStores(seed: EmulatorSeed): RegionStores {
-  const stores = seed === 'demo' ? [demoUsEast1(), demoEuWest1()] : LARGE_REGIONS.map(largeRegion);
-  return new RegionStores(DEMO_ACCOUNT_ID, stores);
+/** A PRNG of its own for what came after the IDs, so drawing it changes none of them. */
+function drawer(seed: string) {
+  const random = prng(hash(seed));
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+  const hex = (length: number): string => Array.from({ length }, () => pick([...'0123456789abcdef'])).join('');
+  return { random, pick, hex, uuid: () => uuid(pick, hex) };
+}
+
+/** The large seed's global Direct Connect gateways: one for transit VIFs, three for private ones. */
+const LARGE_DX_GATEWAYS = (() => {
+  const { uuid: id } = drawer('large:dx-gateways');
+  return { transit: id(), private: [id(), id(), id()] as const };
+})();
+
+const GBPS = 1e9;
+/** A bandwidth as AWS writes it (`10Gbps`, `500Mbps`) in bits per second. */
+export function bandwidthBps(bandwidth: string): number {
+  const match = /^(\d+(?:\.\d+)?)(M|G)bps$/.exec(bandwidth);
+  return match ? Number(match[1]) * (match[2] === 'G' ? GBPS : 1e6) : 0;
+}
+
+/** How far back the seeded traffic reaches from the start or reset: CloudWatch's "last 3 hours". */
+const SEEDED_TRAFFIC_MS = 3 * 60 * 60 * 1000;
+const HOUR_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * HOUR_MS;
+
+/**
+ * The demo's steady traffic: 1 Gbps out and 0.6 in on an available 10G connection,
+ * 0.2 and 0.1 on an available 1G one, nothing on one that is not available;
+ * 0.3 and 0.2 on every VIF. The busy LAG's members carry 6 and 4 each, so its
+ * peak (the sum of its members, 12 Gbps out) is more than one member can carry;
+ * the maintenance LAG's 1 and 0.5 each. Hosted connections (other accounts') and
+ * interconnects get none.
+ */
+function seedDemoTraffic(store: RegionStore, since: number): void {
+  const RATES: Record<string, [number, number]> = { '10Gbps': [1, 0.6], '1Gbps': [0.2, 0.1] };
+  const OVERRIDES: Record<string, [number, number]> = {
+    'dxcon-busy001a': [6, 4],
+    'dxcon-busy001b': [6, 4],
+    'dxcon-maint01a': [1, 0.5],
+    'dxcon-maint01b': [1, 0.5],
+    'dxcon-maint01c': [1, 0.5],
+  };
+  const set = (id: string, [egress, ingress]: [number, number]) =>
+    store.traffic.set(id, { egressBps: egress * GBPS, ingressBps: ingress * GBPS, since });
+  for (const c of store.ofKind('connection')) {
+    set(c.connectionId, c.connectionState !== 'available' ? [0, 0] : (OVERRIDES[c.connectionId] ?? RATES[c.bandwidth] ?? [0, 0]));
+  }
+  for (const vif of store.virtualInterfaces.keys()) set(vif, [0.3, 0.2]);
+}
+
+/** The large seed's traffic: from a PRNG of its own, below each connection's bandwidth and each VIF's carrier's. */
+function seedLargeTraffic(store: RegionStore, since: number): void {
+  const { random } = drawer(`${store.region}:traffic`);
+  const set = (id: string, egressBps: number, ingressBps: number) => store.traffic.set(id, { egressBps, ingressBps, since });
+  for (const c of store.ofKind('connection')) {
+    const capacity = c.connectionState === 'available' ? bandwidthBps(c.bandwidth) : 0;
+    set(c.connectionId, Math.round(capacity * (0.05 + 0.6 * random())), Math.round(capacity * (0.05 + 0.5 * random())));
+  }
+  for (const vif of store.virtualInterfaces.values()) {
+    const carrier = store.lags.get(vif.connectionId)?.connectionsBandwidth ?? store.connections.get(vif.connectionId)?.bandwidth ?? '1Gbps';
+    const capacity = bandwidthBps(carrier);
+    set(vif.virtualInterfaceId, Math.round(capacity * 0.2 * random()), Math.round(capacity * 0.15 * random()));
+  }
+}
+
+function addGateway(stores: RegionStores, directConnectGatewayId: string, directConnectGatewayName: string, amazonSideAsn: number): void {
+  stores.directConnectGateways.set(directConnectGatewayId, {
+    directConnectGatewayId,
+    directConnectGatewayName,
+    amazonSideAsn,
+    ownerAccount: stores.accountId,
+    directConnectGatewayState: 'available',
+    tags: [],
+  });
+}
+
+function associate(stores: RegionStores, associationId: string, directConnectGatewayId: string, gateway: Omit<AssociatedGateway, 'ownerAccount'>, prefixes: string[]): void {
+  stores.gatewayAssociations.set(associationId, {
+    associationId,
+    directConnectGatewayId,
+    directConnectGatewayOwnerAccount: stores.accountId,
+    associationState: 'associated',
+    associatedGateway: { ...gateway, ownerAccount: stores.accountId },
+    allowedPrefixesToDirectConnectGateway: prefixes.map((cidr) => ({ cidr })),
+  });
+}
+
+/** The demo's Direct Connect gateways and their associations; the IDs are pinned. */
+function seedDemoGateways(stores: RegionStores): void {
+  addGateway(stores, DX_TRANSIT, 'dxgw-transit', 64512);
+  addGateway(stores, DX_PRIVATE, 'dxgw-private', 64513);
+  associate(stores, DEMO_ASSOCIATIONS.transit, DX_TRANSIT, { id: 'tgw-0a1b2c3d4e5f60718', type: 'transitGateway', region: 'us-east-1' }, [
+    '10.0.0.0/16',
+    '10.1.0.0/16',
+  ]);
+  associate(stores, DEMO_ASSOCIATIONS.usEast1Vgw, DX_PRIVATE, { id: 'vgw-0a1b2c3d', type: 'virtualPrivateGateway', region: 'us-east-1' }, ['10.2.0.0/16']);
+  associate(stores, DEMO_ASSOCIATIONS.euWest1Vgw, DX_PRIVATE, { id: 'vgw-4e5f6a7b', type: 'virtualPrivateGateway', region: 'eu-west-1' }, ['10.3.0.0/16']);
+}
+
+export const DEMO_ASSOCIATIONS = {
+  /** dxgw-transit ↔ tgw-0a1b2c3d4e5f60718. */
+  transit: '3e7a1c9d-5b2f-4d8e-a6c0-8f1b3d5e7a90',
+  /** dxgw-private ↔ vgw-0a1b2c3d (us-east-1). */
+  usEast1Vgw: '6b4d2f8a-9c1e-4a3b-8d5f-0e2c4a6b8d13',
+  /** dxgw-private ↔ vgw-4e5f6a7b (eu-west-1). */
+  euWest1Vgw: '8d6f4b2c-1e3a-4c5d-9f7b-2a4c6e8f0b35',
+} as const;
+
+/**
+ * The demo's AWS Health events, their ARN suffixes pinned: an upcoming maintenance
+ * of dxcon-maint01c three days after the start or reset, for four hours, and a
+ * closed one of dxcon-allow01b that ended a day before.
+ */
+export const DEMO_EVENT_SUFFIXES = { upcoming: 'DEMOMAINT01C0001', closed: 'DEMOALLOW01B0001' } as const;
+
+function seedDemoEvents(stores: RegionStores, now: number): void {
+  const upcomingStart = now + 3 * DAY_MS;
+  const closedEnd = now - DAY_MS;
+  for (const event of [
+    maintenanceEvent(stores.accountId, {
+      region: 'us-east-1', resourceIds: ['dxcon-maint01c'], statusCode: 'upcoming',
+      startTime: upcomingStart, endTime: upcomingStart + 4 * HOUR_MS, now, suffix: DEMO_EVENT_SUFFIXES.upcoming,
+    }),
+    maintenanceEvent(stores.accountId, {
+      region: 'us-east-1', resourceIds: ['dxcon-allow01b'], statusCode: 'closed',
+      startTime: closedEnd - 4 * HOUR_MS, endTime: closedEnd, now: closedEnd, suffix: DEMO_EVENT_SUFFIXES.closed,
+    }),
+  ]) {
+    stores.healthEvents.set(event.arn, event);
+  }
+}
+
+/**
+ * The large seed's gateways: the transit one associated with a transit gateway in
+ * each region, each private one with a virtual private gateway in each region.
+ */
+function seedLargeGateways(stores: RegionStores): void {
+  const { uuid: id, hex } = drawer('large:associations');
+  addGateway(stores, LARGE_DX_GATEWAYS.transit, 'large-transit', 64512);
+  LARGE_DX_GATEWAYS.private.forEach((gatewayId, i) => addGateway(stores, gatewayId, `large-private-${i + 1}`, 64513 + i));
+  LARGE_REGIONS.forEach((region, r) => {
+    associate(stores, id(), LARGE_DX_GATEWAYS.transit, { id: `tgw-${hex(17)}`, type: 'transitGateway', region }, [`10.${10 + r}.0.0/16`]);
+    LARGE_DX_GATEWAYS.private.forEach((gatewayId, i) => {
+      associate(stores, id(), gatewayId, { id: `vgw-${hex(8)}`, type: 'virtualPrivateGateway', region }, [`10.${20 + 3 * r + i}.0.0/16`]);
+    });
+  });
+}
+
+/** Both seeds as of `now` (epoch milliseconds): the traffic reaches 3 hours back from it, the Health events sit around it. */
+export function seedStores(seed: EmulatorSeed, now = Date.now()): RegionStores {
+  const since = now - SEEDED_TRAFFIC_MS;
+  if (seed === 'demo') {
+    const stores = new RegionStores(DEMO_ACCOUNT_ID, [demoUsEast1(), demoEuWest1()]);
+    for (const store of stores.all()) seedDemoTraffic(store, since);
+    seedDemoGateways(stores);
+    seedDemoEvents(stores, now);
+    return stores;
+  }
+  const stores = new RegionStores(DEMO_ACCOUNT_ID, LARGE_REGIONS.map(largeRegion));
+  for (const store of stores.all()) seedLargeTraffic(store, since);
+  seedLargeGateways(stores);
+  return stores;
 }

@@ -1,4 +1,11 @@
-import type { ConnectionRecord, LagRecord, RegionStore, VirtualInterfaceRecord } from './regionStore.js';
+import type {
+  ConnectionRecord,
+  DirectConnectGatewayRecord,
+  GatewayAssociationRecord,
+  LagRecord,
+  RegionStore,
+  VirtualInterfaceRecord,
+} from './regionStore.js';
 
 /**
  * Store records → the SDK model's output shapes. The member lists mirror the
@@ -43,7 +50,24 @@ export const BGP_PEER_MEMBERS = [
   'bgpPeerState', 'bgpStatus', 'awsDeviceV2', 'awsLogicalDeviceId',
 ] as const;
 
-function pick(source: Wire, members: readonly string[]): Wire {
+export const DX_GATEWAY_MEMBERS = [
+  'directConnectGatewayId', 'directConnectGatewayName', 'amazonSideAsn', 'ownerAccount',
+  'directConnectGatewayState', 'stateChangeError', 'tags',
+] as const;
+
+export const DX_GATEWAY_ASSOCIATION_MEMBERS = [
+  'directConnectGatewayId', 'directConnectGatewayOwnerAccount', 'associationState', 'stateChangeError',
+  'associatedGateway', 'associationId', 'allowedPrefixesToDirectConnectGateway', 'associatedCoreNetwork',
+  'virtualGatewayId', 'virtualGatewayRegion', 'virtualGatewayOwnerAccount',
+] as const;
+
+export const DX_GATEWAY_ATTACHMENT_MEMBERS = [
+  'directConnectGatewayId', 'virtualInterfaceId', 'virtualInterfaceRegion', 'virtualInterfaceOwnerAccount',
+  'attachmentState', 'attachmentType', 'stateChangeError',
+] as const;
+
+/** The members of `source` the model names, in its order; undefined, null and empty tags/macSecKeys left out. */
+export function pick(source: Wire, members: readonly string[]): Wire {
   const out: Wire = {};
   for (const member of members) {
     const value = source[member];
@@ -100,5 +124,44 @@ export function virtualInterfaceShape(store: RegionStore, record: VirtualInterfa
       bgpPeers: record.bgpPeers.map((peer) => pick({ ...peer }, BGP_PEER_MEMBERS)),
     },
     VIF_MEMBERS,
+  );
+}
+
+export function directConnectGatewayShape(record: DirectConnectGatewayRecord): Wire {
+  return pick({ ...record, tags: record.tags.map((t) => ({ ...t })) }, DX_GATEWAY_MEMBERS);
+}
+
+/**
+ * The legacy `virtualGateway*` members name the gateway of a virtual private
+ * gateway association only; the model documents them as the VGW's.
+ */
+export function gatewayAssociationShape(record: GatewayAssociationRecord): Wire {
+  const gateway = record.associatedGateway;
+  const vgw = gateway.type === 'virtualPrivateGateway';
+  return pick(
+    {
+      ...record,
+      associatedGateway: { ...gateway },
+      allowedPrefixesToDirectConnectGateway: record.allowedPrefixesToDirectConnectGateway.map((p) => ({ cidr: p.cidr })),
+      virtualGatewayId: vgw ? gateway.id : undefined,
+      virtualGatewayRegion: vgw ? gateway.region : undefined,
+      virtualGatewayOwnerAccount: vgw ? gateway.ownerAccount : undefined,
+    },
+    DX_GATEWAY_ASSOCIATION_MEMBERS,
+  );
+}
+
+/** An attachment is what a private or transit VIF's `directConnectGatewayId` says, seen from the gateway. */
+export function gatewayAttachmentShape(store: RegionStore, vif: VirtualInterfaceRecord & { directConnectGatewayId: string }): Wire {
+  return pick(
+    {
+      directConnectGatewayId: vif.directConnectGatewayId,
+      virtualInterfaceId: vif.virtualInterfaceId,
+      virtualInterfaceRegion: store.region,
+      virtualInterfaceOwnerAccount: vif.ownerAccount,
+      attachmentState: 'attached',
+      attachmentType: vif.virtualInterfaceType === 'transit' ? 'TransitVirtualInterface' : 'PrivateVirtualInterface',
+    },
+    DX_GATEWAY_ATTACHMENT_MEMBERS,
   );
 }

@@ -14,15 +14,16 @@ export class EmulatorState {
     readonly transitionMs: number,
     readonly latencyMs: number,
   ) {
-    this.stores = seedStores(seed);
+    this.stores = seedStores(seed, Date.now());
   }
 
   count(operation: string): void {
     this.stats.set(operation, (this.stats.get(operation) ?? 0) + 1);
   }
 
+  /** Reseeds as of now: the seeded traffic and Health events are placed relative to the reset. */
   reset(): void {
-    this.stores = seedStores(this.seed);
+    this.stores = seedStores(this.seed, Date.now());
     this.stats.clear();
     this.faults.clear();
   }

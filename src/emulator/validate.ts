@@ -108,6 +108,15 @@ export function optionalVirtualInterfaceId(input: JsonObject, name = 'virtualInt
   return id;
 }
 
+/** Direct Connect gateway IDs are UUIDs (AWS CLI examples); the message copies the connection form, AWS's is not recorded. */
+const DX_GATEWAY_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export function optionalDirectConnectGatewayId(input: JsonObject, name = 'directConnectGatewayId'): string | undefined {
+  const id = optionalString(input, name);
+  if (id !== undefined && !DX_GATEWAY_ID.test(id)) throw clientError(`Direct Connect gateway ID ${id} has an invalid format.`);
+  return id;
+}
+
 export const isConnectionId = (id: string): boolean => CONNECTION_ID.test(id);
 export const isLagId = (id: string): boolean => LAG_ID.test(id);
 export const isVirtualInterfaceId = (id: string): boolean => VIRTUAL_INTERFACE_ID.test(id);

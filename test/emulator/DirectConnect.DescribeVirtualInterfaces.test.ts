@@ -31,8 +31,8 @@ describe('DescribeVirtualInterfaces', () => {
     expect(result.$metadata.requestId).toMatch(UUID);
     expect(result.nextToken).toBeUndefined();
     expect(ids(result.virtualInterfaces)).toEqual([
-      'dxvif-allow01pv', 'dxvif-allow01tr', 'dxvif-assoc01pv', 'dxvif-lastmem1pb', 'dxvif-lastmem1pv',
-      'dxvif-macsec1pv', 'dxvif-minlnk1pv', 'dxvif-standal1pv',
+      'dxvif-allow01pv', 'dxvif-allow01tr', 'dxvif-assoc01pv', 'dxvif-busy01pv', 'dxvif-lastmem1pb', 'dxvif-lastmem1pv',
+      'dxvif-macsec1pv', 'dxvif-maint01tr', 'dxvif-minlnk1pv', 'dxvif-standal1pv',
     ]);
     expect(result.virtualInterfaces?.every((v) => v.region === 'us-east-1' && v.ownerAccount === '123456789012')).toBe(true);
     const eu = await describeVifs({}, 'eu-west-1');
@@ -55,12 +55,13 @@ describe('DescribeVirtualInterfaces', () => {
       virtualInterfaceState: 'available',
       mtu: 8500,
       jumboFrameCapable: true,
-      virtualGatewayId: expect.stringMatching(/^vgw-/),
+      // Attached to dxgw-private: every demo private VIF is on a Direct Connect gateway.
+      directConnectGatewayId: '9c2d7b14-6e8a-4f03-b5d1-7a9e3c6f2b80',
       routeFilterPrefixes: [],
       siteLinkEnabled: false,
       tags: [{ key: 'env', value: 'prod' }, { key: 'team', value: 'netops' }],
     });
-    expect(vif).not.toHaveProperty('directConnectGatewayId');
+    expect(vif).not.toHaveProperty('virtualGatewayId');
     expect(vif?.bgpPeers?.map((p) => [p.bgpPeerId, p.addressFamily, p.bgpPeerState, p.bgpStatus])).toEqual([
       ['dxpeer-allow01pv4', 'ipv4', 'available', 'up'],
       ['dxpeer-allow01pv6', 'ipv6', 'available', 'up'],
@@ -97,9 +98,11 @@ describe('DescribeVirtualInterfaces', () => {
       'dxvif-allow01pv': ['up', 'up'],
       'dxvif-allow01tr': ['up'],
       'dxvif-assoc01pv': ['up'],
+      'dxvif-busy01pv': ['up'],
       'dxvif-lastmem1pb': ['down'],
       'dxvif-lastmem1pv': ['up', 'up'],
       'dxvif-macsec1pv': ['down'],
+      'dxvif-maint01tr': ['up'],
       'dxvif-minlnk1pv': ['up'],
       'dxvif-standal1pv': ['up'],
     });
@@ -113,7 +116,7 @@ describe('DescribeVirtualInterfaces', () => {
     expect(pub?.routeFilterPrefixes?.every((p) => /^\d+\.\d+\.\d+\.\d+\/\d+$/.test(p.cidr ?? ''))).toBe(true);
     const [transit] = (await describeVifs({ virtualInterfaceId: 'dxvif-allow01tr' })).virtualInterfaces ?? [];
     expect(transit?.virtualInterfaceType).toBe('transit');
-    expect(transit?.directConnectGatewayId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(transit?.directConnectGatewayId, 'dxgw-transit').toBe('5f0c8e2a-3b1d-4c7e-9a6f-2d4b8c1e0a37');
     expect(transit).not.toHaveProperty('virtualGatewayId');
   });
 
@@ -140,10 +143,10 @@ describe('DescribeVirtualInterfaces', () => {
   });
 
   it('pages with maxResults and nextToken', async () => {
-    const first = await describeVifs({ maxResults: 3 });
-    expect(ids(first.virtualInterfaces)).toEqual(['dxvif-allow01pv', 'dxvif-allow01tr', 'dxvif-assoc01pv']);
-    const second = await describeVifs({ maxResults: 3, nextToken: first.nextToken });
-    const third = await describeVifs({ maxResults: 3, nextToken: second.nextToken });
+    const first = await describeVifs({ maxResults: 4 });
+    expect(ids(first.virtualInterfaces)).toEqual(['dxvif-allow01pv', 'dxvif-allow01tr', 'dxvif-assoc01pv', 'dxvif-busy01pv']);
+    const second = await describeVifs({ maxResults: 4, nextToken: first.nextToken });
+    const third = await describeVifs({ maxResults: 4, nextToken: second.nextToken });
     expect(ids(third.virtualInterfaces)).toEqual(['dxvif-minlnk1pv', 'dxvif-standal1pv']);
     expect(third.nextToken).toBeUndefined();
   });
@@ -306,7 +309,7 @@ describe.skipIf(!awsCliAvailable)('the AWS CLI against the emulator', () => {
 
   it('describes every VIF of the region with its peers', async () => {
     const { virtualInterfaces } = await aws<Vifs>('describe-virtual-interfaces');
-    expect(virtualInterfaces.map((v) => v.virtualInterfaceId)).toHaveLength(8);
+    expect(virtualInterfaces.map((v) => v.virtualInterfaceId)).toHaveLength(10);
     expect(virtualInterfaces.find((v) => v.virtualInterfaceId === 'dxvif-lastmem1pb')).toMatchObject({
       connectionId: 'dxlag-lastmem01',
       bgpPeers: [{ bgpStatus: 'down' }],
@@ -316,10 +319,10 @@ describe.skipIf(!awsCliAvailable)('the AWS CLI against the emulator', () => {
   it('filters by LAG ID and pages with --max-results and --next-token', async () => {
     const byLag = await aws<Vifs>('describe-virtual-interfaces', '--connection-id', 'dxlag-allow001');
     expect(byLag.virtualInterfaces.map((v) => v.virtualInterfaceId)).toEqual(['dxvif-allow01pv', 'dxvif-allow01tr']);
-    const first = await aws<Vifs>('describe-virtual-interfaces', '--max-results', '5');
-    expect(first.virtualInterfaces).toHaveLength(5);
-    const second = await aws<Vifs>('describe-virtual-interfaces', '--max-results', '5', '--next-token', first.nextToken ?? '');
-    expect(second.virtualInterfaces.map((v) => v.virtualInterfaceId)).toEqual(['dxvif-macsec1pv', 'dxvif-minlnk1pv', 'dxvif-standal1pv']);
+    const first = await aws<Vifs>('describe-virtual-interfaces', '--max-results', '6');
+    expect(first.virtualInterfaces).toHaveLength(6);
+    const second = await aws<Vifs>('describe-virtual-interfaces', '--max-results', '6', '--next-token', first.nextToken ?? '');
+    expect(second.virtualInterfaces.map((v) => v.virtualInterfaceId)).toEqual(['dxvif-macsec1pv', 'dxvif-maint01tr', 'dxvif-minlnk1pv', 'dxvif-standal1pv']);
     expect(second.nextToken).toBeUndefined();
   });
 

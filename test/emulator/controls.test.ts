@@ -101,7 +101,7 @@ describe('/_emulator/faults', () => {
     const error = await caught(h.client('us-east-1', { maxAttempts: 1 }).send(new DescribeLagsCommand({})));
     expect((error.$metadata as { httpStatusCode?: number }).httpStatusCode).toBeUndefined();
     expect(String(error.code ?? error.message)).toMatch(/ECONNRESET|socket hang up/);
-    expect((await h.client().send(new DescribeLagsCommand({}))).lags).toHaveLength(6);
+    expect((await h.client().send(new DescribeLagsCommand({}))).lags).toHaveLength(8);
   });
 
   it('answers garbage or truncated JSON with HTTP 200, which the SDK cannot deserialize, and keeps serving', async () => {
@@ -111,7 +111,7 @@ describe('/_emulator/faults', () => {
       expect(error.name, type).toBe('SyntaxError');
       expect(error.message, type).toContain('Deserialization error');
       expect((error.$metadata as { httpStatusCode?: number } | undefined)?.httpStatusCode, type).toBe(200);
-      expect((await h.client().send(new DescribeLagsCommand({}))).lags).toHaveLength(6);
+      expect((await h.client().send(new DescribeLagsCommand({}))).lags).toHaveLength(8);
     }
   });
 
@@ -120,7 +120,7 @@ describe('/_emulator/faults', () => {
     const start = Date.now();
     const { lags } = await h.client().send(new DescribeLagsCommand({}));
     expect(Date.now() - start).toBeGreaterThanOrEqual(140);
-    expect(lags).toHaveLength(6);
+    expect(lags).toHaveLength(8);
   });
 
   it('applies to the next count matching calls, then expires', async () => {
@@ -148,7 +148,7 @@ describe('/_emulator/faults', () => {
   it('lets the SDK\'s retries ride out a short fault', async () => {
     await fault({ type: 'throttle', count: 1 });
     const { lags } = await h.client('us-east-1', { maxAttempts: 3 }).send(new DescribeLagsCommand({}));
-    expect(lags).toHaveLength(6);
+    expect(lags).toHaveLength(8);
     expect(h.emulator.stats()).toEqual({ DescribeLags: 2 });
   });
 

@@ -39,10 +39,10 @@ describe('DescribeConnections', () => {
     expect(result.$metadata.requestId).toMatch(UUID);
     expect(result.nextToken).toBeUndefined();
     expect(result.connections?.map((c) => c.connectionId)).toEqual([
-      'dxcon-allow01a', 'dxcon-allow01b', 'dxcon-allow01c', 'dxcon-assoc01a', 'dxcon-full001a',
-      'dxcon-full001b', 'dxcon-full001c', 'dxcon-full001d', 'dxcon-lastmem1a', 'dxcon-macsec1a',
-      'dxcon-macsec1b', 'dxcon-minlnk1a', 'dxcon-minlnk1b', 'dxcon-nomacs1a', 'dxcon-otherdv1', 'dxcon-spare01a',
-      'dxcon-standal1', 'dxcon-standal2', 'dxcon-wrongbw1',
+      'dxcon-allow01a', 'dxcon-allow01b', 'dxcon-allow01c', 'dxcon-assoc01a', 'dxcon-busy001a', 'dxcon-busy001b',
+      'dxcon-full001a', 'dxcon-full001b', 'dxcon-full001c', 'dxcon-full001d', 'dxcon-lastmem1a', 'dxcon-macsec1a',
+      'dxcon-macsec1b', 'dxcon-maint01a', 'dxcon-maint01b', 'dxcon-maint01c', 'dxcon-minlnk1a', 'dxcon-minlnk1b',
+      'dxcon-nomacs1a', 'dxcon-otherdv1', 'dxcon-spare01a', 'dxcon-standal1', 'dxcon-standal2', 'dxcon-wrongbw1',
     ]);
     const eu = await h.client('eu-west-1').send(new DescribeConnectionsCommand({}));
     expect(eu.connections?.map((c) => c.connectionId)).toEqual([
@@ -94,10 +94,12 @@ describe('DescribeLags', () => {
     const { lags } = await h.client().send(new DescribeLagsCommand({}));
     expect(lags?.map((l) => [l.lagId, l.minimumLinks, l.numberOfConnections])).toEqual([
       ['dxlag-allow001', 1, 3],
+      ['dxlag-busy0001', 1, 2],
       ['dxlag-empty001', 0, 0],
       ['dxlag-full0001', 1, 4],
       ['dxlag-lastmem01', 1, 1],
       ['dxlag-macsec01', 1, 2],
+      ['dxlag-maint001', 1, 3],
       ['dxlag-minlink01', 2, 2],
     ]);
     const allowed = lags?.[0];

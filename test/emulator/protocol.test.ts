@@ -67,7 +67,7 @@ describe('the AWS JSON 1.1 wire', () => {
   });
 
   it('answers UnknownOperationException for an operation it does not know or a missing target', async () => {
-    const unknown = await h.call('DescribeDirectConnectGateways');
+    const unknown = await h.call('DescribeRouterConfiguration');
     expect(unknown.status).toBe(400);
     expect(unknown.headers.get('x-amzn-requestid')).toMatch(UUID);
     expect(((await unknown.json()) as { __type: string }).__type).toBe('UnknownOperationException');
@@ -112,8 +112,10 @@ describe('the AWS JSON 1.1 wire', () => {
   it('implements every operation of the contract', () => {
     expect([...operationNames].sort()).toEqual([
       'AssociateConnectionWithLag', 'CreateConnection', 'CreateLag', 'DeleteConnection', 'DeleteLag',
-      'DescribeConnections', 'DescribeHostedConnections', 'DescribeInterconnects', 'DescribeLags',
-      'DescribeTags', 'DescribeVirtualInterfaces', 'DisassociateConnectionFromLag', 'TagResource',
+      'DescribeAffectedEntities', 'DescribeConnections', 'DescribeDirectConnectGatewayAssociations',
+      'DescribeDirectConnectGatewayAttachments', 'DescribeDirectConnectGateways', 'DescribeEvents',
+      'DescribeHostedConnections', 'DescribeInterconnects', 'DescribeLags', 'DescribeTags',
+      'DescribeVirtualInterfaces', 'DisassociateConnectionFromLag', 'GetMetricData', 'TagResource',
       'UntagResource', 'UpdateLag',
     ]);
   });

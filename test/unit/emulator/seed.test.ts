@@ -50,15 +50,17 @@ function expectWellFormed(store: RegionStore, vif: VirtualInterfaceRecord): void
     expect([peer.awsDeviceV2, peer.awsLogicalDeviceId]).toEqual([vif.awsDeviceV2, vif.awsLogicalDeviceId]);
   }
   const gateways = [vif.virtualGatewayId, vif.directConnectGatewayId].filter((id) => id !== undefined);
-  if (vif.virtualInterfaceType === 'private') expect(gateways, where).toHaveLength(1);
-  if (vif.virtualInterfaceType === 'transit') expect(vif.directConnectGatewayId, where).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  // Every seeded private and transit VIF is attached to a Direct Connect gateway, none to a VGW directly.
+  if (vif.virtualInterfaceType !== 'public') {
+    expect(vif.virtualGatewayId, where).toBeUndefined();
+    expect(vif.directConnectGatewayId, where).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  }
   if (vif.virtualInterfaceType === 'public') {
     expect(gateways, where).toEqual([]);
     expect(vif.routeFilterPrefixes.length, where).toBeGreaterThan(0);
   } else {
     expect(vif.routeFilterPrefixes, where).toEqual([]);
   }
-  if (vif.virtualGatewayId !== undefined) expect(vif.virtualGatewayId).toMatch(/^vgw-[0-9a-f]{8}$/);
 }
 
 // src/emulator/seed.ts: the demo seed's pinned IDs (docs/contract.md, "Emulator") and
@@ -81,6 +83,8 @@ describe('the demo seed', () => {
       'dxlag-empty001': { minimumLinks: 0, members: [] },
       'dxlag-macsec01': { minimumLinks: 1, members: ['dxcon-macsec1a', 'dxcon-macsec1b'] },
       'dxlag-full0001': { minimumLinks: 1, members: ['dxcon-full001a', 'dxcon-full001b', 'dxcon-full001c', 'dxcon-full001d'] },
+      'dxlag-busy0001': { minimumLinks: 1, members: ['dxcon-busy001a', 'dxcon-busy001b'] },
+      'dxlag-maint001': { minimumLinks: 1, members: ['dxcon-maint01a', 'dxcon-maint01b', 'dxcon-maint01c'] },
     });
     expect(shape('eu-west-1')).toEqual({
       'dxlag-partner01': { minimumLinks: 0, members: ['dxcon-partnr1a', 'dxcon-partnr1b'] },
@@ -152,9 +156,9 @@ describe('the demo seed\'s endpoints', () => {
     for (const store of allRegions('demo', DEMO_REGIONS)) expectOnTheirCarriersDevice(store);
   });
 
-  it('has four distinct endpoints at EqDC2 in us-east-1', () => {
-    const names = ['A', 'B', 'C', 'D'] as const;
-    expect(new Set(names.map((name) => DEMO_ENDPOINTS[name].awsDeviceV2)).size).toBe(4);
+  it('has six distinct endpoints at EqDC2 in us-east-1', () => {
+    const names = ['A', 'B', 'C', 'D', 'E', 'F'] as const;
+    expect(new Set(names.map((name) => DEMO_ENDPOINTS[name].awsDeviceV2)).size).toBe(6);
     for (const name of names) expect(DEMO_ENDPOINTS[name].awsDeviceV2, name).toMatch(/^EqDC2-/);
   });
 
@@ -170,6 +174,8 @@ describe('the demo seed\'s endpoints', () => {
     expect(endpointOf(store, 'dxlag-full0001')).toEqual(endpoint('C'));
     expect(endpointOf(store, 'dxcon-spare01a')).toEqual(endpoint('C'));
     expect(endpointOf(store, 'dxcon-otherdv1')).toEqual(endpoint('D'));
+    expect(endpointOf(store, 'dxlag-busy0001')).toEqual(endpoint('E'));
+    expect(endpointOf(store, 'dxlag-maint001')).toEqual(endpoint('F'));
   });
 
   it('seeds one standalone connection per association rule, each unfit for that rule only', () => {
@@ -230,6 +236,8 @@ describe('the demo seed\'s virtual interfaces', () => {
       'dxvif-macsec1pv': ['dxlag-macsec01', 'private', 401, ['dxpeer-macsec1pv4 ipv4 down']],
       'dxvif-standal1pv': ['dxcon-standal1', 'private', 501, ['dxpeer-standal1pv4 ipv4 up']],
       'dxvif-assoc01pv': ['dxcon-assoc01a', 'private', 801, ['dxpeer-assoc01pv4 ipv4 up']],
+      'dxvif-busy01pv': ['dxlag-busy0001', 'private', 901, ['dxpeer-busy01pv4 ipv4 up']],
+      'dxvif-maint01tr': ['dxlag-maint001', 'transit', 1001, ['dxpeer-maint01tr4 ipv4 up']],
     });
     expect(layout(stores.get('eu-west-1'))).toEqual({
       'dxvif-euwest1pv': ['dxlag-euwest01', 'private', 601, ['dxpeer-euwest1pv4 ipv4 up']],
