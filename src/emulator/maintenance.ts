@@ -3,7 +3,7 @@ import type { HealthEventRecord } from './regionStore.js';
 
 /**
  * AWS Health's Direct Connect maintenance events (docs/aws-behaviour.md, "AWS
- * Health"): service DIRECTCONNECT, type AWS_DIRECTCONNECT_MAINTENANCE_SCHEDULED, a
+ * Health for Direct Connect maintenance"): service DIRECTCONNECT, type AWS_DIRECTCONNECT_MAINTENANCE_SCHEDULED, a
  * scheduled change of the account. The ARN has no account and ends in the type
  * code and an ID of its own, like AWS's
  * `arn:aws:health:us-east-1::event/EC2/AWS_EC2_OPERATIONAL_ISSUE/AWS_EC2_OPERATIONAL_ISSUE_VKTXI_EXAMPLE111`.

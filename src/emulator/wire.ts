@@ -197,7 +197,7 @@ export function decodeQueryForm(form: URLSearchParams, types: QueryTypes): JsonO
 /** A list sent as member.1 and member.3 is a list of two: holes left by the numbering are dropped. */
 function compactLists(value: unknown): unknown {
   if (Array.isArray(value)) return value.filter((item) => item !== undefined).map(compactLists);
-  if (isJsonObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, compactLists(v)]));
+  if (isJsonObject(value) && !(value instanceof Date)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, compactLists(v)]));
   return value;
 }
 

@@ -6,7 +6,7 @@ import type { QueryTypes } from '../wire.js';
 
 /**
  * CloudWatch GetMetricData over the AWS/DX traffic the store holds
- * (docs/aws-behaviour.md, "CloudWatch metrics"). Validation follows CloudWatch's
+ * (docs/aws-behaviour.md, "CloudWatch for Direct Connect"). Validation follows CloudWatch's
  * kinds of refusal: constraint violations are `ValidationError` in the form of
  * AWS's "N validation error(s) detected: Value … at '…' failed to satisfy
  * constraint: …" messages; values CloudWatch's own checks refuse are
@@ -105,8 +105,20 @@ function struct(value: unknown, at: string): JsonObject | undefined {
   return value;
 }
 
-/** Reads one MetricDataQuery, adding its constraint problems; undefined when it cannot be used. */
-function readQuery(raw: unknown, n: number, constraints: Constraints): (Omit<MetricQuery, 'metric' | 'periodMs' | 'stat'> & { raw: JsonObject }) | undefined {
+/** One MetricDataQuery as read, before CloudWatch's own checks. */
+interface QueryDraft {
+  n: number;
+  id: string;
+  label?: string;
+  returnData: boolean;
+  expression?: string;
+  stat?: { metric: MetricQuery['metric']; period: number; statistic: string; unit?: string };
+  /** MetricStat was given but lacks what it needs; its problems are in the constraints. */
+  brokenStat: boolean;
+}
+
+/** Reads one MetricDataQuery, adding its constraint problems; undefined without a usable Id. */
+function readQuery(raw: unknown, n: number, constraints: Constraints): QueryDraft | undefined {
   const at = `metricDataQueries.${n}.member`;
   const query = struct(raw, at) ?? {};
   const id = str(query, 'Id', `${at}.id`);
@@ -115,11 +127,14 @@ function readQuery(raw: unknown, n: number, constraints: Constraints): (Omit<Met
   else if (!METRIC_ID.test(id)) constraints.add(id, `${at}.id`, 'satisfy regular expression pattern: ^[a-z][a-zA-Z0-9_]*$');
   const returnData = optional<boolean>(query.ReturnData, `${at}.returnData`, 'boolean', 'a boolean') ?? true;
   const label = str(query, 'Label', `${at}.label`);
-  return id === undefined ? undefined : { id, label: label ?? '', returnData, raw: query };
+  const expression = str(query, 'Expression', `${at}.expression`);
+  const rawStat = struct(query.MetricStat, `${at}.metricStat`);
+  const stat = rawStat === undefined ? undefined : readMetricStat(rawStat, `${at}.metricStat`, constraints);
+  if (id === undefined) return undefined;
+  return { n, id, label, returnData, expression, stat, brokenStat: rawStat !== undefined && stat === undefined };
 }
 
-function readMetricStat(stat: JsonObject, n: number, id: string, label: string, returnData: boolean, constraints: Constraints): MetricQuery | undefined {
-  const at = `metricDataQueries.${n}.member.metricStat`;
+function readMetricStat(stat: JsonObject, at: string, constraints: Constraints): QueryDraft['stat'] {
   const metric = struct(stat.Metric, `${at}.metric`);
   const period = int(stat, 'Period', `${at}.period`);
   const statistic = str(stat, 'Stat', `${at}.stat`);
@@ -141,45 +156,45 @@ function readMetricStat(stat: JsonObject, n: number, id: string, label: string, 
     if (value === undefined) constraints.add(undefined, `${where}.value`, 'not be null');
     if (dimName !== undefined && value !== undefined) dimensions.set(dimName, value);
   });
-  if (metric === undefined || name === undefined || period === undefined || statistic === undefined || period < 1) return undefined;
-
-  const param = `MetricDataQueries.member.${n}.MetricStat`;
-  if (period % 60 !== 0) {
-    throw invalidValue(`The parameter ${param}.Period must be a multiple of 60; got ${period}. (Periods below 60 are for high-resolution custom metrics, which AWS/DX does not publish.)`);
-  }
-  if (!STATISTICS.includes(statistic) && !PERCENTILE.test(statistic)) {
-    throw invalidValue(`The value ${statistic} for parameter ${param}.Stat is not valid; use Average, Maximum, Minimum, Sum, SampleCount or a percentile such as p99.`);
-  }
-  return { id, label: label || name, returnData, metric: { namespace: namespace ?? '', name, dimensions }, periodMs: period * 1000, stat: statistic, unit };
+  if (name === undefined || period === undefined || statistic === undefined || period < 1) return undefined;
+  return { metric: { namespace: namespace ?? '', name, dimensions }, period, statistic, unit };
 }
 
+/**
+ * Every query, once all of them pass the constraints (every problem reported
+ * together, as AWS does), then CloudWatch's own checks, the first failing one
+ * reported.
+ */
 function readQueries(input: JsonObject, constraints: Constraints): MetricQuery[] {
   const raw = list(input.MetricDataQueries, 'MetricDataQueries');
   if (raw === undefined) constraints.add(undefined, 'metricDataQueries', 'not be null');
   else if (raw.length < 1 || raw.length > MAX_QUERIES) constraints.add(`[${raw.length} queries]`, 'metricDataQueries', `have length between 1 and ${MAX_QUERIES}`);
-  const read = (raw ?? []).slice(0, MAX_QUERIES).map((query, i) => readQuery(query, i + 1, constraints));
+  const drafts = (raw ?? []).slice(0, MAX_QUERIES).map((query, i) => readQuery(query, i + 1, constraints));
   constraints.throwIfAny();
 
   const seen = new Set<string>();
-  const queries: MetricQuery[] = [];
-  read.forEach((query, i) => {
-    if (query === undefined) return;
-    const n = i + 1;
-    if (seen.has(query.id)) throw invalidValue(`The value ${query.id} for parameter MetricDataQueries.member.${n}.Id is already used by another query; every Id must be unique.`);
-    seen.add(query.id);
-    const stat = struct(query.raw.MetricStat, `metricDataQueries.${n}.member.metricStat`);
-    const expression = str(query.raw, 'Expression', `metricDataQueries.${n}.member.expression`);
-    if ((stat === undefined) === (expression === undefined)) {
-      throw cloudWatchError('InvalidParameterCombination', `The query ${query.id} (MetricDataQueries.member.${n}) must have exactly one of MetricStat and Expression.`);
+  return drafts.flatMap((draft): MetricQuery[] => {
+    if (draft === undefined) return [];
+    const { n, id } = draft;
+    if (seen.has(id)) throw invalidValue(`The value ${id} for parameter MetricDataQueries.member.${n}.Id is already used by another query; every Id must be unique.`);
+    seen.add(id);
+    if ((draft.stat === undefined && !draft.brokenStat) === (draft.expression === undefined)) {
+      throw cloudWatchError('InvalidParameterCombination', `The query ${id} (MetricDataQueries.member.${n}) must have exactly one of MetricStat and Expression.`);
     }
-    if (expression !== undefined) {
-      throw invalidValue(`The emulator does not evaluate metric math or Metrics Insights expressions (query ${query.id}: ${expression}); ask for each metric with MetricStat.`);
+    if (draft.expression !== undefined) {
+      throw invalidValue(`The emulator does not evaluate metric math or Metrics Insights expressions (query ${id}: ${draft.expression}); ask for each metric with MetricStat.`);
     }
-    const metricQuery = stat && readMetricStat(stat, n, query.id, query.label, query.returnData, constraints);
-    if (metricQuery) queries.push(metricQuery);
+    const { stat } = draft;
+    if (stat === undefined) return [];
+    const param = `MetricDataQueries.member.${n}.MetricStat`;
+    if (stat.period % 60 !== 0) {
+      throw invalidValue(`The parameter ${param}.Period must be a multiple of 60; got ${stat.period}. (Periods below 60 are for high-resolution custom metrics, which AWS/DX does not publish.)`);
+    }
+    if (!STATISTICS.includes(stat.statistic) && !PERCENTILE.test(stat.statistic)) {
+      throw invalidValue(`The value ${stat.statistic} for parameter ${param}.Stat is not valid; use Average, Maximum, Minimum, Sum, SampleCount or a percentile such as p99.`);
+    }
+    return [{ id, label: draft.label || stat.metric.name, returnData: draft.returnData, metric: stat.metric, periodMs: stat.period * 1000, stat: stat.statistic, unit: stat.unit }];
   });
-  constraints.throwIfAny();
-  return queries;
 }
 
 /**
