@@ -6,10 +6,12 @@ import {
   DescribeVirtualInterfacesCommand,
   DisassociateConnectionFromLagCommand,
 } from '@aws-sdk/client-direct-connect';
+import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { DescribeEventsCommand } from '@aws-sdk/client-health';
 import { describe, expect, it } from 'vitest';
 import { createRequestListener } from '../../src/emulator/router.js';
 import { EmulatorState } from '../../src/emulator/state.js';
-import { caught, expectClientError, useEmulator, UUID } from '../helpers/emulator.js';
+import { caught, dxMetricQuery, expectClientError, useEmulator, UUID } from '../helpers/emulator.js';
 
 const h = useEmulator();
 const json = async (response: Response) => (await response.json()) as Record<string, unknown>;
@@ -280,6 +282,81 @@ describe('POST /_emulator/bgp-status', () => {
   it('answers 405 with Allow: POST to other methods', async () => {
     const answer = await post('bgp-status', undefined, 'GET');
     expect([answer.status, answer.allow]).toEqual([405, 'POST']);
+  });
+});
+
+describe('POST /_emulator/traffic', () => {
+  const setTraffic = (body: unknown) => post('traffic', body);
+  const egress = async (connectionId: string) => {
+    const end = Math.floor(Date.now() / 60_000) * 60_000;
+    const { MetricDataResults } = await h.cloudWatch().send(
+      new GetMetricDataCommand({
+        StartTime: new Date(end - 3 * 60 * 60_000),
+        EndTime: new Date(end),
+        MetricDataQueries: [dxMetricQuery('m1', 'ConnectionBpsEgress', { ConnectionId: connectionId })],
+      }),
+    );
+    return MetricDataResults?.[0]?.Values ?? [];
+  };
+
+  it('sets a steady rate over the last 3 hours, answers what it set, and a reset restores the seed\'s', async () => {
+    const answer = await setTraffic({ region: 'us-east-1', resourceId: 'dxcon-allow01a', egressGbps: 7.5, ingressGbps: 0.25 });
+    expect(answer.status).toBe(200);
+    expect(answer.body.traffic).toEqual({ region: 'us-east-1', resourceId: 'dxcon-allow01a', egressGbps: 7.5, ingressGbps: 0.25, since: expect.any(String) });
+    expect(Date.now() - Date.parse(answer.body.traffic.since)).toBeGreaterThanOrEqual(3 * 60 * 60_000);
+    const values = await egress('dxcon-allow01a');
+    // The minute the 3 hours begin in is recorded only in part, so it may hold no sample.
+    expect(values.length).toBeGreaterThanOrEqual(179);
+    expect(new Set(values)).toEqual(new Set([7.5e9]));
+    await h.control('reset', { method: 'POST' });
+    expect(new Set(await egress('dxcon-allow01a'))).toEqual(new Set([1e9]));
+  });
+
+  it('sets a VIF\'s rate too, in the VIF\'s region', async () => {
+    expect((await setTraffic({ region: 'eu-west-1', resourceId: 'dxvif-euwest1pv', egressGbps: 0, ingressGbps: 1 })).status).toBe(200);
+  });
+
+  it('rejects a bad body with a 400 ValidationException naming every problem', async () => {
+    const answer = await setTraffic({ region: 'us-east-1', resourceId: 'dxlag-allow001', egressGbps: -1, ingressGbps: '2', extra: true });
+    expect([answer.status, answer.body.__type]).toEqual([400, 'ValidationException']);
+    for (const part of ['unknown member "extra"', 'resourceId must be a connection or virtual interface ID', 'egressGbps must be a number of Gbps from 0 to 1000', 'ingressGbps must be a number']) {
+      expect(answer.body.message).toContain(part);
+    }
+    expect((await setTraffic({})).body.message).toBe('Invalid traffic body: region is required; resourceId is required; egressGbps is required; ingressGbps is required.');
+  });
+
+  it('answers a resource not in that region with a 404', async () => {
+    const answer = await setTraffic({ region: 'eu-west-1', resourceId: 'dxcon-allow01a', egressGbps: 1, ingressGbps: 1 });
+    expect([answer.status, answer.body.__type, answer.body.message]).toEqual([404, 'NotFoundException', 'No connection or virtual interface dxcon-allow01a in eu-west-1.']);
+  });
+});
+
+describe('POST /_emulator/maintenance', () => {
+  const addEvent = (body: unknown) => post('maintenance', body);
+  const valid = { region: 'us-east-1', resourceIds: ['dxcon-allow01a', 'dxlag-allow001'], statusCode: 'upcoming', startTime: '2026-12-24T02:00:00Z', endTime: '2026-12-24T06:00:00.000Z' };
+
+  it('adds a DIRECTCONNECT maintenance event naming the resources, and answers its ARN', async () => {
+    const answer = await addEvent(valid);
+    expect(answer.status).toBe(200);
+    expect(answer.body.eventArn).toMatch(/^arn:aws:health:us-east-1::event\/DIRECTCONNECT\/AWS_DIRECTCONNECT_MAINTENANCE_SCHEDULED\//);
+    const { events } = await h.health().send(new DescribeEventsCommand({ filter: { eventArns: [answer.body.eventArn] } }));
+    expect(events?.[0]).toMatchObject({ statusCode: 'upcoming', startTime: new Date('2026-12-24T02:00:00Z'), endTime: new Date('2026-12-24T06:00:00Z') });
+  });
+
+  it('rejects a bad body with a 400 ValidationException naming every problem', async () => {
+    const answer = await addEvent({ region: 'us-east-1', resourceIds: [], statusCode: 'scheduled', startTime: 'tomorrow', endTime: 5 });
+    expect([answer.status, answer.body.__type]).toEqual([400, 'ValidationException']);
+    for (const part of ['resourceIds must be a list of 1 to 99 resource IDs', 'statusCode must be one of open, upcoming, closed', 'startTime must be an ISO 8601 time', 'endTime must be an ISO 8601 time']) {
+      expect(answer.body.message).toContain(part);
+    }
+    const backwards = await addEvent({ ...valid, endTime: valid.startTime });
+    expect([backwards.status, backwards.body.message]).toEqual([400, 'Invalid maintenance body: endTime must be after startTime.']);
+  });
+
+  it('answers IDs not in that region with a 404 naming them, and adds nothing', async () => {
+    const answer = await addEvent({ ...valid, region: 'eu-west-1', resourceIds: ['dxcon-euwest1a', 'dxcon-allow01a', 'dxvif-nosuch01'] });
+    expect([answer.status, answer.body.message]).toEqual([404, 'No resource dxcon-allow01a, dxvif-nosuch01 in eu-west-1.']);
+    expect((await h.health().send(new DescribeEventsCommand({}))).events).toHaveLength(2);
   });
 });
 

@@ -59,7 +59,7 @@ export const describeAffectedEntities: Operation = (input, { stores }) => {
   });
   const page = paginate(
     entities,
-    ({ event, entity }) => `${event.arn}|${entity.entityArn}`,
+    ({ event, entity }) => `${event.arn}|${entity.entityValue}|${entity.entityArn}`,
     { maxResults: limit, nextToken },
     `health:DescribeAffectedEntities:${JSON.stringify(raw)}`,
     invalidToken,

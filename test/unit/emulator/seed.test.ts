@@ -4,7 +4,11 @@ import type { RegionStore, VirtualInterfaceRecord } from '../../../src/emulator/
 import { settleLagState } from '../../../src/emulator/rules.js';
 import { isConnectionId, isLagId, isVirtualInterfaceId } from '../../../src/emulator/validate.js';
 import {
+  bandwidthBps,
+  DEMO_ASSOCIATIONS,
+  DEMO_DX_GATEWAYS,
   DEMO_ENDPOINTS,
+  DEMO_EVENT_SUFFIXES,
   LARGE_LAGS_PER_REGION,
   LARGE_MEMBERS_PER_LAG,
   LARGE_STANDALONE_PER_REGION,
@@ -310,6 +314,99 @@ describe('the large seed', () => {
       expect(new Set(peerIds).size).toBe(peerIds.length);
       const keys = vifs.flatMap((v) => v.bgpPeers.map((p) => p.authKey));
       expect(new Set(keys).size).toBe(keys.length);
+    }
+  });
+});
+
+describe('the demo seed\'s gateways, traffic and Health events', () => {
+  const NOW = Date.UTC(2026, 11, 7, 12, 0, 0);
+  const HOUR = 60 * 60 * 1000;
+
+  it('pins two global Direct Connect gateways and their three associations', () => {
+    const stores = seedStores('demo', NOW);
+    expect([...stores.directConnectGateways.values()].map((g) => [g.directConnectGatewayId, g.directConnectGatewayName, g.amazonSideAsn, g.directConnectGatewayState])).toEqual([
+      [DEMO_DX_GATEWAYS.transit, 'dxgw-transit', 64512, 'available'],
+      [DEMO_DX_GATEWAYS.private, 'dxgw-private', 64513, 'available'],
+    ]);
+    expect(
+      Object.fromEntries([...stores.gatewayAssociations.values()].map((a) => [a.associationId, [a.directConnectGatewayId, a.associatedGateway.id, a.associatedGateway.type, a.associatedGateway.region, a.associationState]])),
+    ).toEqual({
+      [DEMO_ASSOCIATIONS.transit]: [DEMO_DX_GATEWAYS.transit, 'tgw-0a1b2c3d4e5f60718', 'transitGateway', 'us-east-1', 'associated'],
+      [DEMO_ASSOCIATIONS.usEast1Vgw]: [DEMO_DX_GATEWAYS.private, 'vgw-0a1b2c3d', 'virtualPrivateGateway', 'us-east-1', 'associated'],
+      [DEMO_ASSOCIATIONS.euWest1Vgw]: [DEMO_DX_GATEWAYS.private, 'vgw-4e5f6a7b', 'virtualPrivateGateway', 'eu-west-1', 'associated'],
+    });
+    expect(stores.gatewayAssociations.get(DEMO_ASSOCIATIONS.transit)?.allowedPrefixesToDirectConnectGateway).toEqual([{ cidr: '10.0.0.0/16' }, { cidr: '10.1.0.0/16' }]);
+  });
+
+  it('attaches every transit VIF to dxgw-transit and every private one to dxgw-private, no VIF to a VGW directly', () => {
+    for (const store of allRegions('demo', DEMO_REGIONS)) {
+      for (const vif of vifsOf(store)) {
+        const expected = { transit: DEMO_DX_GATEWAYS.transit, private: DEMO_DX_GATEWAYS.private, public: undefined }[vif.virtualInterfaceType as 'transit'];
+        expect([vif.directConnectGatewayId, vif.virtualGatewayId], vif.virtualInterfaceId).toEqual([expected, undefined]);
+      }
+    }
+  });
+
+  it('seeds steady traffic over the 3 hours before the start on every connection of the account and every VIF', () => {
+    const stores = seedStores('demo', NOW);
+    for (const store of allRegions('demo', DEMO_REGIONS).map((s) => stores.get(s.region))) {
+      for (const c of store.ofKind('connection')) {
+        const rate = store.traffic.get(c.connectionId);
+        expect(rate?.since, c.connectionId).toBe(NOW - 3 * HOUR);
+        const expected = c.connectionState !== 'available' ? [0, 0] : c.bandwidth === '1Gbps' ? [0.2e9, 0.1e9] : undefined;
+        if (expected) expect([rate?.egressBps, rate?.ingressBps], c.connectionId).toEqual(expected);
+        expect(rate!.egressBps, c.connectionId).toBeLessThanOrEqual(bandwidthBps(c.bandwidth));
+      }
+      for (const vif of vifsOf(store)) expect(store.traffic.get(vif.virtualInterfaceId), vif.virtualInterfaceId).toMatchObject({ egressBps: 0.3e9, ingressBps: 0.2e9 });
+      for (const c of [...store.ofKind('hosted'), ...store.ofKind('interconnect')]) expect(store.traffic.has(c.connectionId)).toBe(false);
+    }
+    const us = stores.get('us-east-1');
+    const rate = (id: string) => [us.traffic.get(id)?.egressBps, us.traffic.get(id)?.ingressBps];
+    expect(rate('dxcon-allow01a')).toEqual([1e9, 0.6e9]);
+    expect(rate('dxcon-full001d'), 'down').toEqual([0, 0]);
+    expect(rate('dxcon-maint01a')).toEqual([1e9, 0.5e9]);
+    // The busy LAG's peak is its members' sum, 12 Gbps; either member alone carries 10.
+    const busy = us.members('dxlag-busy0001');
+    const peak = busy.reduce((sum, c) => sum + (us.traffic.get(c.connectionId)?.egressBps ?? 0), 0);
+    expect(peak).toBe(12e9);
+    expect(peak).toBeGreaterThan(bandwidthBps('10Gbps'));
+  });
+
+  it('seeds an upcoming maintenance of dxcon-maint01c three days after the start, and a closed one of dxcon-allow01b that ended a day before', () => {
+    const events = [...seedStores('demo', NOW).healthEvents.values()];
+    expect(events.map((e) => [e.arn.split('_').at(-1), e.statusCode, e.region, e.startTime - NOW, e.endTime! - NOW, e.entities.map((x) => x.entityValue)])).toEqual([
+      [DEMO_EVENT_SUFFIXES.upcoming, 'upcoming', 'us-east-1', 72 * HOUR, 76 * HOUR, ['dxcon-maint01c']],
+      [DEMO_EVENT_SUFFIXES.closed, 'closed', 'us-east-1', -28 * HOUR, -24 * HOUR, ['dxcon-allow01b']],
+    ]);
+    expect(seedStores('demo', NOW).healthSubscription).toBe(true);
+  });
+});
+
+describe('the large seed\'s gateways and traffic', () => {
+  it('attaches every private and transit VIF to a global gateway with associations of one kind', () => {
+    const stores = seedStores('large');
+    const gatewayIds = new Set(stores.directConnectGateways.keys());
+    expect(gatewayIds.size).toBe(4);
+    for (const store of allRegions('large', LARGE_REGIONS)) {
+      for (const vif of vifsOf(store).filter((v) => v.virtualInterfaceType !== 'public')) expect(gatewayIds.has(vif.directConnectGatewayId ?? '')).toBe(true);
+    }
+    for (const id of gatewayIds) {
+      const kinds = new Set([...stores.gatewayAssociations.values()].filter((a) => a.directConnectGatewayId === id).map((a) => a.associatedGateway.type));
+      expect(kinds.size, id).toBe(1);
+    }
+  });
+
+  it('has deterministic traffic on every connection and VIF, below capacity', () => {
+    const traffic = () => JSON.stringify(allRegions('large', LARGE_REGIONS).map((s) => [...s.traffic].map(([id, t]) => [id, t.egressBps, t.ingressBps])));
+    expect(traffic()).toEqual(traffic());
+    for (const store of allRegions('large', LARGE_REGIONS)) {
+      for (const c of store.ofKind('connection')) {
+        const rate = store.traffic.get(c.connectionId);
+        expect(rate, c.connectionId).toBeDefined();
+        expect(Math.max(rate!.egressBps, rate!.ingressBps)).toBeLessThan(bandwidthBps(c.bandwidth) || 1);
+        if (c.connectionState === 'available') expect(rate!.egressBps).toBeGreaterThan(0);
+      }
+      for (const vif of vifsOf(store)) expect(store.traffic.has(vif.virtualInterfaceId)).toBe(true);
     }
   });
 });
