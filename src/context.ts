@@ -6,6 +6,8 @@ import type { Caller } from './auth/roles.js';
 import type { Plans } from './changes/plan.js';
 import type { Guards } from './coordination/guards.js';
 import type { DirectConnectService } from './aws/directConnect.js';
+import type { TrafficService } from './aws/cloudWatch.js';
+import type { MaintenanceService } from './aws/health.js';
 import type { ServedRegions } from './input.js';
 import { createLoaders, type Loaders } from './loaders/index.js';
 import type { Metrics } from './metrics.js';
@@ -13,6 +15,10 @@ import type { Metrics } from './metrics.js';
 /** What every resolver receives; built fresh for each GraphQL request. */
 export interface GatewayContext {
   directConnect: DirectConnectService;
+  /** CloudWatch traffic, for the changes' fresh reads (fields read it through the loaders). */
+  traffic: TrafficService;
+  /** AWS Health maintenance, for the changes' fresh reads (fields read it through the loaders). */
+  maintenance: MaintenanceService;
   /**
    * This request's DataLoaders: batching and a per-request memo. What outlives the
    * request is the service's cross-request cache (src/cache/), below them.
@@ -28,6 +34,8 @@ export interface GatewayContext {
   plans: Plans;
   /** Exactly-once records and per-LAG locks, shared by the replicas through Redis when REDIS_URL is set. */
   guards: Guards;
+  /** The warning codes a real change may carry only with a plan (DX_PLAN_REQUIRED_FOR). */
+  planRequiredFor: ReadonlySet<string>;
   /**
    * What GraphQL tells the HTTP layer of the request. An object of its own, because
    * Apollo hands resolvers and plugins a copy of the context, never this one.
@@ -54,7 +62,7 @@ export interface RequestFacts extends Reader {
   readonly abortSignal: AbortSignal;
 }
 
-type ContextServices = { directConnect: DirectConnectService; logger: Logger; audit: AuditTrail; metrics: Metrics; plans: Plans; guards: Guards };
+type ContextServices = { directConnect: DirectConnectService; traffic: TrafficService; maintenance: MaintenanceService; logger: Logger; audit: AuditTrail; metrics: Metrics; plans: Plans; guards: Guards };
 
 /**
  * A request's context. A class, so that the lazily made logger is a getter on the
@@ -65,12 +73,15 @@ type ContextServices = { directConnect: DirectConnectService; logger: Logger; au
  */
 class RequestContext implements GatewayContext {
   readonly directConnect: DirectConnectService;
+  readonly traffic: TrafficService;
+  readonly maintenance: MaintenanceService;
   readonly loaders: Loaders;
   readonly caller: Caller;
   readonly requestId: string;
   readonly audit: AuditTrail;
   readonly plans: Plans;
   readonly guards: Guards;
+  readonly planRequiredFor: ReadonlySet<string>;
   readonly notes: RequestNotes = {};
   /** Made when first asked for: most requests never log. */
   private madeLogger?: Logger;
@@ -78,16 +89,26 @@ class RequestContext implements GatewayContext {
   constructor(
     facts: RequestFacts,
     readonly regions: ServedRegions,
+    planRequiredFor: ReadonlySet<string>,
     batching: boolean,
     private readonly services: ContextServices,
   ) {
     this.directConnect = services.directConnect;
-    this.loaders = createLoaders(services.directConnect, { reader: facts, batching, metrics: services.metrics });
+    this.traffic = services.traffic;
+    this.maintenance = services.maintenance;
+    this.loaders = createLoaders(services.directConnect, {
+      reader: facts,
+      batching,
+      metrics: services.metrics,
+      traffic: services.traffic,
+      maintenance: services.maintenance,
+    });
     this.caller = facts.caller;
     this.requestId = facts.requestId;
     this.audit = services.audit;
     this.plans = services.plans;
     this.guards = services.guards;
+    this.planRequiredFor = planRequiredFor;
   }
 
   get logger(): Logger {
@@ -95,7 +116,8 @@ class RequestContext implements GatewayContext {
   }
 }
 
-export function createContextFactory(settings: ServedRegions & { batching: boolean }, services: ContextServices) {
+export function createContextFactory(settings: ServedRegions & { batching: boolean; planRequiredFor?: readonly string[] }, services: ContextServices) {
   const regions: ServedRegions = { defaultRegion: settings.defaultRegion, regions: settings.regions };
-  return (facts: RequestFacts): GatewayContext => new RequestContext(facts, regions, settings.batching, services);
+  const planRequiredFor = new Set(settings.planRequiredFor ?? []);
+  return (facts: RequestFacts): GatewayContext => new RequestContext(facts, regions, planRequiredFor, settings.batching, services);
 }

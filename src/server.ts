@@ -13,6 +13,8 @@ import type { ReadCache } from './cache/readCache.js';
 import type { Config } from './config.js';
 import { createContextFactory, type GatewayContext } from './context.js';
 import type { DirectConnectService } from './aws/directConnect.js';
+import type { TrafficService } from './aws/cloudWatch.js';
+import type { MaintenanceService } from './aws/health.js';
 import { maskErrors } from './errors/masking.js';
 import { operationMetrics, operationSpans, queriesNeedReadRole } from './operationPlugins.js';
 import type { Plans } from './changes/plan.js';
@@ -35,12 +37,26 @@ import { loadTypeDefs } from './schema.js';
 /** The settings the gateway reads, straight from loadConfig (src/config.ts). */
 export type GatewaySettings = Pick<
   Config,
-  'defaultRegion' | 'regions' | 'introspection' | 'production' | 'corsOrigins' | 'bodyLimitBytes' | 'batching' | 'executor' | 'tracing' | 'responseCacheMaxBytes'
+  | 'defaultRegion'
+  | 'regions'
+  | 'introspection'
+  | 'production'
+  | 'corsOrigins'
+  | 'bodyLimitBytes'
+  | 'batching'
+  | 'executor'
+  | 'tracing'
+  | 'responseCacheMaxBytes'
+  | 'planRequiredFor'
 >;
 
 /** What the gateway is given already running: the AWS layer, identity, audit, logging, metrics. */
 export interface GatewayServices {
   directConnect: DirectConnectService;
+  /** CloudWatch: the traffic on connections, LAGs and VIFs. */
+  traffic: TrafficService;
+  /** AWS Health: Direct Connect maintenance. */
+  maintenance: MaintenanceService;
   logger: Logger;
   authenticate: Authenticate;
   audit: AuditTrail;

@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
-import { createClientFactory } from './aws/clients.js';
+import { createAwsClients } from './aws/clients.js';
 import { DirectConnectService } from './aws/directConnect.js';
+import { TrafficService } from './aws/cloudWatch.js';
+import { MaintenanceService } from './aws/health.js';
 import { createEmulator, type Emulator } from './emulator/index.js';
 import { createAuditTrail } from './audit/trail.js';
 import { createPlans } from './changes/plan.js';
@@ -81,7 +83,7 @@ export async function start(config: Config, logger: Logger, options: StartOption
   started.push(() => cache.close());
   const guards = await createGuards({ redisUrl: config.cache.redisUrl }, logger).catch(abandon);
   started.push(() => guards.close());
-  const clients = createClientFactory({
+  const clients = createAwsClients({
     endpoint: emulatorUrl ?? config.endpoint,
     credentials: emulator ? EMULATOR_CREDENTIALS : undefined,
     timeoutMs: config.aws.timeoutMs,
@@ -90,7 +92,9 @@ export async function start(config: Config, logger: Logger, options: StartOption
   });
   started.push(async () => clients.destroyAll());
   const gateway = await createGateway(config, {
-    directConnect: new DirectConnectService(clients, logger, { cache, metrics }),
+    directConnect: new DirectConnectService(clients.directConnect, logger, { cache, metrics }),
+    traffic: new TrafficService(clients.cloudWatch, logger, { cache, metrics }),
+    maintenance: new MaintenanceService(clients.health, logger, { cache, metrics }),
     logger,
     authenticate,
     audit,

@@ -1,5 +1,8 @@
 import {
   DescribeConnectionsCommand,
+  DescribeDirectConnectGatewayAssociationsCommand,
+  DescribeDirectConnectGatewayAttachmentsCommand,
+  DescribeDirectConnectGatewaysCommand,
   DescribeHostedConnectionsCommand,
   DescribeInterconnectsCommand,
   DescribeLagsCommand,
@@ -9,18 +12,20 @@ import {
   UpdateLagCommand,
   type Connection,
   type DirectConnectClient,
+  type DirectConnectGateway,
+  type DirectConnectGatewayAssociation,
+  type DirectConnectGatewayAttachment,
   type Interconnect,
   type Lag,
   type VirtualInterface,
 } from '@aws-sdk/client-direct-connect';
-import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { neverFresh, NO_CACHE, type ReadCache, type ReadKey, type Reader } from '../cache/readCache.js';
 import type { Metrics } from '../metrics.js';
+import { awsCall } from './call.js';
 import { AwsCallFailed, classifyAwsError } from './classifyAwsError.js';
 import type { ClientForRegion } from './clients.js';
 import { collectPages, PAGE_SIZE, type Page } from './paging.js';
-import { inActiveSpan } from '../telemetry.js';
 
 // The typed face of the Direct Connect API for the rest of the gateway. Every AWS
 // call goes through `call` here, so paging (paging.ts), "not found means null", checking what
@@ -80,40 +85,8 @@ export class DirectConnectService {
     this.metrics = options.metrics;
   }
 
-  private async call<Output>(
-    region: string,
-    operation: string,
-    send: (client: DirectConnectClient) => Promise<Output>,
-  ): Promise<Output> {
-    const stopTimer = this.metrics?.awsLatency.startTimer({ operation, region });
-    // One CLIENT span per call, the SDK's retries included (docs/contract.md, "Tracing").
-    return inActiveSpan(
-      `DirectConnect.${operation}`,
-      { kind: SpanKind.CLIENT, attributes: { 'rpc.system': 'aws-api', 'rpc.service': 'DirectConnect', 'rpc.method': operation, 'cloud.region': region } },
-      async (span) => {
-        try {
-          // The SDK client puts AWS's request ID and the attempts on this span (clients.ts).
-          const output = await send(this.clientFor(region));
-          span.setAttribute('dxgraph.outcome', 'success');
-          this.metrics?.awsCalls.inc({ operation, region, outcome: 'success' });
-          return output;
-        } catch (error) {
-          const { code, awsRequestId, awsErrorName } = classifyAwsError(error);
-          span.setAttribute('dxgraph.outcome', code);
-          span.setStatus({ code: SpanStatusCode.ERROR, message: code });
-          this.metrics?.awsCalls.inc({ operation, region, outcome: code });
-          // The full AWS message is for operators; what callers see is classified.
-          this.logger.warn(
-            { operation, region, code, awsErrorName, awsRequestId, awsMessage: (error as Error | undefined)?.message },
-            'AWS Direct Connect call failed',
-          );
-          throw error;
-        } finally {
-          stopTimer?.();
-          span.end();
-        }
-      },
-    );
+  private call<Output>(region: string, operation: string, send: (client: DirectConnectClient) => Promise<Output>): Promise<Output> {
+    return awsCall({ logger: this.logger, metrics: this.metrics }, 'DirectConnect', region, operation, () => send(this.clientFor(region)));
   }
 
   /** Items AWS listed without an ID cannot be shown or linked; they are dropped and logged. */
@@ -279,6 +252,51 @@ export class DirectConnectService {
         parentId,
       ),
       isLag ? NOT_FOUND.lag : NOT_FOUND.connection,
+    );
+  }
+
+  /**
+   * Every Direct Connect gateway of the account. DX gateways are global: any region's
+   * endpoint lists them all, so the gateway asks its default region's.
+   */
+  describeDirectConnectGateways(region: string, options: ReadOptions = {}): Promise<DirectConnectGateway[]> {
+    return this.listAll(region, 'DescribeDirectConnectGateways', options, async (client, nextToken, abortSignal) => {
+      const out = await client.send(new DescribeDirectConnectGatewaysCommand({ maxResults: PAGE_SIZE, nextToken }), { abortSignal });
+      return { items: this.withIds(out.directConnectGateways, (g) => g.directConnectGatewayId, 'Direct Connect gateway'), nextToken: out.nextToken };
+    });
+  }
+
+  /** The virtual private and transit gateways associated with one DX gateway: AWS lists them per DX gateway only. */
+  describeDirectConnectGatewayAssociations(region: string, directConnectGatewayId: string, options: ReadOptions = {}): Promise<DirectConnectGatewayAssociation[]> {
+    return this.listAll(
+      region,
+      'DescribeDirectConnectGatewayAssociations',
+      options,
+      async (client, nextToken, abortSignal) => {
+        const out = await client.send(
+          new DescribeDirectConnectGatewayAssociationsCommand({ directConnectGatewayId, maxResults: PAGE_SIZE, nextToken }),
+          { abortSignal },
+        );
+        return { items: out.directConnectGatewayAssociations, nextToken: out.nextToken };
+      },
+      directConnectGatewayId,
+    );
+  }
+
+  /** The virtual interfaces attached to one DX gateway: AWS lists them per DX gateway (or per VIF) only. */
+  describeDirectConnectGatewayAttachments(region: string, directConnectGatewayId: string, options: ReadOptions = {}): Promise<DirectConnectGatewayAttachment[]> {
+    return this.listAll(
+      region,
+      'DescribeDirectConnectGatewayAttachments',
+      options,
+      async (client, nextToken, abortSignal) => {
+        const out = await client.send(
+          new DescribeDirectConnectGatewayAttachmentsCommand({ directConnectGatewayId, maxResults: PAGE_SIZE, nextToken }),
+          { abortSignal },
+        );
+        return { items: out.directConnectGatewayAttachments, nextToken: out.nextToken };
+      },
+      directConnectGatewayId,
     );
   }
 

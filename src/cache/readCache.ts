@@ -13,8 +13,22 @@
 
 export interface ReadKey {
   region: string;
-  operation: 'DescribeConnections' | 'DescribeLags' | 'DescribeVirtualInterfaces' | 'DescribeInterconnects' | 'DescribeHostedConnections';
-  /** The ID asked for (for hosted connections, the LAG or interconnect they ride on), or undefined for the region's full listing. */
+  operation:
+    | 'DescribeConnections'
+    | 'DescribeLags'
+    | 'DescribeVirtualInterfaces'
+    | 'DescribeInterconnects'
+    | 'DescribeHostedConnections'
+    | 'DescribeDirectConnectGateways'
+    | 'DescribeDirectConnectGatewayAssociations'
+    | 'DescribeDirectConnectGatewayAttachments'
+    | 'GetMetricData'
+    | 'DescribeEvents';
+  /**
+   * The ID asked for (for hosted connections, the LAG or interconnect they ride on; for
+   * a DX gateway's associations and attachments, the gateway; for traffic, the series),
+   * or undefined for the region's full listing.
+   */
   id?: string;
 }
 

@@ -1,3 +1,5 @@
+import type { TrafficService } from '../../src/aws/cloudWatch.js';
+import type { MaintenanceService } from '../../src/aws/health.js';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
@@ -42,9 +44,12 @@ async function serve(production: boolean) {
       executor: 'jit',
       tracing: false,
       responseCacheMaxBytes: 0,
+      planRequiredFor: [],
     },
     {
       directConnect: broken,
+      traffic: {} as TrafficService,
+      maintenance: {} as MaintenanceService,
       logger: pino(sink),
       authenticate: async () => ANONYMOUS,
       audit: { record: async () => {}, intent: async () => 'unused', healthy: () => ({ ok: true }), recheck: async () => ({ ok: true }) },

@@ -1,3 +1,5 @@
+import type { TrafficService } from '../../src/aws/cloudWatch.js';
+import type { MaintenanceService } from '../../src/aws/health.js';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { AuditTrail } from '../../src/audit/trail.js';
@@ -30,7 +32,7 @@ describe('objects made per request', () => {
   it('a GraphQL context: its logger is made lazily by the prototype', () => {
     const contextFor = createContextFactory(
       { defaultRegion: 'us-east-1', regions: ['us-east-1'], batching: true },
-      { directConnect: service, logger: silent, audit: {} as AuditTrail, metrics: createMetrics(), plans: createPlans(), guards: {} as Guards },
+      { directConnect: service, traffic: {} as TrafficService, maintenance: {} as MaintenanceService, logger: silent, audit: {} as AuditTrail, metrics: createMetrics(), plans: createPlans(), guards: {} as Guards },
     );
     const context = contextFor({ requestId: 'r1', caller: { id: 'someone', roles: [], via: 'none' }, abortSignal: new AbortController().signal });
     expect(ownAccessors(context)).toEqual([]);
