@@ -12,6 +12,12 @@ const AWS_ENUMS = [
   'BgpStatus',
   'AddressFamily',
   'InterconnectState',
+  'DirectConnectGatewayState',
+  'DirectConnectGatewayAssociationState',
+  'GatewayType',
+  'DirectConnectGatewayAttachmentState',
+  'DirectConnectGatewayAttachmentType',
+  'MaintenanceEventStatus',
 ];
 
 // Resolver types for src/resolvers/. Type resolvers receive the AWS SDK's own
@@ -37,6 +43,14 @@ const config: CodegenConfig = {
           BgpPeer: '@aws-sdk/client-direct-connect#BGPPeer',
           RouteFilterPrefix: '@aws-sdk/client-direct-connect#RouteFilterPrefix',
           Interconnect: '@aws-sdk/client-direct-connect#Interconnect',
+          DirectConnectGateway: '@aws-sdk/client-direct-connect#DirectConnectGateway',
+          DirectConnectGatewayAssociation: '@aws-sdk/client-direct-connect#DirectConnectGatewayAssociation',
+          DirectConnectGatewayAttachment: '@aws-sdk/client-direct-connect#DirectConnectGatewayAttachment',
+          AssociatedGateway: '@aws-sdk/client-direct-connect#AssociatedGateway',
+          AssociatedCoreNetwork: '@aws-sdk/client-direct-connect#AssociatedCoreNetwork',
+          Traffic: '../aws/cloudWatch.js#Traffic',
+          MaintenanceEvent: '../aws/health.js#MaintenanceEvent',
+          MaintenanceReport: '../aws/health.js#MaintenanceReport',
           LagImpact: '../changes/models.js#LagImpact',
           DisassociateConnectionFromLagSuccess: '../changes/models.js#DisassociationSuccess',
           AssociateConnectionWithLagSuccess: '../changes/models.js#AssociationSuccess',

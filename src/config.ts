@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { tracingRequested } from './tracing.js';
 import { seedRegions } from './emulator/seedRegions.js';
+import { IMPACT_WARNING_CODES } from './changes/models.js';
+import { DEFAULT_PLAN_REQUIRED_FOR } from './changes/planPolicy.js';
 
 // Every setting the gateway reads, validated once at start-up; the names are part of
 // the contract (docs/contract.md, "Configuration"). One zod schema says everything:
@@ -87,6 +89,11 @@ const common = z.object({
   TRUSTED_DOCUMENTS_FILE: z.string().min(1).optional(),
   PLAN_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)').optional(),
   SHUTDOWN_DELAY_MS: millis(0, 120_000),
+  DX_PLAN_REQUIRED_FOR: commaList(
+    z.enum([...IMPACT_WARNING_CODES, ...DEFAULT_PLAN_REQUIRED_FOR], {
+      error: `must list impact warning codes (${[...new Set([...IMPACT_WARNING_CODES, ...DEFAULT_PLAN_REQUIRED_FOR])].join(', ')}), or be empty to turn the rule off`,
+    }),
+  ).optional(),
 });
 
 const backend = z.discriminatedUnion(
@@ -208,6 +215,8 @@ export interface Config {
   batching: boolean;
   /** Who executes operations: graphql-jit (compiled) or graphql-js. */
   executor: 'jit' | 'graphql-js';
+  /** Warning codes a real change may carry only with a dry run's plan (DX_PLAN_REQUIRED_FOR); empty: the rule is off. */
+  planRequiredFor: string[];
 }
 
 /** Where Apollo's Sandbox runs in a browser: the hosted one and the one the landing page embeds. */
@@ -307,5 +316,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tracing: tracingRequested(env),
     batching: e.DX_BATCHING === 'on',
     executor: e.GRAPHQL_EXECUTOR,
+    // Set but empty turns the rule off (every other variable reads empty as unset).
+    planRequiredFor: env.DX_PLAN_REQUIRED_FOR === '' ? [] : (e.DX_PLAN_REQUIRED_FOR ?? [...DEFAULT_PLAN_REQUIRED_FOR]),
   };
 }

@@ -4,6 +4,10 @@
 const CONNECTION_ID = /^dxcon-[a-z0-9]{8,21}$/;
 const LAG_ID = /^dxlag-[a-z0-9]{8,21}$/;
 const VIRTUAL_INTERFACE_ID = /^dxvif-[a-z0-9]{8,21}$/;
+/** Direct Connect gateway IDs are UUIDs (AWS CLI examples); AWS prints them in lowercase. */
+const DIRECT_CONNECT_GATEWAY_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** A traffic window: at least a minute, at most a day of 1-minute datapoints. */
+export const MAX_WINDOW_MINUTES = 1440;
 
 export interface InputProblem {
   field: string;
@@ -51,6 +55,19 @@ export function checkVirtualInterfaceId(value: string, field = 'virtualInterface
     field,
     message: `${field} ${quote(value)} is not a virtual interface ID: expected "dxvif-" followed by 8 to 21 lowercase letters or digits, e.g. "dxvif-fgy8orxu".`,
   };
+}
+
+export function checkDirectConnectGatewayId(value: string, field = 'directConnectGatewayId'): InputProblem | undefined {
+  if (DIRECT_CONNECT_GATEWAY_ID.test(value)) return undefined;
+  return {
+    field,
+    message: `${field} ${quote(value)} is not a Direct Connect gateway ID: expected a lowercase UUID, e.g. "5f0c8e2a-3b1d-4c7e-9a6f-2d4b8c1e0a37".`,
+  };
+}
+
+export function checkWindowMinutes(value: number, field = 'windowMinutes'): InputProblem | undefined {
+  if (Number.isInteger(value) && value >= 1 && value <= MAX_WINDOW_MINUTES) return undefined;
+  return { field, message: `${field} ${value} is out of range: use 1 to ${MAX_WINDOW_MINUTES} minutes (a day).` };
 }
 
 /** A client's own ID for an attempt (docs/contract.md, "The mutations"): 1 to 64 of A-Z a-z 0-9 _ -. */

@@ -10,6 +10,7 @@ import {
   lagFull,
   lagNotFound,
   minimumLinksViolation,
+  planRequired,
   resourceBusy,
   withAwsWords,
   type Mismatch,
@@ -19,8 +20,22 @@ import {
 import type { ServedRegions } from '../input.js';
 import type { Loaders } from '../loaders/index.js';
 import { associationImpact, leavingForAnotherLag, memberQuota, minimumLinksShortfall, type Joining, type LagView } from './impact.js';
-import { callAws, checkMembershipInput, emptyView, isGone, lockKey, readLagView, runChange, type ChangeInput, type MutatingCall, type ReadDeps, type RunDeps } from './lagChange.js';
-import { connectionState, lagState, virtualInterfacesState, withPlanToken, type PlannedState } from './plan.js';
+import {
+  callAws,
+  checkMembershipInput,
+  emptyView,
+  isGone,
+  lockKey,
+  readLagView,
+  readSurroundings,
+  runChange,
+  type ChangeInput,
+  type MutatingCall,
+  type ReadDeps,
+  type RunDeps,
+} from './lagChange.js';
+import { connectionState, lagState, virtualInterfacesState, withPlanToken, type OpenPlan, type PlannedState } from './plan.js';
+import { verdictState, warningsNeedingPlan } from './planPolicy.js';
 
 // AssociateConnectionWithLag, the way back after a disassociation. Its rules come
 // from the AWS documentation (docs/aws-behaviour.md, "Associating, updating and
@@ -78,13 +93,13 @@ export async function associateConnectionWithLag(input: AssociationInput, deps: 
       },
       read: (fresh) => readState(subject, deps, fresh),
       planned: plannedState,
-      proceed: async (state, _plan, mutating) => {
+      proceed: async (state, plan, mutating) => {
         if (input.dryRun) return dryRun(subject, state, deps);
         const previous = state.joining?.previous?.lag.lagId;
         if (previous !== undefined && previous !== lockedPrevious) {
           return resourceBusy(`Connection ${subject.connectionId} moved to LAG ${previous} while this change was taking its locks. Nothing was changed; retry.`);
         }
-        return associate(subject, state, deps, mutating);
+        return associate(subject, state, deps, mutating, plan);
       },
       failed: (error) => fromAwsError(subject, error),
     },
@@ -112,8 +127,9 @@ const asConnection = (i: Interconnect): Connection => ({
 async function readState(subject: Subject, deps: AssociationDeps, fresh: boolean): Promise<AssociationState> {
   const { region, connectionId, lagId } = subject;
   const key = { region, id: connectionId };
-  const [view, connection] = await Promise.all([
-    readLagView(region, lagId, deps, fresh),
+  const [lagAlone, connection] = await Promise.all([
+    // Its surroundings are read below, with what the connection brings.
+    readLagView(region, lagId, deps, fresh, false),
     fresh ? deps.directConnect.describeConnection(region, connectionId, { fresh }) : deps.loaders.connectionById.load(key),
     // A dry run of a move reads two LAGs: one listing of the region serves both (one DescribeLags run).
     fresh ? undefined : deps.loaders.prefetchLags(region),
@@ -125,7 +141,7 @@ async function readState(subject: Subject, deps: AssociationDeps, fresh: boolean
       ? await deps.directConnect.describeInterconnect(region, connectionId, { fresh })
       : await deps.loaders.interconnectById.load(key);
   const joiner = connection ?? (interconnect ? asConnection(interconnect) : null);
-  if (!joiner) return { view, joining: null };
+  if (!joiner) return { view: lagAlone, joining: null };
   const previousLagId = joiner.lagId && joiner.lagId !== lagId ? joiner.lagId : undefined;
   const [virtualInterfaces, hostedConnections, previous] = await Promise.all([
     fresh
@@ -138,6 +154,11 @@ async function readState(subject: Subject, deps: AssociationDeps, fresh: boolean
         : deps.loaders.hostedConnectionsOn.load(key),
     previousLagId ? readLagView(region, previousLagId, deps, fresh) : null,
   ]);
+  // The LAG it joins: its traffic and maintenance with the joining connection's, and the DX gateways of both's VIFs.
+  const view = lagAlone && {
+    ...lagAlone,
+    surroundings: await readSurroundings(region, lagAlone, [...lagAlone.virtualInterfaces, ...virtualInterfaces], deps, fresh, [joiner]),
+  };
   return { view, joining: { connection: joiner, virtualInterfaces, hostedConnections, previous } };
 }
 
@@ -153,6 +174,7 @@ function plannedState({ view, joining }: AssociationState): PlannedState {
         }
       : { connection: null }),
     ...(joining?.previous ? lagState('previousLag', joining.previous) : {}),
+    ...verdictState('lag', view && joining ? associationImpact(view, joining) : null),
   };
 }
 
@@ -221,8 +243,13 @@ function dryRun(subject: Subject, state: AssociationState, deps: AssociationDeps
   );
 }
 
-async function associate(subject: Subject, state: AssociationState, deps: AssociationDeps, mutating: MutatingCall): Promise<Result> {
+async function associate(subject: Subject, state: AssociationState, deps: AssociationDeps, mutating: MutatingCall, plan: OpenPlan | undefined): Promise<Result> {
   const { connectionId, lagId, region } = subject;
+  // A change the rules allow, whose impact is grave (here or on the LAG it leaves), needs the plan of a dry run that showed it.
+  if (!plan && state.view && state.joining && !refusalFromState(state, subject)) {
+    const grave = warningsNeedingPlan(associationImpact(state.view, state.joining), deps.planRequiredFor);
+    if (grave.length > 0) return planRequired(OPERATION, grave);
+  }
   const called = await callAws(
     mutating,
     () => deps.directConnect.associateConnectionWithLag(region, connectionId, lagId),

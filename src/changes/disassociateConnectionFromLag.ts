@@ -7,6 +7,7 @@ import {
   fromAwsError,
   lagNotFound,
   minimumLinksViolation,
+  planRequired,
   withAwsWords,
   type RefusalMember,
   type Subject,
@@ -15,7 +16,8 @@ import type { ServedRegions } from '../input.js';
 import type { Loaders } from '../loaders/index.js';
 import { disassociationImpact, minimumLinksShortfall, type LagView } from './impact.js';
 import { callAws, checkMembershipInput, emptyView, lockKey, readLagView, runChange, type ChangeInput, type MutatingCall, type ReadDeps, type RunDeps } from './lagChange.js';
-import { lagState, withPlanToken } from './plan.js';
+import { lagState, withPlanToken, type OpenPlan, type PlannedState } from './plan.js';
+import { verdictState, warningsNeedingPlan } from './planPolicy.js';
 
 // DisassociateConnectionFromLag, the change that cuts a live link. Its rules come
 // from the AWS documentation (docs/aws-behaviour.md, "Disassociating a connection
@@ -57,16 +59,27 @@ export async function disassociateConnectionFromLag(input: DisassociationInput, 
       planInput: planInput(subject),
       locks: async () => [lockKey('connection', subject.region, subject.connectionId)],
       read: (fresh) => readLagView(subject.region, subject.lagId, deps, fresh),
-      planned: (view) => lagState('lag', view),
-      proceed: (view, _plan, mutating) => (input.dryRun ? dryRun(subject, view, deps) : disassociate(subject, view, deps, mutating)),
+      planned: (view) => plannedState(view, subject.connectionId),
+      proceed: (view, plan, mutating) => (input.dryRun ? dryRun(subject, view, deps) : disassociate(subject, view, deps, mutating, plan)),
       failed: (error) => fromAwsError(subject, error),
     },
     deps,
   );
 }
 
-async function disassociate(subject: Subject, view: LagView | null, deps: DisassociationDeps, mutating: MutatingCall): Promise<Result> {
+/** What a plan binds: the LAG with what rides on it, and the verdicts of the traffic and maintenance checks. */
+const plannedState = (view: LagView | null, connectionId: string): PlannedState => ({
+  ...lagState('lag', view),
+  ...verdictState('lag', view ? disassociationImpact(view, connectionId) : null),
+});
+
+async function disassociate(subject: Subject, view: LagView | null, deps: DisassociationDeps, mutating: MutatingCall, plan: OpenPlan | undefined): Promise<Result> {
   const { connectionId, lagId, region } = subject;
+  // A change the rules allow, whose impact is grave, needs the plan of a dry run that showed it.
+  if (!plan && view && !(await refusalFromState(view, subject, deps, undefined))) {
+    const grave = warningsNeedingPlan(disassociationImpact(view, connectionId), deps.planRequiredFor);
+    if (grave.length > 0) return planRequired(OPERATION, grave);
+  }
   const called = await callAws(
     mutating,
     () => deps.directConnect.disassociateConnectionFromLag(region, connectionId, lagId),
@@ -108,7 +121,7 @@ async function dryRun(subject: Subject, view: LagView | null, deps: Disassociati
     deps.plans,
     OPERATION,
     planInput(subject),
-    () => lagState('lag', view),
+    () => plannedState(view, subject.connectionId),
   );
 }
 

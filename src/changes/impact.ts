@@ -1,4 +1,6 @@
-import type { Connection, Lag, VirtualInterface } from '@aws-sdk/client-direct-connect';
+import type { AssociatedGateway, Connection, DirectConnectGateway, DirectConnectGatewayAssociation, Lag, VirtualInterface } from '@aws-sdk/client-direct-connect';
+import { peakGbps, type Traffic } from '../aws/cloudWatch.js';
+import type { MaintenanceReport } from '../aws/health.js';
 import type { ImpactWarning, LagImpact } from './models.js';
 
 export interface MinimumLinksShortfall {
@@ -21,7 +23,27 @@ export interface LagView {
   lag: Lag;
   virtualInterfaces: VirtualInterface[];
   hostedConnections: Connection[];
+  /** What the change touches beyond the LAG; absent when it could not be read (all unknown then). */
+  surroundings?: Surroundings;
 }
+
+/**
+ * What a change touches beyond the LAG itself (docs/contract.md, "Impact"): the LAG's
+ * traffic over the last 60 minutes, AWS's maintenance on it and its members (and a
+ * joining connection), and the DX gateways its VIFs (and those moving with a joining
+ * connection) reach, with their associations.
+ */
+export interface Surroundings {
+  traffic: Traffic;
+  maintenance: MaintenanceReport;
+  directConnectGateways: DirectConnectGateway[];
+  associations: DirectConnectGatewayAssociation[];
+  /** The virtual private gateways private VIFs attach to directly, without a DX gateway. */
+  virtualPrivateGateways: AssociatedGateway[];
+}
+
+/** The window the impact judges traffic on: the last hour. */
+export const IMPACT_TRAFFIC_WINDOW_MINUTES = 60;
 
 /** AWS writes bandwidth as `1Gbps`, `10Gbps`, `100Gbps`, `400Gbps`, `500Mbps`, …; undefined for anything else. */
 export function bandwidthGbps(bandwidth: string | undefined): number | undefined {
@@ -104,6 +126,8 @@ function measure(view: LagView, after: After): { impact: LagImpact; before: numb
         `: one more failure takes it down. Bring another member to available first if that risk is not acceptable.`,
     });
   }
+  const around = surroundingsOf(view, after, capacity(membersBefore), capacity(after.members));
+  warnings.push(...around.warnings);
   return {
     before,
     needed: neededBefore,
@@ -124,7 +148,81 @@ function measure(view: LagView, after: After): { impact: LagImpact; before: numb
       membersFreeToLeave: free.map((c) => c.connectionId ?? ''),
       membersHeldByMinimumLinks: after.members.filter((c) => !free.includes(c)).map((c) => c.connectionId ?? ''),
       previousLag: null,
+      trafficPeakGbps: around.trafficPeakGbps,
+      directConnectGatewaysAffected: around.directConnectGatewaysAffected,
+      associatedGatewaysAffected: around.associatedGatewaysAffected,
+      maintenanceEvents: around.maintenanceEvents,
+      verdicts: around.verdicts,
       warnings,
+    },
+  };
+}
+
+const UNREAD = 'The gateway could not read it before the change.';
+
+/**
+ * The impact's traffic, gateways and maintenance, and their warnings: capacity below
+ * the peak when the change lowers capacity under it (a change that does not lower it
+ * is not what the traffic must fit), maintenance naming the LAG or a member that
+ * stays, and what could not be known.
+ */
+function surroundingsOf(view: LagView, after: After, capacityBefore: number, capacityAfter: number) {
+  const lagId = view.lag.lagId ?? '';
+  const s = view.surroundings;
+  const traffic = s?.traffic;
+  const maintenance = s?.maintenance ?? { known: false, unknownReason: UNREAD, events: [] };
+  const peak = traffic ? peakGbps(traffic) : null;
+  const warnings: ImpactWarning[] = [];
+  let capacityBelowPeak: LagImpact['verdicts']['capacityBelowPeak'] = 'unknown';
+  if (peak === null) {
+    warnings.push({
+      code: 'TRAFFIC_UNKNOWN',
+      message: `The traffic on LAG ${lagId} is not known (${traffic?.unknownReason ?? UNREAD}), so whether the members that stay can carry it was not checked.`,
+    });
+  } else {
+    capacityBelowPeak = capacityAfter < capacityBefore && capacityAfter < peak ? 'true' : 'false';
+    if (capacityBelowPeak === 'true') {
+      warnings.push({
+        code: 'CAPACITY_BELOW_PEAK',
+        message:
+          `LAG ${lagId} peaked at ${gbps(peak)} in the last ${IMPACT_TRAFFIC_WINDOW_MINUTES} minutes; afterwards its operational members carry ` +
+          `${gbps(capacityAfter)}. Move traffic to another path first, or make the change when the traffic is lower.`,
+      });
+    }
+  }
+  const staying = new Set([lagId, ...after.members.map((c) => c.connectionId ?? '')]);
+  const onRemainingPath = maintenance.events.filter((event) => event.affectedResourceIds.some((id) => staying.has(id)));
+  if (!maintenance.known) {
+    warnings.push({
+      code: 'MAINTENANCE_UNKNOWN',
+      message: `AWS's maintenance on LAG ${lagId} and its members is not known: ${maintenance.unknownReason ?? UNREAD}`,
+    });
+  } else if (onRemainingPath.length > 0) {
+    const what = onRemainingPath.map((event) => {
+      const named = event.affectedResourceIds.filter((id) => staying.has(id)).join(', ');
+      return `${event.statusCode ?? 'scheduled'} ${event.eventTypeCode} on ${named} from ${event.startTime ?? 'an unknown time'}${event.endTime ? ` to ${event.endTime}` : ''}`;
+    });
+    warnings.push({
+      code: 'MAINTENANCE_ON_REMAINING_PATH',
+      message: `AWS has maintenance on what stays of LAG ${lagId}: ${what.join('; ')}. The path left to carry the traffic may go down in that window.`,
+    });
+  }
+  const gateways = s?.directConnectGateways ?? [];
+  const behind = new Map<string, AssociatedGateway>();
+  for (const association of s?.associations ?? []) {
+    const gateway = association.associatedGateway;
+    if (gateway?.id && association.associationState !== 'disassociated') behind.set(gateway.id, gateway);
+  }
+  for (const vgw of s?.virtualPrivateGateways ?? []) if (vgw.id && !behind.has(vgw.id)) behind.set(vgw.id, vgw);
+  return {
+    warnings,
+    trafficPeakGbps: peak,
+    directConnectGatewaysAffected: gateways,
+    associatedGatewaysAffected: [...behind.values()],
+    maintenanceEvents: maintenance.events,
+    verdicts: {
+      capacityBelowPeak,
+      maintenanceOnRemainingPath: maintenance.known ? onRemainingPath.map((event) => event.eventArn).sort().join(', ') : 'unknown',
     },
   };
 }

@@ -15,7 +15,13 @@ import {
 } from '../errors/refusals.js';
 import { checkClientRequestId, checkConnectionId, checkLagId, resolveRegion, type InputProblem, type ServedRegions } from '../input.js';
 import type { Loaders } from '../loaders/index.js';
-import type { LagView } from './impact.js';
+import { unknownBecause as trafficUnknown } from '../aws/cloudWatch.js';
+import { unknownBecause as maintenanceUnknown } from '../aws/health.js';
+import type { AssociatedGateway, Connection, VirtualInterface } from '@aws-sdk/client-direct-connect';
+import type { TrafficService } from '../aws/cloudWatch.js';
+import type { MaintenanceReport, MaintenanceService } from '../aws/health.js';
+import { lagResourceIds, lagTraffic, reportFor } from '../loaders/traffic.js';
+import { IMPACT_TRAFFIC_WINDOW_MINUTES, type LagView, type Surroundings } from './impact.js';
 import type { OpenPlan, PlanInput, PlannedState, Plans } from './plan.js';
 
 // What every change to a LAG shares (docs/contract.md, "The mutations"): the common
@@ -56,15 +62,39 @@ export const isGone = (state: string | undefined): state is 'deleted' | 'deletin
 
 export interface ReadDeps {
   directConnect: Pick<DirectConnectService, 'describeLag' | 'describeVirtualInterfacesOn' | 'describeHostedConnections' | 'forgetRegion'>;
-  loaders: Pick<Loaders, 'lagById' | 'virtualInterfacesOn' | 'hostedConnectionsOn' | 'forget'>;
+  loaders: Pick<
+    Loaders,
+    | 'lagById'
+    | 'virtualInterfacesOn'
+    | 'hostedConnectionsOn'
+    | 'forget'
+    | 'trafficOf'
+    | 'maintenanceIn'
+    | 'directConnectGatewaysIn'
+    | 'directConnectGatewayById'
+    | 'associationsOf'
+  >;
+  traffic: Pick<TrafficService, 'read'>;
+  maintenance: Pick<MaintenanceService, 'regionEvents'>;
+  regions: ServedRegions;
 }
 
 /**
- * The LAG with its VIFs and, for a LAG that can carry them, its hosted connections;
- * null when there is no such LAG. `fresh`: from AWS itself, past every cache, the
- * LAG and its VIFs read together.
+ * The LAG with its VIFs and, for a LAG that can carry them, its hosted connections,
+ * and (unless `surroundings` is false: the caller reads them with more) what the
+ * change touches beyond it; null when there is no such LAG. `fresh`: from AWS itself,
+ * past every cache, the LAG and its VIFs read together.
  */
-export async function readLagView(region: string, lagId: string, deps: ReadDeps, fresh: boolean): Promise<LagView | null> {
+export async function readLagView(region: string, lagId: string, deps: ReadDeps, fresh: boolean, surroundings = true): Promise<LagView | null> {
+  // Maintenance and the DX gateways depend on nothing the LAG says: their reads start now.
+  const maintenance = surroundings ? readMaintenance(region, deps, fresh) : undefined;
+  if (surroundings) void deps.loaders.directConnectGatewaysIn.load(deps.regions.defaultRegion).catch(() => undefined);
+  const view = await readLagAlone(region, lagId, deps, fresh);
+  if (!view || !surroundings) return view;
+  return { ...view, surroundings: await readSurroundings(region, view, view.virtualInterfaces, deps, fresh, [], maintenance) };
+}
+
+async function readLagAlone(region: string, lagId: string, deps: ReadDeps, fresh: boolean): Promise<LagView | null> {
   if (fresh) {
     const [lag, virtualInterfaces] = await Promise.all([
       deps.directConnect.describeLag(region, lagId, { fresh: true }),
@@ -84,6 +114,58 @@ export async function readLagView(region: string, lagId: string, deps: ReadDeps,
     lag.allowsHostedConnections ? deps.loaders.hostedConnectionsOn.load({ region, id: lagId }) : [],
   ]);
   return { lag, virtualInterfaces, hostedConnections };
+}
+
+/**
+ * What the change touches beyond the LAG (impact.ts, Surroundings): the LAG's traffic
+ * over the last hour, maintenance on it, its members and `alsoWatched` (a joining
+ * connection), and the DX gateways that `vifs` reach. `fresh`: traffic and
+ * maintenance from CloudWatch and Health themselves, as a plan's re-check needs;
+ * the gateways, which no verdict depends on, through the loaders. Traffic and
+ * maintenance never fail here (unknown instead); a DX gateway read that fails does.
+ */
+export async function readSurroundings(
+  region: string,
+  view: LagView,
+  vifs: readonly VirtualInterface[],
+  deps: ReadDeps,
+  fresh: boolean,
+  alsoWatched: readonly Connection[] = [],
+  maintenance: Promise<MaintenanceReport> = readMaintenance(region, deps, fresh),
+): Promise<Surroundings> {
+  const read = fresh
+    ? (r: string, source: Parameters<TrafficService['read']>[1], window: number) =>
+        deps.traffic.read(r, source, window, { fresh: true }).catch((error: unknown) => ({ known: false as const, reason: trafficUnknown(error) }))
+    : (...args: Parameters<Loaders['trafficOf']>) => deps.loaders.trafficOf(...args);
+  const ids = lagResourceIds(view.lag);
+  for (const connection of alsoWatched) if (connection.connectionId) ids.add(connection.connectionId);
+  const gatewayIds = [...new Set(vifs.map((vif) => vif.directConnectGatewayId).filter((id): id is string => typeof id === 'string'))].sort();
+  const global = deps.regions.defaultRegion;
+  const [traffic, report, gateways, associations] = await Promise.all([
+    lagTraffic(read, view.lag, region, IMPACT_TRAFFIC_WINDOW_MINUTES),
+    maintenance,
+    Promise.all(gatewayIds.map((id) => deps.loaders.directConnectGatewayById({ region: global, id }))),
+    Promise.all(gatewayIds.map((id) => deps.loaders.associationsOf.load({ region: global, id }))),
+  ]);
+  const virtualPrivateGateways: AssociatedGateway[] = vifs
+    .filter((vif) => vif.virtualGatewayId && !vif.directConnectGatewayId)
+    .map((vif) => ({ id: vif.virtualGatewayId, type: 'virtualPrivateGateway', ownerAccount: vif.ownerAccount, region: vif.region ?? region }));
+  return {
+    traffic,
+    maintenance: reportFor(report, ids),
+    directConnectGateways: gateways.filter((gateway) => gateway !== null),
+    associations: associations.flat(),
+    virtualPrivateGateways,
+  };
+}
+
+/** A region's maintenance: through the request's loader, or from AWS Health itself. Never fails (unknown instead). */
+function readMaintenance(region: string, deps: ReadDeps, fresh: boolean): Promise<MaintenanceReport> {
+  if (!fresh) return deps.loaders.maintenanceIn.load(region);
+  return deps.maintenance.regionEvents(region, { fresh: true }).then(
+    (events) => ({ known: true, unknownReason: null, events }),
+    (error: unknown) => ({ known: false, unknownReason: maintenanceUnknown(error), events: [] }),
+  );
 }
 
 /** A LAG known only by its ID (AWS accepted a change the read before it did not see): nothing rides on it that we know of. */
@@ -176,13 +258,15 @@ export const lockKey = (kind: 'lag' | 'connection', region: string, id: string) 
 /** What runChange needs beside the reads: plans, the exactly-once records and locks, and who is calling. */
 export interface RunDeps extends ReadDeps {
   plans: Plans;
+  /** The warning codes a real call may carry only with a plan (DX_PLAN_REQUIRED_FOR; planPolicy.ts). */
+  planRequiredFor: ReadonlySet<string>;
   guards: Guards;
   caller: Caller;
   logger: Logger;
 }
 
 /** What a change may answer beyond its own members: every result union has these. */
-type Guarded = RefusalMember<'InvalidInput' | 'StateChanged' | 'ResourceBusy' | 'CoordinationUnavailable' | 'AwsServiceError'>;
+type Guarded = RefusalMember<'InvalidInput' | 'StateChanged' | 'ResourceBusy' | 'CoordinationUnavailable' | 'AwsServiceError' | 'PlanRequired'>;
 
 /** A change's answer: its success or a typed member, each of which says whether to retry. */
 type Answer = { __typename?: string; code?: string; retryable?: boolean; replayed?: boolean };

@@ -1,4 +1,5 @@
-import type { Connection, VirtualInterface } from '@aws-sdk/client-direct-connect';
+import type { AssociatedGateway, Connection, DirectConnectGateway, VirtualInterface } from '@aws-sdk/client-direct-connect';
+import type { MaintenanceEvent } from '../aws/health.js';
 
 // What the changes return on success, before GraphQL shapes it: codegen maps each
 // mutation's success type and the impact to one of these (codegen.ts, `mappers`), and
@@ -16,6 +17,10 @@ export const IMPACT_WARNING_CODES = [
   'BGP_SESSIONS_AFFECTED',
   'CONNECTION_NOT_OPERATIONAL',
   'LEAVES_ANOTHER_LAG',
+  'CAPACITY_BELOW_PEAK',
+  'MAINTENANCE_ON_REMAINING_PATH',
+  'TRAFFIC_UNKNOWN',
+  'MAINTENANCE_UNKNOWN',
 ] as const;
 export type ImpactWarningCode = (typeof IMPACT_WARNING_CODES)[number];
 
@@ -41,6 +46,16 @@ export interface LagImpact {
   membersFreeToLeave: string[];
   membersHeldByMinimumLinks: string[];
   previousLag: LagImpact | null;
+  /** The greater of the LAG's egress and ingress peaks over the last 60 minutes, in Gbps; null when unknown. */
+  trafficPeakGbps: number | null;
+  directConnectGatewaysAffected: DirectConnectGateway[];
+  associatedGatewaysAffected: AssociatedGateway[];
+  maintenanceEvents: MaintenanceEvent[];
+  /**
+   * Not in the schema: what a plan binds of the traffic and maintenance checks (their
+   * verdicts, not the numbers, which move every minute), by `planVerdicts`.
+   */
+  verdicts: { capacityBelowPeak: 'true' | 'false' | 'unknown'; maintenanceOnRemainingPath: string };
   warnings: ImpactWarning[];
 }
 

@@ -1,16 +1,18 @@
 import type { ResolversTypes, ResolversUnionTypes } from '../__generated__/resolvers-types.js';
 import type { DirectConnectService } from '../aws/directConnect.js';
-import { fromAwsError, invalidInput, lagNotFound, withAwsWords, type LagSubject, type RefusalMember } from '../errors/refusals.js';
+import { fromAwsError, invalidInput, lagNotFound, planRequired, withAwsWords, type LagSubject, type RefusalMember } from '../errors/refusals.js';
 import { checkLagId, type ServedRegions } from '../input.js';
-import { isOperational, minimumLinksImpact, takesLagDown, type LagView } from './impact.js';
+import { minimumLinksImpact, type LagView } from './impact.js';
 import { callAws, checkChangeInput, isGone, readLagView, runChange, type ChangeInput, type MutatingCall, type ReadDeps, type RunDeps } from './lagChange.js';
-import { lagState, withPlanToken, type OpenPlan } from './plan.js';
+import { lagState, withPlanToken, type OpenPlan, type PlannedState } from './plan.js';
+import { verdictState, warningsNeedingPlan } from './planPolicy.js';
 
 // UpdateLag with minimumLinks alone: the way to unblock a disassociation refused for
 // minimum links, and to restore the setting afterwards. AWS takes 0 up to the LAG's
 // number of member connections (docs/aws-behaviour.md, "Associating, updating and
 // deleting"); a LAG with fewer operational members than minimumLinks goes down, so
-// a value that does that is applied only with the plan of a dry run that showed it.
+// a value that does that (LAG_GOES_DOWN) needs, by default, the plan of a dry run that
+// showed it (planPolicy.ts).
 
 export interface MinimumLinksInput extends ChangeInput {
   lagId: string;
@@ -53,11 +55,13 @@ export async function updateLagMinimumLinks(input: MinimumLinksInput, deps: Mini
       subject,
       planInput: planInput(subject),
       read: (fresh) => readLagView(subject.region, subject.lagId, deps, fresh),
-      planned: (view) => lagState('lag', view),
+      planned: (view) => plannedState(view, subject.minimumLinks),
       proceed: async (view, plan, mutating) => {
-        const refused = refusalFromState(view, subject, plan, input.dryRun === true);
+        const refused = refusalFromState(view, subject);
         if (refused) return refused;
-        return input.dryRun ? dryRun(subject, view!, deps) : update(subject, view!, deps, mutating);
+        if (input.dryRun) return dryRun(subject, view!, deps);
+        const grave = plan ? [] : warningsNeedingPlan(minimumLinksImpact(view!, subject.minimumLinks), deps.planRequiredFor);
+        return grave.length > 0 ? planRequired(OPERATION, grave) : update(subject, view!, deps, mutating);
       },
       failed: (error) => fromAwsError(subject, error),
     },
@@ -65,16 +69,14 @@ export async function updateLagMinimumLinks(input: MinimumLinksInput, deps: Mini
   );
 }
 
-/**
- * The value's bounds against the LAG (AWS: no more than its member connections), and
- * the one rule of the gateway's own: taking the LAG down needs a dry run's plan.
- */
-function refusalFromState(
-  view: LagView | null,
-  subject: Subject,
-  plan: OpenPlan | undefined,
-  dryRun: boolean,
-): RefusalMember<'LagNotFound' | 'InvalidInput'> | undefined {
+/** What a plan binds: the LAG with what rides on it, and the verdicts of the traffic and maintenance checks. */
+const plannedState = (view: LagView | null, minimumLinks: number): PlannedState => ({
+  ...lagState('lag', view),
+  ...verdictState('lag', view ? minimumLinksImpact(view, minimumLinks) : null),
+});
+
+/** The value's bounds against the LAG (AWS: no more than its member connections). */
+function refusalFromState(view: LagView | null, subject: Subject): RefusalMember<'LagNotFound' | 'InvalidInput'> | undefined {
   if (!view) return lagNotFound(subject);
   if (isGone(view.lag.lagState)) return lagNotFound(subject, undefined, view.lag.lagState);
   const members = view.lag.connections ?? [];
@@ -84,15 +86,6 @@ function refusalFromState(
       message:
         `minimumLinks ${subject.minimumLinks} is more than the ${members.length} member connection(s) of LAG ${subject.lagId}; ` +
         `AWS allows 0 to ${members.length}.`,
-    });
-  }
-  const operational = members.filter(isOperational).length;
-  if (!dryRun && !plan && takesLagDown(view.lag, subject.minimumLinks)) {
-    return invalidInput({
-      field: 'expectedPlanToken',
-      message:
-        `minimumLinks ${subject.minimumLinks} is more than the ${operational} operational member(s) of LAG ${subject.lagId}: ` +
-        `the LAG would go down. Run this with dryRun: true, review its LAG_GOES_DOWN warning, and pass its planToken as expectedPlanToken.`,
     });
   }
   return undefined;
@@ -112,7 +105,7 @@ function dryRun(subject: Subject, view: LagView, deps: MinimumLinksDeps): Result
     deps.plans,
     OPERATION,
     planInput(subject),
-    () => lagState('lag', view),
+    () => plannedState(view, subject.minimumLinks),
   );
 }
 
@@ -125,7 +118,7 @@ async function update(subject: Subject, view: LagView, deps: MinimumLinksDeps, m
   );
   if ('refused' in called) {
     // AWS's words for a value above the members are known; the gateway's own explain it first.
-    const explained = called.refused.code === 'BAD_USER_INPUT' ? refusalFromState(view, subject, undefined, true) : undefined;
+    const explained = called.refused.code === 'BAD_USER_INPUT' ? refusalFromState(view, subject) : undefined;
     return explained ? withAwsWords(explained, called.refused) : fromAwsError(subject, called.refused);
   }
   return {

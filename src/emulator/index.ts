@@ -38,7 +38,11 @@ export interface Emulator {
   };
 }
 
-/** A Direct Connect emulator speaking AWS JSON 1.1, in the kinesalite style: a plain http.Server. */
+/**
+ * A Direct Connect emulator in the kinesalite style, a plain http.Server, that also
+ * answers CloudWatch GetMetricData (AWS JSON 1.0, Smithy RPC v2 CBOR, query) and
+ * AWS Health's DescribeEvents and DescribeAffectedEntities on the same port.
+ */
 export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const state = new EmulatorState(options.seed ?? 'demo', options.transitionMs ?? 5000, options.latencyMs ?? 0);
   const server = createServer(createRequestListener(state));

@@ -18,7 +18,11 @@ try {
   const url = await emulator.listen(port, '127.0.0.1');
   console.log(`Direct Connect emulator (seed "${seed}", regions ${emulator.regions().join(', ')}) at ${url}`);
   console.log(`Try: aws directconnect describe-lags --endpoint-url ${url} --region us-east-1`);
-  console.log(`Test controls: ${url}/_emulator/stats, /_emulator/reset, /_emulator/faults, /_emulator/connection-state, /_emulator/bgp-status`);
+  console.log(`     (CloudWatch GetMetricData and AWS Health DescribeEvents answer on the same URL)`);
+  console.log(
+    `Test controls: ${url}/_emulator/stats, /_emulator/reset, /_emulator/faults, /_emulator/connection-state, /_emulator/bgp-status, ` +
+      '/_emulator/traffic, /_emulator/maintenance, /_emulator/health-subscription',
+  );
 } catch (error) {
   console.error(`The emulator cannot listen on 127.0.0.1:${port}: ${(error as Error).message}`);
   process.exit(1);

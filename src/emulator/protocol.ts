@@ -78,17 +78,21 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
 
 export const readText = async (req: IncomingMessage): Promise<string> => (await readBody(req)).toString('utf8');
 
-/** Parses an AWS JSON request body; an empty body is an empty input, as botocore sends `{}` anyway. */
-export function parseRequestJson(body: string): JsonObject {
-  if (body.trim() === '') return {};
+/** A request body as an object, or the SerializationException AWS answers: `format` names the encoding, `container` its object. */
+export function decodeBody(decode: () => unknown, format: string, container: string): JsonObject {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(body);
+    parsed = decode();
   } catch {
-    throw serializationError('The request body is not valid JSON.');
+    throw serializationError(`The request body is not valid ${format}.`);
   }
-  if (!isJsonObject(parsed)) throw serializationError('The request body must be a JSON object.');
+  if (!isJsonObject(parsed)) throw serializationError(`The request body must be a ${container}.`);
   return parsed;
+}
+
+/** Parses an AWS JSON request body; an empty body is an empty input, as botocore sends `{}` anyway. */
+export function parseRequestJson(body: string): JsonObject {
+  return body.trim() === '' ? {} : decodeBody(() => JSON.parse(body), 'JSON', 'JSON object');
 }
 
 /** Answers with a fresh request ID unless `headers` carries one (the query protocol repeats it in the body). */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { cbor, dateToTag } from '@smithy/core/cbor';
-import { AwsError, isJsonObject, parseRequestJson, send, serializationError, type JsonObject } from './protocol.js';
+import { AwsError, decodeBody, isJsonObject, parseRequestJson, send, type JsonObject } from './protocol.js';
 import type { Wire } from './shapes.js';
 
 /**
@@ -94,17 +94,7 @@ export function rpcV2Cbor(options: { namespace: string; queryCompatible: boolean
     ...extra,
   });
   return {
-    decode(body) {
-      if (body.length === 0) return {};
-      let decoded: unknown;
-      try {
-        decoded = cbor.deserialize(body);
-      } catch {
-        throw serializationError('The request body is not valid CBOR.');
-      }
-      if (!isJsonObject(decoded)) throw serializationError('The request body must be a CBOR map.');
-      return fromCbor(decoded) as JsonObject;
-    },
+    decode: (body) => (body.length === 0 ? {} : (fromCbor(decodeBody(() => cbor.deserialize(body), 'CBOR', 'CBOR map')) as JsonObject)),
     answer: (res, _operation, output) => send(res, 200, cbor.serialize(toCbor(output)), headers()),
     fail: (res, error) =>
       send(

@@ -1,7 +1,7 @@
 import type { Lag } from '@aws-sdk/client-direct-connect';
 import type { DirectConnectErrorCode, ResolversTypes, ResolversUnionTypes } from '../__generated__/resolvers-types.js';
 import type { MinimumLinksShortfall } from '../changes/impact.js';
-import type { LagImpact } from '../changes/models.js';
+import type { ImpactWarning, LagImpact } from '../changes/models.js';
 import { describeChanges, type StateChange } from '../changes/plan.js';
 import type { ClassifiedAwsError } from '../aws/classifyAwsError.js';
 import type { InputProblem } from '../input.js';
@@ -40,6 +40,7 @@ const CODE_OF = {
   CoordinationUnavailable: 'COORDINATION_UNAVAILABLE',
   ResourceBusy: 'RESOURCE_BUSY',
   Throttled: 'THROTTLED',
+  PlanRequired: 'PLAN_REQUIRED',
 } as const satisfies Record<Exclude<Refusal['__typename'], 'AwsServiceError'>, DirectConnectErrorCode>;
 
 function refusal<N extends keyof typeof CODE_OF>(__typename: N, message: string, fields: Fields<N>): Member<N> {
@@ -100,6 +101,15 @@ export function minimumLinksViolation(
     `To go ahead, lower it first: updateLagMinimumLinks(input: { lagId: "${lag.lagId}", minimumLinks: ${allowingMinimumLinks} }), ` +
     `and restore ${shortfall.minimumLinks} afterwards; or bring another member to available.`;
   return refusal('MinimumLinksViolation', message, { ...shortfall, allowingMinimumLinks, lag, impact, awsRequestId: awsRequestId ?? null });
+}
+
+/** The impact carries warnings DX_PLAN_REQUIRED_FOR names, and the call carries no plan (src/changes/planPolicy.ts). */
+export function planRequired(operation: string, warnings: ImpactWarning[]): Member<'PlanRequired'> {
+  const codes = [...new Set(warnings.map((w) => w.code))].join(', ');
+  const message =
+    `This ${operation} needs a reviewed plan: its impact warns ${codes}. Nothing was changed. Run the same input with ` +
+    `dryRun: true, read its impact, and pass its planToken as expectedPlanToken.`;
+  return refusal('PlanRequired', message, { warnings });
 }
 
 export interface Mismatch {

@@ -1,7 +1,17 @@
 import DataLoader from 'dataloader';
-import type { Connection, Interconnect, Lag, VirtualInterface } from '@aws-sdk/client-direct-connect';
+import type {
+  Connection,
+  DirectConnectGateway,
+  DirectConnectGatewayAssociation,
+  DirectConnectGatewayAttachment,
+  Interconnect,
+  Lag,
+  VirtualInterface,
+} from '@aws-sdk/client-direct-connect';
 import type { Reader } from '../cache/readCache.js';
 import type { DirectConnectService, ReadOptions } from '../aws/directConnect.js';
+import { unknownBecause as trafficUnknownBecause, type Reading, type TrafficService, type TrafficSource } from '../aws/cloudWatch.js';
+import { unknownBecause as maintenanceUnknownBecause, type MaintenanceReport, type MaintenanceService } from '../aws/health.js';
 import type { Metrics } from '../metrics.js';
 import { AwsCallFailed } from '../aws/classifyAwsError.js';
 
@@ -35,6 +45,21 @@ export interface Loaders {
   virtualInterfaceById(key: RegionalId): Promise<VirtualInterface | null>;
   /** The hosted connections on a LAG or interconnect: AWS lists them per parent only. */
   hostedConnectionsOn: DataLoader<RegionalId, Connection[], string>;
+  /** Every Direct Connect gateway, listed once per request (they are global: `region` is where the gateway asks). */
+  directConnectGatewaysIn: RegionListLoader<DirectConnectGateway>;
+  directConnectGatewayById(key: RegionalId): Promise<DirectConnectGateway | null>;
+  /** A DX gateway's associations (`id` the gateway): AWS lists them per gateway only. */
+  associationsOf: DataLoader<RegionalId, DirectConnectGatewayAssociation[], string>;
+  /** A DX gateway's attachments (`id` the gateway): AWS lists them per gateway only. */
+  attachmentsOf: DataLoader<RegionalId, DirectConnectGatewayAttachment[], string>;
+  /**
+   * A connection's or VIF's traffic over a window. Never fails: a CloudWatch failure
+   * is a reading that is not known, with the reason. Batched by the traffic service:
+   * one GetMetricData call per region and window for every series of the request.
+   */
+  trafficOf(region: string, source: TrafficSource, windowMinutes: number): Promise<Reading>;
+  /** A region's open and upcoming maintenance (AWS Health), or why it is not known. Never fails. */
+  maintenanceIn: DataLoader<string, MaintenanceReport>;
   /** Remembers connections AWS returned (a LAG's members, a mutation's result). */
   primeConnections(connections: readonly Connection[], region: string): void;
   /** A change touched these: whatever this request read of them, and of the region's listings, is stale. */
@@ -73,6 +98,7 @@ const lagsById = indexBy((lag: Lag) => lag.lagId);
 const connectionsById = indexBy((connection: Connection) => connection.connectionId);
 const interconnectsById = indexBy((interconnect: Interconnect) => interconnect.interconnectId);
 const virtualInterfacesById = indexBy((vif: VirtualInterface) => vif.virtualInterfaceId);
+const gatewaysById = indexBy((gateway: DirectConnectGateway) => gateway.directConnectGatewayId);
 
 /** A region's full listing, remembering which regions this request asked to list and what they held. */
 export class RegionListLoader<T> extends DataLoader<string, T[]> {
@@ -168,6 +194,10 @@ const virtualInterfacesByParent = memoIndex((vifs: readonly VirtualInterface[]):
 export interface LoaderOptions {
   /** The request reading: what stops its waits, and who is told which cache entries it read. */
   reader?: Reader;
+  /** CloudWatch, for traffic; without it every traffic reading is unknown. */
+  traffic?: TrafficService;
+  /** AWS Health, for maintenance; without it maintenance is unknown. */
+  maintenance?: MaintenanceService;
   /** false: no batching and no per-request cache (only to measure a naive gateway). */
   batching?: boolean;
   metrics?: Metrics;
@@ -191,6 +221,13 @@ class RequestLoaders implements Loaders {
   private connectionLoader?: Loaders['connectionById'];
   private interconnectLoader?: Loaders['interconnectById'];
   private hostedLoader?: Loaders['hostedConnectionsOn'];
+  private gatewaysList?: RegionListLoader<DirectConnectGateway>;
+  private associationsLoader?: Loaders['associationsOf'];
+  private attachmentsLoader?: Loaders['attachmentsOf'];
+  private trafficLoader?: DataLoader<string, Reading>;
+  private maintenanceLoader?: Loaders['maintenanceIn'];
+  /** The source behind each traffic key this request asked for. */
+  private readonly trafficSources = new Map<string, { region: string; source: TrafficSource; windowMinutes: number }>();
 
   constructor(
     private readonly service: DirectConnectService,
@@ -198,6 +235,8 @@ class RequestLoaders implements Loaders {
     private readonly read: ReadOptions,
     private readonly batching: boolean,
     private readonly metrics: Metrics | undefined,
+    private readonly trafficService: TrafficService | undefined,
+    private readonly maintenanceService: MaintenanceService | undefined,
   ) {
     this.loaderOptions = { batch: batching, cache: batching };
   }
@@ -262,6 +301,69 @@ class RequestLoaders implements Loaders {
     ));
   }
 
+  get directConnectGatewaysIn(): RegionListLoader<DirectConnectGateway> {
+    return (this.gatewaysList ??= this.regionList(
+      'directConnectGatewaysIn',
+      (region) => this.service.describeDirectConnectGateways(region, this.read),
+      gatewaysById,
+    ));
+  }
+
+  async directConnectGatewayById({ region, id }: RegionalId): Promise<DirectConnectGateway | null> {
+    return gatewaysById(await this.directConnectGatewaysIn.load(region)).get(id) ?? null;
+  }
+
+  get associationsOf(): Loaders['associationsOf'] {
+    return (this.associationsLoader ??= this.perParent('associationsOf', (key) =>
+      this.service.describeDirectConnectGatewayAssociations(key.region, key.id, this.read),
+    ));
+  }
+
+  get attachmentsOf(): Loaders['attachmentsOf'] {
+    return (this.attachmentsLoader ??= this.perParent('attachmentsOf', (key) =>
+      this.service.describeDirectConnectGatewayAttachments(key.region, key.id, this.read),
+    ));
+  }
+
+  trafficOf(region: string, source: TrafficSource, windowMinutes: number): Promise<Reading> {
+    const id = source.kind === 'connection' ? source.connectionId : `${source.virtualInterfaceId}@${source.connectionId}`;
+    const key = `${region} ${id} ${windowMinutes}`;
+    this.trafficSources.set(key, { region, source, windowMinutes });
+    this.trafficLoader ??= new DataLoader<string, Reading>(
+      this.measured('trafficOf', (keys: readonly string[]) =>
+        Promise.all(
+          keys.map((k) => {
+            const asked = this.trafficSources.get(k)!;
+            if (!this.trafficService) return { known: false as const, reason: 'The gateway was started without CloudWatch.' };
+            return this.trafficService.read(asked.region, asked.source, asked.windowMinutes, this.read).catch(
+              (error: unknown): Reading => ({ known: false, reason: trafficUnknownBecause(error) }),
+            );
+          }),
+        ),
+      ),
+      this.loaderOptions,
+    );
+    return this.trafficLoader.load(key);
+  }
+
+  get maintenanceIn(): Loaders['maintenanceIn'] {
+    return (this.maintenanceLoader ??= new DataLoader<string, MaintenanceReport>(
+      this.measured('maintenanceIn', (regions: readonly string[]) =>
+        Promise.all(
+          regions.map(async (region): Promise<MaintenanceReport> => {
+            if (!this.maintenanceService) return { known: false, unknownReason: 'The gateway was started without AWS Health.', events: [] };
+            try {
+              return { known: true, unknownReason: null, events: await this.maintenanceService.regionEvents(region, this.read) };
+            } catch (error) {
+              return { known: false, unknownReason: maintenanceUnknownBecause(error), events: [] };
+            }
+          }),
+        ),
+      ),
+      this.loaderOptions,
+    ));
+  }
+
   async virtualInterfacesOn({ region, id }: RegionalId): Promise<VirtualInterface[]> {
     return virtualInterfacesByParent(await this.virtualInterfacesInRegion.load(region)).get(id) ?? [];
   }
@@ -298,6 +400,16 @@ class RequestLoaders implements Loaders {
     this.virtualInterfacesList?.clear(region);
   }
 
+  /** A listing AWS gives per parent only: one run per parent key, each failing alone. */
+  private perParent<T>(loader: string, list: (key: RegionalId) => Promise<T[]>): DataLoader<RegionalId, T[], string> {
+    return new DataLoader(
+      this.measured(loader, (keys: readonly RegionalId[]) =>
+        Promise.all(keys.map((key) => list(key).then((items) => items, (error: unknown) => AwsCallFailed.from(error)))),
+      ),
+      { cacheKeyFn, ...this.loaderOptions },
+    );
+  }
+
   private measured<K, V>(loader: string, batch: (keys: readonly K[]) => Promise<V[]>) {
     return (keys: readonly K[]) => {
       this.metrics?.loaderBatchSize.observe({ loader }, keys.length);
@@ -329,5 +441,5 @@ class RequestLoaders implements Loaders {
 }
 
 export function createLoaders(service: DirectConnectService, options: LoaderOptions = {}): Loaders {
-  return new RequestLoaders(service, options.reader ?? {}, options.batching ?? true, options.metrics);
+  return new RequestLoaders(service, options.reader ?? {}, options.batching ?? true, options.metrics, options.traffic, options.maintenance);
 }

@@ -1,4 +1,7 @@
 import type { ConnectionResolvers } from '../__generated__/resolvers-types.js';
+import { assertValid } from '../errors/GatewayError.js';
+import { checkWindowMinutes } from '../input.js';
+import { connectionTraffic, reportFor } from '../loaders/traffic.js';
 import { knownEnumValue } from './knownEnumValue.js';
 
 export const Connection: ConnectionResolvers = {
@@ -20,4 +23,12 @@ export const Connection: ConnectionResolvers = {
     connection.connectionId && connection.region
       ? loaders.virtualInterfacesOn({ region: connection.region, id: connection.connectionId })
       : [],
+  traffic: (connection, { windowMinutes }, { loaders, regions }) => {
+    assertValid(checkWindowMinutes(windowMinutes));
+    return connectionTraffic((...args) => loaders.trafficOf(...args), connection, connection.region ?? regions.defaultRegion, windowMinutes);
+  },
+  maintenance: async (connection, _args, { loaders, regions }) =>
+    reportFor(await loaders.maintenanceIn.load(connection.region ?? regions.defaultRegion), new Set([connection.connectionId ?? ''])),
+  maintenanceEvents: async (connection, _args, { loaders, regions }) =>
+    reportFor(await loaders.maintenanceIn.load(connection.region ?? regions.defaultRegion), new Set([connection.connectionId ?? ''])).events,
 };

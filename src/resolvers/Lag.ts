@@ -1,4 +1,7 @@
 import type { LagResolvers } from '../__generated__/resolvers-types.js';
+import { assertValid } from '../errors/GatewayError.js';
+import { checkWindowMinutes } from '../input.js';
+import { lagResourceIds, lagTraffic, reportFor } from '../loaders/traffic.js';
 import { knownEnumValue } from './knownEnumValue.js';
 
 export const Lag: LagResolvers = {
@@ -18,4 +21,11 @@ export const Lag: LagResolvers = {
   // Only a LAG that allows hosted connections can carry any: the others cost no AWS call.
   hostedConnections: (lag, _args, { loaders }) =>
     lag.allowsHostedConnections && lag.lagId && lag.region ? loaders.hostedConnectionsOn.load({ region: lag.region, id: lag.lagId }) : [],
+  traffic: (lag, { windowMinutes }, { loaders, regions }) => {
+    assertValid(checkWindowMinutes(windowMinutes));
+    return lagTraffic((...args) => loaders.trafficOf(...args), lag, lag.region ?? regions.defaultRegion, windowMinutes);
+  },
+  maintenance: async (lag, _args, { loaders, regions }) => reportFor(await loaders.maintenanceIn.load(lag.region ?? regions.defaultRegion), lagResourceIds(lag)),
+  maintenanceEvents: async (lag, _args, { loaders, regions }) =>
+    reportFor(await loaders.maintenanceIn.load(lag.region ?? regions.defaultRegion), lagResourceIds(lag)).events,
 };

@@ -1,6 +1,13 @@
 import type { QueryResolvers } from '../__generated__/resolvers-types.js';
 import { assertValid, GatewayError } from '../errors/GatewayError.js';
-import { checkConnectionId, checkConnectionOrLagId, checkLagId, checkVirtualInterfaceId, resolveRegion } from '../input.js';
+import {
+  checkConnectionId,
+  checkConnectionOrLagId,
+  checkDirectConnectGatewayId,
+  checkLagId,
+  checkVirtualInterfaceId,
+  resolveRegion,
+} from '../input.js';
 import { selects } from './selection.js';
 
 export const Query: QueryResolvers = {
@@ -79,5 +86,25 @@ export const Query: QueryResolvers = {
     const served = resolveRegion(region, regions);
     assertValid(served);
     return loaders.interconnectById.load({ region: served.region, id: interconnectId });
+  },
+
+  // DX gateways are global: listed through the default region's endpoint.
+  directConnectGateways: (_parent, _args, { loaders, regions }) => loaders.directConnectGatewaysIn.load(regions.defaultRegion),
+
+  directConnectGateway: (_parent, { directConnectGatewayId }, { loaders, regions }) => {
+    assertValid(checkDirectConnectGatewayId(directConnectGatewayId));
+    return loaders.directConnectGatewayById({ region: regions.defaultRegion, id: directConnectGatewayId });
+  },
+
+  maintenance: (_parent, { region }, { loaders, regions }) => {
+    const served = resolveRegion(region, regions);
+    assertValid(served);
+    return loaders.maintenanceIn.load(served.region);
+  },
+
+  maintenanceEvents: async (_parent, { region }, { loaders, regions }) => {
+    const served = resolveRegion(region, regions);
+    assertValid(served);
+    return (await loaders.maintenanceIn.load(served.region)).events;
   },
 };

@@ -1,4 +1,7 @@
 import type { VirtualInterfaceResolvers } from '../__generated__/resolvers-types.js';
+import { assertValid } from '../errors/GatewayError.js';
+import { checkWindowMinutes } from '../input.js';
+import { virtualInterfaceTraffic } from '../loaders/traffic.js';
 import { knownEnumValue } from './knownEnumValue.js';
 
 // A VIF names what it rides on in `connectionId`: a connection or, for a VIF on a
@@ -20,5 +23,11 @@ export const VirtualInterface: VirtualInterfaceResolvers = {
     if (!vif.connectionId || !vif.region || !ridesOnLag(vif.connectionId)) return null;
     const listed = loaders.lagsInRegion.find(vif.region, vif.connectionId);
     return listed !== undefined ? listed : loaders.lagById.load({ region: vif.region, id: vif.connectionId });
+  },
+  directConnectGateway: (vif, _args, { loaders, regions }) =>
+    vif.directConnectGatewayId ? loaders.directConnectGatewayById({ region: regions.defaultRegion, id: vif.directConnectGatewayId }) : null,
+  traffic: (vif, { windowMinutes }, { loaders, regions }) => {
+    assertValid(checkWindowMinutes(windowMinutes));
+    return virtualInterfaceTraffic((...args) => loaders.trafficOf(...args), vif, vif.region ?? regions.defaultRegion, windowMinutes);
   },
 };

@@ -90,6 +90,45 @@ export enum InterconnectState {
   UNKNOWN = 'unknown',
 }
 
+export enum DirectConnectGatewayState {
+  PENDING = 'pending',
+  AVAILABLE = 'available',
+  DELETING = 'deleting',
+  DELETED = 'deleted',
+}
+
+export enum DirectConnectGatewayAssociationState {
+  ASSOCIATING = 'associating',
+  ASSOCIATED = 'associated',
+  DISASSOCIATING = 'disassociating',
+  DISASSOCIATED = 'disassociated',
+  UPDATING = 'updating',
+}
+
+export enum GatewayType {
+  VIRTUAL_PRIVATE_GATEWAY = 'virtualPrivateGateway',
+  TRANSIT_GATEWAY = 'transitGateway',
+}
+
+export enum DirectConnectGatewayAttachmentState {
+  ATTACHING = 'attaching',
+  ATTACHED = 'attached',
+  DETACHING = 'detaching',
+  DETACHED = 'detached',
+}
+
+export enum DirectConnectGatewayAttachmentType {
+  TRANSIT_VIRTUAL_INTERFACE = 'TransitVirtualInterface',
+  PRIVATE_VIRTUAL_INTERFACE = 'PrivateVirtualInterface',
+}
+
+/** AWS Health's event status codes (`statusCode`). */
+export enum MaintenanceEventStatus {
+  OPEN = 'open',
+  UPCOMING = 'upcoming',
+  CLOSED = 'closed',
+}
+
 export const enumValues = {
   ConnectionState,
   LagState,
@@ -102,6 +141,12 @@ export const enumValues = {
   BgpStatus,
   AddressFamily,
   InterconnectState,
+  DirectConnectGatewayState,
+  DirectConnectGatewayAssociationState,
+  GatewayType,
+  DirectConnectGatewayAttachmentState,
+  DirectConnectGatewayAttachmentType,
+  MaintenanceEventStatus,
 };
 
 export type AwsEnumName = keyof typeof enumValues;

@@ -2,7 +2,12 @@ import { DateTimeResolver, SafeIntResolver } from 'graphql-scalars';
 import type { Resolvers } from '../__generated__/resolvers-types.js';
 import { AssociateConnectionWithLagSuccess } from './AssociateConnectionWithLagSuccess.js';
 import { BgpPeer } from './BgpPeer.js';
+import { AssociatedGateway } from './AssociatedGateway.js';
 import { Connection } from './Connection.js';
+import { DirectConnectGateway } from './DirectConnectGateway.js';
+import { DirectConnectGatewayAssociation } from './DirectConnectGatewayAssociation.js';
+import { DirectConnectGatewayAttachment } from './DirectConnectGatewayAttachment.js';
+import { MaintenanceEvent } from './MaintenanceEvent.js';
 import { DisassociateConnectionFromLagSuccess } from './DisassociateConnectionFromLagSuccess.js';
 import { enumValues } from './awsEnums.js';
 import { Interconnect } from './Interconnect.js';
@@ -24,6 +29,11 @@ export const resolvers: Resolvers = {
   VirtualInterface,
   BgpPeer,
   Interconnect,
+  DirectConnectGateway,
+  DirectConnectGatewayAssociation,
+  DirectConnectGatewayAttachment,
+  AssociatedGateway,
+  MaintenanceEvent,
   DisassociateConnectionFromLagSuccess,
   AssociateConnectionWithLagSuccess,
   UpdateLagMinimumLinksSuccess,

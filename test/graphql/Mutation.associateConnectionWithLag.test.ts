@@ -1,6 +1,6 @@
 import { DeleteConnectionCommand, DirectConnectClient } from '@aws-sdk/client-direct-connect';
 import { describe, expect, it } from 'vitest';
-import { totalCalls, useTestGateway } from '../helpers/gateway.js';
+import { impactReads, totalCalls, useTestGateway } from '../helpers/gateway.js';
 
 // associateConnectionWithLag over real HTTP against npm start's wiring and the demo
 // seed (docs/contract.md, "The mutations"): the way back after a disassociation,
@@ -77,18 +77,32 @@ describe('associateConnectionWithLag', () => {
     expect(body.data.virtualInterface).toEqual({ connectionId: 'dxlag-allow001', lag: { lagId: 'dxlag-allow001' } });
   });
 
-  it("moves a LAG's last member, warning what leaving does to that LAG", async () => {
-    const result = await associate({ connectionId: 'dxcon-lastmem1a', lagId: 'dxlag-allow001' });
+  it("moves a LAG's last member, warning what leaving does to that LAG, and only with a plan since that LAG goes down", async () => {
+    const input = { connectionId: 'dxcon-lastmem1a', lagId: 'dxlag-allow001' };
+    const unplanned = await associate(input);
+    expect(unplanned).toMatchObject({ __typename: 'PlanRequired', code: 'PLAN_REQUIRED' });
+    expect(unplanned.message).toContain('LAG_GOES_DOWN');
+    expect((await gw.awsCalls()).AssociateConnectionWithLag ?? 0).toBe(0);
+
+    const dry = await associate({ ...input, dryRun: true });
+    const result = await associate({ ...input, expectedPlanToken: dry.planToken });
     expect(result.__typename).toBe('AssociateConnectionWithLagSuccess');
     expect(result.impact.warnings.map((w: { code: string }) => w.code)).toContain('LEAVES_ANOTHER_LAG');
     expect(result.impact.previousLag).toMatchObject({ lagId: 'dxlag-lastmem01', operationalConnectionsAfter: 0 });
-    expect(result.impact.previousLag.warnings.map((w: { code: string }) => w.code)).toEqual(['LAG_EMPTIED', 'LAG_GOES_DOWN', 'BGP_SESSIONS_AFFECTED']);
+    // The demo's last member carries traffic: what stays (nothing) is below its peak.
+    expect(result.impact.previousLag.warnings.map((w: { code: string }) => w.code)).toEqual([
+      'LAG_EMPTIED',
+      'LAG_GOES_DOWN',
+      'CAPACITY_BELOW_PEAK',
+      'BGP_SESSIONS_AFFECTED',
+    ]);
   });
 
   it('dry-runs a move between LAGs with one Describe run per kind', async () => {
     const dry = await associate({ connectionId: 'dxcon-allow01a', lagId: 'dxlag-empty001', dryRun: true });
     expect(dry.impact.previousLag.lagId).toBe('dxlag-allow001');
-    expect(await gw.awsCalls()).toEqual({ DescribeConnections: 1, DescribeLags: 1, DescribeVirtualInterfaces: 1 });
+    // And, for the impact, the traffic of both LAGs in one call, the maintenance, and the two DX gateways dxlag-allow001's VIFs reach.
+    expect(await gw.awsCalls()).toEqual({ DescribeConnections: 1, DescribeLags: 1, DescribeVirtualInterfaces: 1, ...impactReads(2) });
   });
 
   describe.each([true, false])('refuses, as a typed error, with dryRun %s', (dryRun) => {

@@ -53,14 +53,54 @@ describe('a plan applied to the state it was made on', () => {
   const auditFile = join(mkdtempSync(join(tmpdir(), 'dxgraph-plan-')), 'audit.jsonl');
   const gw = useTestGateway({ DX_CACHE_TTL_MS: '60000', AUDIT_LOG_FILE: auditFile });
 
-  it('goes ahead, after one fresh read of the LAG and one of its VIFs', async () => {
+  it('goes ahead, after one fresh read of the LAG and one of its VIFs, its traffic and the maintenance', async () => {
     const token = await plan(gw);
     await gw.reset(); // zero the counts; the state is the seed's, as the plan saw it
     const result = await disassociate(gw, { ...ALLOW, expectedPlanToken: token });
     expect(result).toMatchObject({ __typename: 'DisassociateConnectionFromLagSuccess', dryRun: false, planToken: null, connection: { lagId: null } });
     expect(result.awsRequestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(result.impact.operationalConnectionsBefore).toBe(3);
-    expect(await gw.awsCalls()).toEqual({ DescribeLags: 1, DescribeVirtualInterfaces: 1, DisassociateConnectionFromLag: 1 });
+    // The DX gateways, which no verdict depends on, come from the cache.
+    expect(await gw.awsCalls()).toEqual({
+      DescribeLags: 1,
+      DescribeVirtualInterfaces: 1,
+      GetMetricData: 1,
+      DescribeEvents: 1,
+      DescribeAffectedEntities: 1,
+      DisassociateConnectionFromLag: 1,
+    });
+  });
+
+  it('is refused when the traffic rose above what stays after the plan was made; nothing is cut', async () => {
+    const token = await plan(gw);
+    // dxlag-allow001 peaks at 3 Gbps; after the plan, 15 Gbps egress on each of the two members that stay.
+    for (const resourceId of ['dxcon-allow01b', 'dxcon-allow01c']) {
+      await control(gw, 'traffic', { region: 'us-east-1', resourceId, egressGbps: 15, ingressGbps: 1 });
+    }
+    const result = await disassociate(gw, { ...ALLOW, expectedPlanToken: token });
+    expect(result).toMatchObject({ __typename: 'StateChanged', changes: [{ field: 'lag.capacityBelowPeak', planned: 'false', current: 'true' }] });
+    expect(result.message).toContain('lag.capacityBelowPeak was false and is now true');
+    expect((await gw.awsCalls()).DisassociateConnectionFromLag ?? 0).toBe(0);
+  });
+
+  it('is refused when AWS announced maintenance on a member that stays after the plan was made', async () => {
+    const token = await plan(gw);
+    const start = new Date(Date.now() + 86_400_000);
+    const response = await fetch(`${gw.emulatorUrl}/_emulator/maintenance`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        region: 'us-east-1',
+        resourceIds: ['dxcon-allow01b'],
+        statusCode: 'upcoming',
+        startTime: start.toISOString(),
+        endTime: new Date(start.getTime() + 4 * 3_600_000).toISOString(),
+      }),
+    });
+    const { eventArn } = (await response.json()) as { eventArn: string };
+    const result = await disassociate(gw, { ...ALLOW, expectedPlanToken: token });
+    expect(result).toMatchObject({ __typename: 'StateChanged', changes: [{ field: 'lag.maintenanceOnRemainingPath', planned: '', current: eventArn }] });
+    expect((await gw.awsCalls()).DisassociateConnectionFromLag ?? 0).toBe(0);
   });
 
   it('is refused when a member went down in between, though the cache still holds the old state; nothing is cut', async () => {
@@ -110,7 +150,15 @@ describe('a plan applied to the state it was made on', () => {
     const result = await disassociate(gw, { ...partner, expectedPlanToken: token });
     expect(result.__typename).toBe('DisassociateConnectionFromLagSuccess');
     expect(result.impact.warnings.map((w: { code: string }) => w.code)).toContain('BECOMES_INTERCONNECT');
-    expect(await gw.awsCalls()).toEqual({ DescribeLags: 1, DescribeVirtualInterfaces: 1, DescribeHostedConnections: 1, DisassociateConnectionFromLag: 1 });
+    // eu-west-1 has no open or upcoming event: no DescribeAffectedEntities.
+    expect(await gw.awsCalls()).toEqual({
+      DescribeLags: 1,
+      DescribeVirtualInterfaces: 1,
+      DescribeHostedConnections: 1,
+      GetMetricData: 1,
+      DescribeEvents: 1,
+      DisassociateConnectionFromLag: 1,
+    });
   });
 
   it('audits a plan token by its digest, not the token', async () => {

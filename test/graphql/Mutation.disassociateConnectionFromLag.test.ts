@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { totalCalls, useTestGateway } from '../helpers/gateway.js';
+import { impactReads, totalCalls, useTestGateway } from '../helpers/gateway.js';
 
 // Mutation.disassociateConnectionFromLag (docs/contract.md, "The mutations"): every
 // disassociation rule of the AWS documentation, seen through GraphQL alone against
@@ -72,7 +72,11 @@ describe('disassociateConnectionFromLag', () => {
   });
 
   it('lets the last member go even with minimumLinks 1, and the emptied LAG lives on', async () => {
-    const result = await disassociate({ connectionId: 'dxcon-lastmem1a', lagId: 'dxlag-lastmem01' });
+    // The LAG goes down: by default that needs the plan of a dry run that showed it.
+    const input = { connectionId: 'dxcon-lastmem1a', lagId: 'dxlag-lastmem01' };
+    const { body } = await gw.graphql(`mutation($input: DisassociateConnectionFromLagInput!) {
+      disassociateConnectionFromLag(input: $input) { ... on DisassociateConnectionFromLagSuccess { planToken } } }`, { input: { ...input, dryRun: true } });
+    const result = await disassociate({ ...input, expectedPlanToken: body.data.disassociateConnectionFromLag.planToken });
     expect(result.__typename).toBe('DisassociateConnectionFromLagSuccess');
     expect(result.lag).toEqual({ lagId: 'dxlag-lastmem01', numberOfConnections: 0, connections: [] });
     expect(await lagMembers('dxlag-lastmem01')).toEqual({ numberOfConnections: 0, connections: [] });
@@ -138,14 +142,15 @@ describe('disassociateConnectionFromLag AWS calls', () => {
       ... on MinimumLinksViolation { lag { lagId connections { connectionId lag { lagId connections { lag { lagId } } } } } } } }`);
     expect(body.data.disassociateConnectionFromLag.lag.connections).toHaveLength(2);
     // One read of the LAG and its VIFs for the impact, then the call AWS refused.
-    expect(await gw.awsCalls()).toEqual({ DescribeLags: 1, DescribeVirtualInterfaces: 1, DisassociateConnectionFromLag: 1 });
+    expect(await gw.awsCalls()).toEqual({ DescribeLags: 1, DescribeVirtualInterfaces: 1, DisassociateConnectionFromLag: 1, ...impactReads(1) });
   });
 
   it('reads the LAG once before the call (for the impact) and once afresh after a success', async () => {
     const { body } = await gw.graphql(`mutation { disassociateConnectionFromLag(input: { connectionId: "dxcon-allow01a", lagId: "dxlag-allow001" }) {
       ... on DisassociateConnectionFromLagSuccess { lag { numberOfConnections connections { lag { numberOfConnections } } } } } }`);
     expect(body.data.disassociateConnectionFromLag.lag.numberOfConnections).toBe(2);
-    expect(await gw.awsCalls()).toEqual({ DescribeLags: 2, DescribeVirtualInterfaces: 1, DisassociateConnectionFromLag: 1 });
+    // And what the impact reads beyond the LAG: its VIFs reach two DX gateways.
+    expect(await gw.awsCalls()).toEqual({ DescribeLags: 2, DescribeVirtualInterfaces: 1, DisassociateConnectionFromLag: 1, ...impactReads(2) });
   });
 });
 

@@ -14,7 +14,8 @@ const RESULT = `__typename
     impact { minimumLinks minimumLinksBefore operationalConnectionsBefore operationalConnectionsAfter membersFreeToLeave membersHeldByMinimumLinks warnings { code message } }
   }
   ... on DirectConnectError { code message retryable }
-  ... on InvalidInput { field }`;
+  ... on InvalidInput { field }
+  ... on PlanRequired { warnings { code } }`;
 
 async function update(input: Record<string, unknown>) {
   const { body } = await gw.graphql(`mutation($input: UpdateLagMinimumLinksInput!) { updateLagMinimumLinks(input: $input) { ${RESULT} } }`, { input });
@@ -57,8 +58,8 @@ describe('updateLagMinimumLinks', () => {
     expect(dry.impact).toMatchObject({ operationalConnectionsAfter: 3, minimumLinks: 4 });
 
     const unplanned = await update({ lagId: 'dxlag-full0001', minimumLinks: 4 });
-    expect(unplanned).toMatchObject({ __typename: 'InvalidInput', field: 'expectedPlanToken' });
-    expect(unplanned.message).toContain('the LAG would go down');
+    expect(unplanned).toMatchObject({ __typename: 'PlanRequired', code: 'PLAN_REQUIRED', retryable: false, warnings: [{ code: 'LAG_GOES_DOWN' }] });
+    expect(unplanned.message).toContain('needs a reviewed plan');
     expect((await gw.awsCalls()).UpdateLag ?? 0).toBe(0);
 
     const planned = await update({ lagId: 'dxlag-full0001', minimumLinks: 4, expectedPlanToken: dry.planToken });
@@ -81,7 +82,7 @@ describe('updateLagMinimumLinks', () => {
       code: 'LAG_GOES_DOWN',
       message: 'LAG dxlag-full0001 has 0 operational connections, below the new minimumLinks of 2: it goes down (or stays down) and carries no traffic until 2 of its members are available.',
     });
-    expect(await update({ lagId: 'dxlag-full0001', minimumLinks: 2 })).toMatchObject({ __typename: 'InvalidInput', field: 'expectedPlanToken' });
+    expect(await update({ lagId: 'dxlag-full0001', minimumLinks: 2 })).toMatchObject({ __typename: 'PlanRequired', warnings: [{ code: 'LAG_GOES_DOWN' }] });
     // Lowering a LAG that is down needs no plan: it cannot take it down further.
     expect((await update({ lagId: 'dxlag-full0001', minimumLinks: 0 })).__typename).toBe('UpdateLagMinimumLinksSuccess');
   });

@@ -27,9 +27,11 @@ describe('Query.virtualInterfaces', () => {
       'dxvif-allow01pv',
       'dxvif-allow01tr',
       'dxvif-assoc01pv',
+      'dxvif-busy01pv',
       'dxvif-lastmem1pb',
       'dxvif-lastmem1pv',
       'dxvif-macsec1pv',
+      'dxvif-maint01tr',
       'dxvif-minlnk1pv',
       'dxvif-standal1pv',
     ]);

@@ -68,6 +68,20 @@ export async function startTestGateway(env: Record<string, string> = {}, options
   };
 }
 
+/**
+ * The AWS calls a change's impact makes beyond the LAG and its VIFs on the demo seed
+ * (docs/contract.md, "Impact"): the members' traffic (one GetMetricData), the region's
+ * maintenance (DescribeEvents, and DescribeAffectedEntities for its one open or
+ * upcoming event), the DX gateways, and the associations of each the VIFs reach.
+ */
+export const impactReads = (dxGatewaysReached: number): Record<string, number> => ({
+  GetMetricData: 1,
+  DescribeEvents: 1,
+  DescribeAffectedEntities: 1,
+  DescribeDirectConnectGateways: 1,
+  ...(dxGatewaysReached > 0 ? { DescribeDirectConnectGatewayAssociations: dxGatewaysReached } : {}),
+});
+
 /** Sum of all AWS calls in a stats snapshot. */
 export const totalCalls = (stats: Record<string, number>) => Object.values(stats).reduce((a, b) => a + b, 0);
 

@@ -9,7 +9,10 @@ import {
   minimumLinksShortfall,
   takesLagDown,
   type LagView,
+  type Surroundings,
 } from '../../../src/changes/impact.js';
+import type { Traffic } from '../../../src/aws/cloudWatch.js';
+import type { MaintenanceEvent } from '../../../src/aws/health.js';
 
 // src/changes/impact.ts: the minimum-links rule the changes share (a member may not
 // leave a LAG with fewer operational members than minimumLinks, except its last
@@ -30,8 +33,34 @@ const vif = (id: string, ...statuses: Array<'up' | 'down' | 'unknown'>): Virtual
   bgpPeers: statuses.map((bgpStatus, i) => ({ bgpPeerId: `dxpeer-${id.slice(6)}${i}`, bgpStatus })),
 });
 
-function view(lag: Partial<Lag> & { connections: Connection[] }, vifs: VirtualInterface[] = [], hosted: Connection[] = []): LagView {
-  return { lag: { lagId: 'dxlag-ffrz71kw', minimumLinks: 1, ...lag }, virtualInterfaces: vifs, hostedConnections: hosted };
+const traffic = (peakGbps: number): Traffic => ({
+  windowMinutes: 60,
+  periodSeconds: 60,
+  egressPeakGbps: peakGbps,
+  ingressPeakGbps: peakGbps / 2,
+  egressAverageGbps: peakGbps / 2,
+  ingressAverageGbps: peakGbps / 4,
+  known: true,
+  unknownReason: null,
+});
+
+/** Light traffic, no maintenance, no DX gateway: surroundings that warn of nothing. */
+const QUIET: Surroundings = {
+  traffic: traffic(0),
+  maintenance: { known: true, unknownReason: null, events: [] },
+  directConnectGateways: [],
+  associations: [],
+  virtualPrivateGateways: [],
+};
+
+function view(
+  lag: Partial<Lag> & { connections: Connection[] },
+  vifs: VirtualInterface[] = [],
+  hosted: Connection[] = [],
+  /** null: none could be read. */
+  surroundings: Surroundings | null = QUIET,
+): LagView {
+  return { lag: { lagId: 'dxlag-ffrz71kw', minimumLinks: 1, ...lag }, virtualInterfaces: vifs, hostedConnections: hosted, surroundings: surroundings ?? undefined };
 }
 
 const codes = (v: LagView, id: string) => disassociationImpact(v, id).warnings.map((w) => w.code);
@@ -325,12 +354,114 @@ describe('Function: takesLagDown and minimumLinksImpact', () => {
 
   it('warns LAG_GOES_DOWN exactly when takesLagDown says so, with the BGP sessions that lose their path', () => {
     const lag = lagWith(1, lagMember(1), lagMember(2), lagMember(3, 'down'));
-    const at = (n: number) => minimumLinksImpact({ lag, virtualInterfaces: [vif('dxvif-aaaaaaaa', 'up')], hostedConnections: [] }, n);
+    const at = (n: number) => minimumLinksImpact({ lag, virtualInterfaces: [vif('dxvif-aaaaaaaa', 'up')], hostedConnections: [], surroundings: QUIET }, n);
     expect(at(3).warnings.map((w) => w.code)).toEqual(['LAG_GOES_DOWN', 'BGP_SESSIONS_AFFECTED']);
     expect(at(2).warnings.map((w) => w.code)).toEqual(['AT_MINIMUM_LINKS']);
     expect(at(0).warnings.map((w) => w.code)).toEqual([]);
     // Below its minimumLinks even a down member may not leave: the rule counts what would remain.
     expect(at(3)).toMatchObject({ minimumLinks: 3, minimumLinksBefore: 1, membersFreeToLeave: [], membersHeldByMinimumLinks: ['dxcon-member01', 'dxcon-member02', 'dxcon-member03'] });
     expect(at(2)).toMatchObject({ membersFreeToLeave: ['dxcon-member03'], membersHeldByMinimumLinks: ['dxcon-member01', 'dxcon-member02'] });
+  });
+});
+
+describe('What a change touches beyond the LAG (its surroundings)', () => {
+  const event = (id: string, ...names: string[]): MaintenanceEvent => ({
+    eventArn: `arn:aws:health:us-east-1::event/DIRECTCONNECT/AWS_DIRECTCONNECT_MAINTENANCE_SCHEDULED/${id}`,
+    eventTypeCode: 'AWS_DIRECTCONNECT_MAINTENANCE_SCHEDULED',
+    statusCode: 'upcoming',
+    startTime: '2026-12-10T02:00:00.000Z',
+    endTime: '2026-12-10T06:00:00.000Z',
+    region: 'us-east-1',
+    affectedResourceIds: names,
+  });
+  const around = (changes: Partial<Surroundings>): Surroundings => ({ ...QUIET, ...changes });
+  const two = [member(1), member(2)];
+
+  it('reports the peak as the greater of egress and ingress, and warns CAPACITY_BELOW_PEAK when what stays is below it', () => {
+    const impact = disassociationImpact(view({ connections: two }, [], [], around({ traffic: traffic(12) })), 'dxcon-member01');
+    expect(impact.trafficPeakGbps).toBe(12);
+    expect(impact.capacityAfterGbps).toBe(10);
+    const warning = impact.warnings.find((w) => w.code === 'CAPACITY_BELOW_PEAK');
+    expect(warning?.message).toContain('peaked at 12 Gbps');
+    expect(warning?.message).toContain('10 Gbps');
+    expect(impact.verdicts.capacityBelowPeak).toBe('true');
+  });
+
+  it('does not warn CAPACITY_BELOW_PEAK when what stays carries the peak, or when the change does not lower capacity', () => {
+    expect(codes(view({ connections: two }, [], [], around({ traffic: traffic(9.5) })), 'dxcon-member01')).not.toContain('CAPACITY_BELOW_PEAK');
+    // A member that is down adds nothing, so taking it out lowers nothing.
+    const withDown = view({ connections: [member(1), member(2, 'down')] }, [], [], around({ traffic: traffic(12) }));
+    expect(codes(withDown, 'dxcon-member02')).not.toContain('CAPACITY_BELOW_PEAK');
+    expect(minimumLinksImpact(view({ connections: two }, [], [], around({ traffic: traffic(30) })), 1).warnings.map((w) => w.code)).not.toContain(
+      'CAPACITY_BELOW_PEAK',
+    );
+  });
+
+  it('warns CAPACITY_BELOW_PEAK for the last member of a LAG that carries traffic', () => {
+    expect(codes(view({ connections: [member(1)] }, [], [], around({ traffic: traffic(0.5) })), 'dxcon-member01')).toContain('CAPACITY_BELOW_PEAK');
+  });
+
+  it('warns TRAFFIC_UNKNOWN with CloudWatch\'s reason, and has no peak', () => {
+    const unknown: Traffic = { ...traffic(0), known: false, unknownReason: 'CloudWatch throttled the call', egressPeakGbps: null, ingressPeakGbps: null };
+    const impact = disassociationImpact(view({ connections: two }, [], [], around({ traffic: unknown })), 'dxcon-member01');
+    expect(impact.trafficPeakGbps).toBeNull();
+    expect(impact.warnings.find((w) => w.code === 'TRAFFIC_UNKNOWN')?.message).toContain('CloudWatch throttled the call');
+    expect(impact.warnings.map((w) => w.code)).not.toContain('CAPACITY_BELOW_PEAK');
+    expect(impact.verdicts.capacityBelowPeak).toBe('unknown');
+  });
+
+  it('warns MAINTENANCE_ON_REMAINING_PATH for an event on a member that stays, not for one on the member that leaves', () => {
+    const onStaying = event('A1', 'dxcon-member02');
+    const onLeaving = event('B2', 'dxcon-member01');
+    const impact = disassociationImpact(view({ connections: two }, [], [], around({ maintenance: { known: true, unknownReason: null, events: [onStaying] } })), 'dxcon-member01');
+    expect(impact.maintenanceEvents).toEqual([onStaying]);
+    expect(impact.warnings.find((w) => w.code === 'MAINTENANCE_ON_REMAINING_PATH')?.message).toContain('dxcon-member02');
+    expect(impact.verdicts.maintenanceOnRemainingPath).toBe(onStaying.eventArn);
+    const leaving = disassociationImpact(view({ connections: two }, [], [], around({ maintenance: { known: true, unknownReason: null, events: [onLeaving] } })), 'dxcon-member01');
+    expect(leaving.maintenanceEvents).toEqual([onLeaving]);
+    expect(leaving.warnings.map((w) => w.code)).not.toContain('MAINTENANCE_ON_REMAINING_PATH');
+    expect(leaving.verdicts.maintenanceOnRemainingPath).toBe('');
+  });
+
+  it('counts an event on the LAG itself as on the remaining path', () => {
+    const onLag = event('C3', 'dxlag-ffrz71kw');
+    expect(codes(view({ connections: two }, [], [], around({ maintenance: { known: true, unknownReason: null, events: [onLag] } })), 'dxcon-member01')).toContain(
+      'MAINTENANCE_ON_REMAINING_PATH',
+    );
+  });
+
+  it('warns MAINTENANCE_UNKNOWN with Health\'s reason', () => {
+    const impact = disassociationImpact(
+      view({ connections: two }, [], [], around({ maintenance: { known: false, unknownReason: 'SubscriptionRequiredException', events: [] } })),
+      'dxcon-member01',
+    );
+    expect(impact.warnings.find((w) => w.code === 'MAINTENANCE_UNKNOWN')?.message).toContain('SubscriptionRequiredException');
+    expect(impact.verdicts.maintenanceOnRemainingPath).toBe('unknown');
+  });
+
+  it('knows nothing of a view whose surroundings could not be read', () => {
+    const impact = disassociationImpact(view({ connections: two }, [], [], null), 'dxcon-member01');
+    expect(impact.warnings.map((w) => w.code)).toEqual(expect.arrayContaining(['TRAFFIC_UNKNOWN', 'MAINTENANCE_UNKNOWN']));
+  });
+
+  it('lists the DX gateways and the gateways behind them, and the virtual private gateways VIFs attach to directly', () => {
+    const impact = disassociationImpact(
+      view(
+        { connections: two },
+        [],
+        [],
+        around({
+          directConnectGateways: [{ directConnectGatewayId: 'gw-1' }],
+          associations: [
+            { directConnectGatewayId: 'gw-1', associationState: 'associated', associatedGateway: { id: 'tgw-1', type: 'transitGateway', region: 'us-east-1' } },
+            { directConnectGatewayId: 'gw-1', associationState: 'disassociated', associatedGateway: { id: 'vgw-old', type: 'virtualPrivateGateway' } },
+          ],
+          virtualPrivateGateways: [{ id: 'vgw-1', type: 'virtualPrivateGateway', region: 'us-east-1' }],
+        }),
+      ),
+      'dxcon-member01',
+    );
+    expect(impact.directConnectGatewaysAffected.map((g) => g.directConnectGatewayId)).toEqual(['gw-1']);
+    expect(impact.associatedGatewaysAffected.map((g) => g.id)).toEqual(['tgw-1', 'vgw-1']);
   });
 });

@@ -38,6 +38,12 @@ describe('enumValues', () => {
         'MacSecKeyState',
         'PortEncryptionStatus',
         'VirtualInterfaceState',
+        'DirectConnectGatewayState',
+        'DirectConnectGatewayAssociationState',
+        'GatewayType',
+        'DirectConnectGatewayAttachmentState',
+        'DirectConnectGatewayAttachmentType',
+        'MaintenanceEventStatus',
       ].sort(),
     );
   });
