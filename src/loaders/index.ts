@@ -74,6 +74,21 @@ export interface Loaders {
 const cacheKeyFn = (key: RegionalId) => `${key.region}/${key.id}`;
 
 /**
+ * The reads that can show a request more connections and VIFs, and so more traffic
+ * to ask for: the traffic batch waits for them to settle (RequestLoaders.whenSettled).
+ */
+const FINDS_TRAFFIC_SOURCES = new Set([
+  'lagsInRegion',
+  'connectionsInRegion',
+  'interconnectsInRegion',
+  'virtualInterfacesInRegion',
+  'lagById',
+  'connectionById',
+  'interconnectById',
+  'hostedConnectionsOn',
+]);
+
+/**
  * An index over listings, each built once and kept as long as its listing. The
  * cross-request cache hands every request the same listing until it is refreshed,
  * so a listing is indexed once, not once per request. Listings are never changed once read.
@@ -228,6 +243,9 @@ class RequestLoaders implements Loaders {
   private maintenanceLoader?: Loaders['maintenanceIn'];
   /** The source behind each traffic key this request asked for. */
   private readonly trafficSources = new Map<string, { region: string; source: TrafficSource; windowMinutes: number }>();
+  /** Reads in flight that can find more traffic sources (FINDS_TRAFFIC_SOURCES), and who waits for them to settle. */
+  private sourceReads = 0;
+  private settledWaiters: Array<() => void> = [];
 
   constructor(
     private readonly service: DirectConnectService,
@@ -341,7 +359,9 @@ class RequestLoaders implements Loaders {
           }),
         ),
       ),
-      this.loaderOptions,
+      // Fields at every depth ask for traffic, some only once a listing arrives: the
+      // batch goes when no such read is left, so the request costs one call per region and window.
+      { ...this.loaderOptions, batchScheduleFn: (dispatch) => this.whenSettled(dispatch) },
     );
     return this.trafficLoader.load(key);
   }
@@ -400,6 +420,16 @@ class RequestLoaders implements Loaders {
     this.virtualInterfacesList?.clear(region);
   }
 
+  /** Runs `dispatch` once no read that can find traffic sources is in flight, and the fields they fed have asked. */
+  private whenSettled(dispatch: () => void): void {
+    const check = () =>
+      setImmediate(() => {
+        if (this.sourceReads === 0) dispatch();
+        else this.settledWaiters.push(check);
+      });
+    check();
+  }
+
   /** A listing AWS gives per parent only: one run per parent key, each failing alone. */
   private perParent<T>(loader: string, list: (key: RegionalId) => Promise<T[]>): DataLoader<RegionalId, T[], string> {
     return new DataLoader(
@@ -411,9 +441,17 @@ class RequestLoaders implements Loaders {
   }
 
   private measured<K, V>(loader: string, batch: (keys: readonly K[]) => Promise<V[]>) {
+    const findsSources = FINDS_TRAFFIC_SOURCES.has(loader);
     return (keys: readonly K[]) => {
       this.metrics?.loaderBatchSize.observe({ loader }, keys.length);
-      return batch(keys);
+      if (!findsSources) return batch(keys);
+      this.sourceReads++;
+      return batch(keys).finally(() => {
+        if (--this.sourceReads > 0) return;
+        const waiters = this.settledWaiters;
+        this.settledWaiters = [];
+        for (const wake of waiters) wake();
+      });
     };
   }
 
