@@ -297,3 +297,21 @@ describe('loadEmulatorSettings', () => {
     expect((error as ConfigError).problems).toEqual([expect.stringMatching(/^DX_EMULATOR_SEED: .*"huge"/)]);
   });
 });
+
+describe('DX_PLAN_REQUIRED_FOR', () => {
+  it('defaults to the grave warnings of the contract', () => {
+    expect(loadConfig({}).planRequiredFor).toEqual(['LAG_GOES_DOWN', 'CAPACITY_BELOW_PEAK', 'MAINTENANCE_ON_REMAINING_PATH', 'NO_ALTERNATE_PATH']);
+  });
+
+  it('takes a comma-separated list of warning codes', () => {
+    expect(loadConfig({ DX_PLAN_REQUIRED_FOR: 'LAG_EMPTIED, MAINTENANCE_UNKNOWN' }).planRequiredFor).toEqual(['LAG_EMPTIED', 'MAINTENANCE_UNKNOWN']);
+  });
+
+  it('is turned off by an empty value, unlike other variables, where empty means unset', () => {
+    expect(loadConfig({ DX_PLAN_REQUIRED_FOR: '' }).planRequiredFor).toEqual([]);
+  });
+
+  it('rejects a code no impact has, naming the ones it knows', () => {
+    expect(() => loadConfig({ DX_PLAN_REQUIRED_FOR: 'LAG_GOES_DOWN,CAPACITY_LOW' })).toThrow(/DX_PLAN_REQUIRED_FOR\.1: must list impact warning codes \(.*CAPACITY_BELOW_PEAK.*\)/);
+  });
+});
