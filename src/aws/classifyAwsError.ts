@@ -130,7 +130,11 @@ function networkCode(error: SdkErrorShape): string | undefined {
   return undefined;
 }
 
-export function classifyAwsError(thrown: unknown): ClassifiedAwsError {
+/**
+ * @param service how messages name the service that failed: Direct Connect unless the
+ *   caller read another (CloudWatch, AWS Health).
+ */
+export function classifyAwsError(thrown: unknown, service = 'AWS Direct Connect'): ClassifiedAwsError {
   // Loaders hand on failures they already classified.
   if (thrown instanceof AwsCallFailed) return thrown.classified;
   const error: SdkErrorShape = typeof thrown === 'object' && thrown !== null ? (thrown as SdkErrorShape) : {};
@@ -152,13 +156,13 @@ export function classifyAwsError(thrown: unknown): ClassifiedAwsError {
   // error body) says nothing AWS meant, whatever its status: treat it as no answer.
   if (isUnreadableAnswer(name, message)) {
     return {
-      ...make('AWS_UNAVAILABLE', `AWS Direct Connect answered something the gateway could not read${readable}${afterRetries}. Retry later.`),
+      ...make('AWS_UNAVAILABLE', `${service} answered something the gateway could not read${readable}${afterRetries}. Retry later.`),
       awsErrorName: undefined,
     };
   }
 
   if (THROTTLING_NAMES.has(name) || status === 429) {
-    return make('THROTTLED', `AWS Direct Connect throttled the request${afterRetries} (${name}: ${message || 'Rate exceeded'}). Retry with backoff.`);
+    return make('THROTTLED', `${service} throttled the request${afterRetries} (${name}: ${message || 'Rate exceeded'}). Retry with backoff.`);
   }
   if (name === NO_CREDENTIALS) {
     return make(
@@ -177,23 +181,23 @@ export function classifyAwsError(thrown: unknown): ClassifiedAwsError {
   }
   if (name === 'DirectConnectClientException') {
     const rule = CLIENT_MESSAGE_RULES.find((r) => r.pattern.test(message));
-    return make(rule?.code ?? 'AWS_CLIENT_ERROR', message || 'AWS Direct Connect rejected the request.');
+    return make(rule?.code ?? 'AWS_CLIENT_ERROR', message || `${service} rejected the request.`);
   }
   if (name === 'DirectConnectServerException' || (status !== undefined && status >= 500)) {
-    return make('AWS_SERVER_ERROR', `AWS Direct Connect failed with a server error${afterRetries} (${name}${message ? `: ${message}` : ''}). Retry later.`);
+    return make('AWS_SERVER_ERROR', `${service} failed with a server error${afterRetries} (${name}${message ? `: ${message}` : ''}). Retry later.`);
   }
   if (status !== undefined && status >= 400) {
-    return make('AWS_CLIENT_ERROR', `AWS Direct Connect rejected the request (${name}${message ? `: ${message}` : ''}).`);
+    return make('AWS_CLIENT_ERROR', `${service} rejected the request (${name}${message ? `: ${message}` : ''}).`);
   }
   if (TIMEOUT_NAMES.has(name)) {
-    return make('AWS_UNAVAILABLE', `AWS Direct Connect did not answer in time${afterRetries}. Retry later.`);
+    return make('AWS_UNAVAILABLE', `${service} did not answer in time${afterRetries}. Retry later.`);
   }
   const network = networkCode(error);
   if (network) {
-    return make('AWS_UNAVAILABLE', `AWS Direct Connect could not be reached${afterRetries} (${network}). Retry later.`);
+    return make('AWS_UNAVAILABLE', `${service} could not be reached${afterRetries} (${network}). Retry later.`);
   }
   // What is left: a failure before any answer. AWS gave us nothing usable.
-  return make('AWS_UNAVAILABLE', `AWS Direct Connect gave no usable answer${afterRetries} (${name}). Retry later.`);
+  return make('AWS_UNAVAILABLE', `${service} gave no usable answer${afterRetries} (${name}). Retry later.`);
 }
 
 function isUnreadableAnswer(name: string, message: string): boolean {

@@ -87,15 +87,15 @@ interface Waiting {
 
 /** What a person reads when traffic is not known because a call failed. */
 export function unknownBecause(error: unknown): string {
-  const { code, message } = error instanceof AwsCallFailed ? error.classified : classifyAwsError(error);
+  const { code, message } = error instanceof AwsCallFailed ? error.classified : classifyAwsError(error, 'CloudWatch');
   switch (code) {
     case 'AWS_ACCESS_DENIED':
       return `The gateway may not read CloudWatch (it needs cloudwatch:GetMetricData): ${message}`;
     case 'THROTTLED':
-      return 'CloudWatch throttled the gateway\'s GetMetricData call; the traffic is read again on the next request.';
+      return 'CloudWatch throttled the gateway\'s GetMetricData call (it is asked again on the next request)';
     case 'AWS_SERVER_ERROR':
     case 'AWS_UNAVAILABLE':
-      return `CloudWatch could not be read (${code}): ${message}`;
+      return message.replace(/\.\s*Retry later\.$/, '');
     default:
       return `CloudWatch refused the gateway's GetMetricData call: ${message}`;
   }
@@ -169,7 +169,7 @@ export class TrafficService {
           const readings = await this.getMetricData(batch.region, chunk.map((group) => group[0]!.source), bounds);
           chunk.forEach((group, i) => group.forEach((waiting) => waiting.resolve(readings[i]!)));
         } catch (error) {
-          const failure = AwsCallFailed.from(error);
+          const failure = error instanceof AwsCallFailed ? error : new AwsCallFailed(classifyAwsError(error, 'CloudWatch'), { cause: error });
           for (const group of chunk) for (const waiting of group) waiting.reject(failure);
         }
       }),

@@ -41,7 +41,7 @@ const ARNS_PER_CALL = 10;
 
 /** What a person reads when maintenance is not known because Health failed. */
 export function unknownBecause(error: unknown): string {
-  const classified = error instanceof AwsCallFailed ? error.classified : classifyAwsError(error);
+  const classified = error instanceof AwsCallFailed ? error.classified : classifyAwsError(error, 'AWS Health');
   if (classified.awsErrorName === 'SubscriptionRequiredException') {
     return (
       'AWS Health answered SubscriptionRequiredException: the account has no Business, Enterprise On-Ramp or Enterprise ' +
@@ -54,7 +54,7 @@ export function unknownBecause(error: unknown): string {
     case 'THROTTLED':
       return 'AWS Health throttled the gateway; maintenance is read again on the next request.';
     default:
-      return `AWS Health could not be read (${classified.code}): ${classified.message}`;
+      return `AWS Health could not be read: ${classified.message}`;
   }
 }
 

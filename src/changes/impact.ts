@@ -177,7 +177,7 @@ function surroundingsOf(view: LagView, after: After, capacityBefore: number, cap
   if (peak === null) {
     warnings.push({
       code: 'TRAFFIC_UNKNOWN',
-      message: `The traffic on LAG ${lagId} is not known (${traffic?.unknownReason ?? UNREAD}), so whether the members that stay can carry it was not checked.`,
+      message: `The traffic on LAG ${lagId} is not known (${(traffic?.unknownReason ?? UNREAD).replace(/\.$/, '')}), so whether the members that stay can carry it was not checked.`,
     });
   } else {
     capacityBelowPeak = capacityAfter < capacityBefore && capacityAfter < peak ? 'true' : 'false';

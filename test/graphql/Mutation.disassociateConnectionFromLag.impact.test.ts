@@ -162,7 +162,7 @@ describe('disassociateConnectionFromLag impact', () => {
     expect(result.impact.trafficPeakGbps).toBeNull();
     expect(result.impact.maintenanceEvents).toEqual([]);
     const byCode = Object.fromEntries(result.impact.warnings.map((w: { code: string; message: string }) => [w.code, w.message]));
-    expect(byCode.TRAFFIC_UNKNOWN).toContain('CloudWatch could not be read');
+    expect(byCode.TRAFFIC_UNKNOWN).toContain('CloudWatch failed with a server error');
     expect(byCode.MAINTENANCE_UNKNOWN).toContain('SubscriptionRequiredException');
     // Neither is grave by default: the real call goes through without a plan.
     expect((await disassociate({ connectionId: 'dxcon-allow01a', lagId: 'dxlag-allow001' })).__typename).toBe('DisassociateConnectionFromLagSuccess');

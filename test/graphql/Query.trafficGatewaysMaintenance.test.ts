@@ -143,7 +143,7 @@ describe('traffic', () => {
   });
 
   it.each([
-    ['server-error', 'CloudWatch could not be read'],
+    ['server-error', 'CloudWatch failed with a server error'],
     ['throttle', 'CloudWatch throttled'],
   ])('answers known: false, not an error, when CloudWatch fails with %s', async (type, reason) => {
     await gw.fault({ type, operation: 'GetMetricData' });
