@@ -4,10 +4,10 @@ import { pick, type Wire } from './shapes.js';
 
 /**
  * What the two AWS Health operations share (docs/aws-behaviour.md, "AWS Health
- * for Direct Connect maintenance"): the subscription check, filter validation with the model's limits, and the
- * output shapes. Refusals are `ValidationException` in the form of AWS's
- * constraint messages; the wordings are the emulator's own where AWS's are not
- * recorded.
+ * for Direct Connect maintenance"): the subscription check, filter validation
+ * with the model's limits, and the output shapes. Refusals are
+ * `ValidationException` in the form of AWS's constraint messages; the wordings are
+ * the emulator's own where AWS's are not recorded.
  */
 
 export const EVENT_MEMBERS = [

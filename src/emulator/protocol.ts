@@ -61,8 +61,6 @@ export function credentialScope(req: IncomingMessage): { region: string; service
   return { region: match?.[1] ?? DEFAULT_REGION, service: match?.[2] };
 }
 
-export const regionFromAuthorization = (req: IncomingMessage): string => credentialScope(req).region;
-
 /** The raw body: CBOR is binary, the other protocols are UTF-8 text. */
 export async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];

@@ -11,9 +11,9 @@ const h = useEmulator();
 const GBPS = 1e9;
 const MINUTE = 60_000;
 
-/** The last `minutes` whole minutes before now: every bucket in it is fully recorded. */
-function lastMinutes(minutes: number): { StartTime: Date; EndTime: Date } {
-  const end = Math.floor(Date.now() / MINUTE) * MINUTE;
+/** The last `minutes` whole minutes before now, ending on a boundary of `align` minutes: every bucket in it is fully recorded. */
+function lastMinutes(minutes: number, align = 1): { StartTime: Date; EndTime: Date } {
+  const end = Math.floor(Date.now() / (align * MINUTE)) * align * MINUTE;
   return { StartTime: new Date(end - minutes * MINUTE), EndTime: new Date(end) };
 }
 
@@ -273,7 +273,7 @@ describe('GetMetricData on each protocol', () => {
   });
 
   it('Smithy RPC v2 CBOR: tag-1 timestamps both ways and the smithy-protocol header on the answer', async () => {
-    const range = lastMinutes(15);
+    const range = lastMinutes(15, 5);
     const response = await cborCall({
       StartTime: tag({ tag: 1, value: range.StartTime.getTime() / 1000 }),
       EndTime: tag({ tag: 1, value: range.EndTime.getTime() / 1000 }),
@@ -304,7 +304,7 @@ describe('GetMetricData on each protocol', () => {
   });
 
   it('the query protocol: form-encoded in, XML out, the request ID in the header and in ResponseMetadata', async () => {
-    const range = lastMinutes(10);
+    const range = lastMinutes(10, 5);
     const response = await queryCall(queryForm(range));
     expect([response.status, response.headers.get('content-type')]).toEqual([200, 'text/xml']);
     const requestId = response.headers.get('x-amzn-requestid');

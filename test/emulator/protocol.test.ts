@@ -120,6 +120,30 @@ describe('the AWS JSON 1.1 wire', () => {
     ]);
   });
 
+  it('tells the services apart on one port by target, path and form, and counts them by operation name', async () => {
+    const target = (value: string) => fetch(`${h.url}/`, { method: 'POST', headers: { 'X-Amz-Target': value }, body: '{}' });
+    expect((await target('AWSHealth_20160804.DescribeEvents')).headers.get('content-type')).toBe('application/x-amz-json-1.1');
+    const cloudWatch = await target('GraniteServiceVersion20100801.GetMetricData');
+    // Reached CloudWatch: refused in its own terms, in JSON 1.0.
+    expect([cloudWatch.status, cloudWatch.headers.get('content-type'), cloudWatch.headers.get('x-amzn-query-error')]).toEqual([400, 'application/x-amz-json-1.0', 'ValidationError;Sender']);
+    expect(((await (await target('AWSHealth_20160804.DescribeLags')).json()) as { __type: string }).__type).toBe('UnknownOperationException');
+    expect(((await (await target('GraniteServiceVersion20100801.DescribeLags')).json()) as { __type: string }).__type).toBe('UnknownOperationException');
+    const form = await fetch(`${h.url}/`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'Version=2010-08-01' });
+    expect([form.status, (await form.text()).includes('<Code>MissingAction</Code>')]).toEqual([400, true]);
+    expect(h.emulator.stats()).toEqual({ DescribeEvents: 1, GetMetricData: 1 });
+  });
+
+  it('never sends null from the new operations either', async () => {
+    for (const [operation, body] of [
+      ['DescribeDirectConnectGateways', {}],
+      ['DescribeDirectConnectGatewayAssociations', { directConnectGatewayId: '9c2d7b14-6e8a-4f03-b5d1-7a9e3c6f2b80' }],
+      ['DescribeDirectConnectGatewayAttachments', { directConnectGatewayId: '5f0c8e2a-3b1d-4c7e-9a6f-2d4b8c1e0a37' }],
+    ] as const) {
+      const text = await (await h.call(operation, body)).text();
+      expect(text, operation).not.toContain('null');
+    }
+  });
+
   it('survives hostile input and keeps serving', async () => {
     const inputs: [string, unknown][] = [
       ['DescribeConnections', { connectionId: { nested: true } }],
