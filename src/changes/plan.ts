@@ -123,7 +123,8 @@ export function describeChanges(changes: readonly StateChange[], plannedAt: Date
     }
     if (c.field === 'operation') return `the plan was made for ${c.planned}, not ${c.current}`;
     if (c.field.startsWith('input.')) return `the plan was made for ${c.field.slice(6)} ${c.planned ?? '(none)'}, not ${c.current ?? '(none)'}`;
-    return `${c.field} was ${c.planned ?? 'absent'} and is now ${c.current ?? 'absent'}`;
+    const shown = (value: string | null) => (value === null ? 'absent' : value === '' ? 'none' : value);
+    return `${c.field} was ${shown(c.planned)} and is now ${shown(c.current)}`;
   });
   return `The state this plan was made on has changed: ${lines.join('; ')}. Nothing was changed. Run the dry run again, review its impact and apply its new planToken.`;
 }
