@@ -28,7 +28,8 @@ const RESULT = `__typename
   ... on LagFull { quota memberCount awsRequestId }
   ... on ConnectionAlreadyInLag { connectionId lagId awsRequestId }
   ... on MinimumLinksViolation { allowingMinimumLinks lag { lagId } impact { warnings { code } } awsRequestId }
-  ... on StateChanged { changes { field planned current } }`;
+  ... on StateChanged { changes { field planned current } }
+  ... on PlanRequired { warnings { code } }`;
 
 async function associate(input: Record<string, unknown>) {
   const { body } = await gw.graphql(
@@ -80,8 +81,9 @@ describe('associateConnectionWithLag', () => {
   it("moves a LAG's last member, warning what leaving does to that LAG, and only with a plan since that LAG goes down", async () => {
     const input = { connectionId: 'dxcon-lastmem1a', lagId: 'dxlag-allow001' };
     const unplanned = await associate(input);
-    expect(unplanned).toMatchObject({ __typename: 'PlanRequired', code: 'PLAN_REQUIRED' });
-    expect(unplanned.message).toContain('LAG_GOES_DOWN');
+    expect(unplanned).toMatchObject({ __typename: 'PlanRequired', code: 'PLAN_REQUIRED', retryable: false });
+    // Both from the LAG it leaves: it goes down, and nothing stays to carry its traffic.
+    expect(unplanned.warnings.map((w: { code: string }) => w.code)).toEqual(['LAG_GOES_DOWN', 'CAPACITY_BELOW_PEAK']);
     expect((await gw.awsCalls()).AssociateConnectionWithLag ?? 0).toBe(0);
 
     const dry = await associate({ ...input, dryRun: true });
@@ -214,5 +216,31 @@ describe('associateConnectionWithLag', () => {
     expect(dry).toMatchObject({ __typename: 'AssociateConnectionWithLagSuccess', connection: { connectionId: 'dxcon-partnr1a', lagId: null } });
     const real = await associate({ ...partner, expectedPlanToken: dry.planToken });
     expect(real).toMatchObject({ __typename: 'AssociateConnectionWithLagSuccess', connection: { connectionId: 'dxcon-partnr1a', lagId: 'dxlag-partner01' } });
+  });
+});
+
+describe('associateConnectionWithLag and AWS maintenance', () => {
+  it('needs a plan to join a LAG whose member AWS will take down for maintenance, and goes through with it', async () => {
+    const start = new Date(Date.now() + 2 * 86_400_000);
+    const response = await fetch(`${gw.emulatorUrl}/_emulator/maintenance`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        region: 'us-east-1',
+        resourceIds: ['dxcon-allow01b'],
+        statusCode: 'upcoming',
+        startTime: start.toISOString(),
+        endTime: new Date(start.getTime() + 4 * 3_600_000).toISOString(),
+      }),
+    });
+    expect(response.status).toBe(200);
+    const input = { connectionId: 'dxcon-assoc01a', lagId: 'dxlag-allow001' };
+    const unplanned = await associate(input);
+    expect(unplanned).toMatchObject({ __typename: 'PlanRequired', warnings: [{ code: 'MAINTENANCE_ON_REMAINING_PATH' }] });
+    expect((await gw.awsCalls()).AssociateConnectionWithLag ?? 0).toBe(0);
+    const dry = await associate({ ...input, dryRun: true });
+    expect(dry.impact.warnings.map((w: { code: string }) => w.code)).toContain('MAINTENANCE_ON_REMAINING_PATH');
+    const planned = await associate({ ...input, expectedPlanToken: dry.planToken });
+    expect(planned).toMatchObject({ __typename: 'AssociateConnectionWithLagSuccess', dryRun: false });
   });
 });

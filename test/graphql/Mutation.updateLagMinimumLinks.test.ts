@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { totalCalls, useTestGateway } from '../helpers/gateway.js';
+import { startTestGateway, totalCalls, useTestGateway } from '../helpers/gateway.js';
 
 // updateLagMinimumLinks over real HTTP against npm start's wiring and the demo seed
 // (docs/contract.md, "The mutations"): the way to unblock a minimum-links refusal,
@@ -125,5 +125,26 @@ describe('updateLagMinimumLinks', () => {
     const result = await update({ lagId: 'dxlag-full0001', minimumLinks: 3, expectedPlanToken: dry.planToken });
     expect(result).toMatchObject({ __typename: 'StateChanged' });
     expect(result.message).toContain('the plan was made for minimumLinks 4, not 3');
+  });
+});
+
+describe('updateLagMinimumLinks and AWS maintenance', () => {
+  it('needs a plan on a LAG with maintenance announced on a member, and goes through with it', async () => {
+    const unplanned = await update({ lagId: 'dxlag-maint001', minimumLinks: 2 });
+    expect(unplanned).toMatchObject({ __typename: 'PlanRequired', code: 'PLAN_REQUIRED', warnings: [{ code: 'MAINTENANCE_ON_REMAINING_PATH' }] });
+    expect((await gw.awsCalls()).UpdateLag ?? 0).toBe(0);
+    const dry = await update({ lagId: 'dxlag-maint001', minimumLinks: 2, dryRun: true });
+    const planned = await update({ lagId: 'dxlag-maint001', minimumLinks: 2, expectedPlanToken: dry.planToken });
+    expect(planned).toMatchObject({ __typename: 'UpdateLagMinimumLinksSuccess', lag: { minimumLinks: 2 } });
+  });
+
+  it('needs no plan when DX_PLAN_REQUIRED_FOR is empty', async () => {
+    const open = await startTestGateway({ DX_PLAN_REQUIRED_FOR: '' });
+    try {
+      const { body } = await open.graphql(`mutation { updateLagMinimumLinks(input: { lagId: "dxlag-full0001", minimumLinks: 4 }) { __typename } }`);
+      expect(body.data.updateLagMinimumLinks.__typename).toBe('UpdateLagMinimumLinksSuccess');
+    } finally {
+      await open.stop();
+    }
   });
 });
