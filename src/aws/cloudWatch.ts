@@ -15,8 +15,12 @@ import type { ReadOptions } from './directConnect.js';
 //
 // Every series a request needs is asked for in one GetMetricData call per region and
 // window: reads that miss the cross-request cache in the same turn of the event loop
-// join one batch, split only where AWS's limits force it (500 queries, 100,800
-// datapoints a call).
+// join one batch. Up to 250 sources (two queries each, under AWS's 500 a call) are
+// asked for one by one; more are asked for by SEARCH, one expression per metric name,
+// which answers every such series of the region in the same single call, and the
+// sources asked for are picked out by their dynamic labels. Only what a search may
+// have cut off (500 series per search) is asked for again, one by one. Windows long
+// enough to pass 100,800 datapoints a call are paged by CloudWatch (NextToken).
 
 /** AWS's limits on one GetMetricData call. */
 const MAX_QUERIES_PER_CALL = 500;
@@ -57,6 +61,14 @@ const METRICS = {
   connection: { egress: 'ConnectionBpsEgress', ingress: 'ConnectionBpsIngress' },
   virtualInterface: { egress: 'VirtualInterfaceBpsEgress', ingress: 'VirtualInterfaceBpsIngress' },
 } as const;
+
+/** What a search over each kind's metrics matches on, and the dimension that names its series. */
+const SEARCHES = {
+  connection: { schema: 'AWS/DX,ConnectionId', labelledBy: 'ConnectionId' },
+  virtualInterface: { schema: 'AWS/DX,ConnectionId,VirtualInterfaceId', labelledBy: 'VirtualInterfaceId' },
+} as const;
+/** CloudWatch returns at most this many series for one search expression. */
+const MAX_SERIES_PER_SEARCH = 500;
 
 const sourceId = (source: TrafficSource) => (source.kind === 'connection' ? source.connectionId : source.virtualInterfaceId);
 
@@ -159,21 +171,96 @@ export class TrafficService {
       bySource.set(id, [...(bySource.get(id) ?? []), waiting]);
     }
     const sources = [...bySource.values()];
+    const asked = sources.map((group) => group[0]!.source);
     const perCall = Math.max(1, Math.floor(Math.min(MAX_QUERIES_PER_CALL, MAX_DATAPOINTS_PER_CALL / batch.windowMinutes) / 2));
-    const chunks: Waiting[][][] = [];
-    for (let i = 0; i < sources.length; i += perCall) chunks.push(sources.slice(i, i + perCall));
     const bounds = windowBounds(batch.windowMinutes, this.now());
-    await Promise.all(
-      chunks.map(async (chunk) => {
-        try {
-          const readings = await this.getMetricData(batch.region, chunk.map((group) => group[0]!.source), bounds);
-          chunk.forEach((group, i) => group.forEach((waiting) => waiting.resolve(readings[i]!)));
-        } catch (error) {
-          const failure = error instanceof AwsCallFailed ? error : new AwsCallFailed(classifyAwsError(error, 'CloudWatch'), { cause: error });
-          for (const group of chunk) for (const waiting of group) waiting.reject(failure);
-        }
-      }),
+    await this.answer(sources, () =>
+      asked.length > perCall ? this.searchThenAsk(batch.region, asked, bounds, perCall) : this.getMetricData(batch.region, asked, bounds),
     );
+  }
+
+  /** Resolves each group of waiting reads with its reading, or rejects them all with the call's failure. */
+  private async answer(groups: Waiting[][], read: () => Promise<Reading[]>): Promise<void> {
+    try {
+      const readings = await read();
+      groups.forEach((group, i) => group.forEach((waiting) => waiting.resolve(readings[i]!)));
+    } catch (error) {
+      const failure = error instanceof AwsCallFailed ? error : new AwsCallFailed(classifyAwsError(error, 'CloudWatch'), { cause: error });
+      for (const group of groups) for (const waiting of group) waiting.reject(failure);
+    }
+  }
+
+  /**
+   * Many sources: one call of SEARCH expressions for every series of the kinds asked
+   * about, then, one by one (`perCall` sources a call), only those a search may have
+   * cut off. A source a complete search did not find has no data.
+   */
+  private async searchThenAsk(region: string, sources: TrafficSource[], bounds: { start: Date; end: Date }, perCall: number): Promise<Reading[]> {
+    const kinds = [...new Set(sources.map((source) => source.kind))];
+    const queries: MetricDataQuery[] = kinds.flatMap((kind) =>
+      (['egress', 'ingress'] as const).map((direction) => ({
+        Id: `${kind === 'connection' ? 'c' : 'v'}${direction[0]}`,
+        Expression: `SEARCH('{${SEARCHES[kind].schema}} MetricName="${METRICS[kind][direction]}"', 'Average', ${PERIOD_SECONDS})`,
+        Label: `\${PROP('Dim.${SEARCHES[kind].labelledBy}')}`,
+        ReturnData: true,
+      })),
+    );
+    const found = new Map<string, Map<string, Series>>();
+    const complete = new Map<string, boolean>();
+    for (const query of queries) {
+      found.set(query.Id!, new Map());
+      complete.set(query.Id!, true);
+    }
+    await this.pages(region, queries, bounds, (result) => {
+      const byLabel = found.get(result.Id ?? '');
+      if (!byLabel || !result.Label) return;
+      const series = byLabel.get(result.Label) ?? { t: [], bps: [] };
+      appendPoints(series, result);
+      byLabel.set(result.Label, series);
+    });
+    for (const [id, byLabel] of found) if (byLabel.size >= MAX_SERIES_PER_SEARCH) complete.set(id, false);
+    const pick = (source: TrafficSource) => {
+      const prefix = source.kind === 'connection' ? 'c' : 'v';
+      return (['e', 'i'] as const).map((d) => found.get(`${prefix}${d}`)!.get(sourceId(source)));
+    };
+    // A search is trusted to be complete only if it named some source asked for: one that
+    // named none may come from a backend that did not fill in the labels.
+    const trusted = new Set(kinds.filter((kind) => sources.some((source) => source.kind === kind && pick(source).every(Boolean))));
+    const readings: Array<Reading | undefined> = sources.map((source) => {
+      const [egress, ingress] = pick(source);
+      if (egress && ingress) return { known: true, egress: sorted(egress), ingress: sorted(ingress) };
+      const prefix = source.kind === 'connection' ? 'c' : 'v';
+      // Cut off, or not named at all: asked for again, by name.
+      const searched = trusted.has(source.kind) && complete.get(`${prefix}e`) && complete.get(`${prefix}i`);
+      return searched ? reading(source, undefined, undefined) : undefined;
+    });
+    const again = sources.filter((_, i) => readings[i] === undefined);
+    for (let i = 0; i < again.length; i += perCall) {
+      const chunk = again.slice(i, i + perCall);
+      const asked = await this.getMetricData(region, chunk, bounds);
+      chunk.forEach((source, j) => (readings[sources.indexOf(source)] = asked[j]));
+    }
+    return readings as Reading[];
+  }
+
+  /** Every page of one GetMetricData request, each result handed to `collect`. */
+  private async pages(region: string, queries: MetricDataQuery[], bounds: { start: Date; end: Date }, collect: (result: MetricDataResult) => void): Promise<void> {
+    const seen = new Set<string>();
+    let nextToken: string | undefined;
+    let pages = 0;
+    do {
+      const out = await awsCall({ logger: this.logger, metrics: this.metrics }, 'CloudWatch', region, 'GetMetricData', () =>
+        this.clientFor(region).send(
+          new GetMetricDataCommand({ MetricDataQueries: queries, StartTime: bounds.start, EndTime: bounds.end, ScanBy: 'TimestampAscending', NextToken: nextToken }),
+        ),
+      );
+      for (const result of out.MetricDataResults ?? []) collect(result);
+      nextToken = out.NextToken || undefined;
+      if (nextToken !== undefined && (seen.has(nextToken) || ++pages >= MAX_PAGES)) {
+        throw new AwsCallFailed({ code: 'AWS_UNAVAILABLE', message: 'CloudWatch kept paging GetMetricData (a repeated or endless NextToken).' });
+      }
+      if (nextToken) seen.add(nextToken);
+    } while (nextToken);
   }
 
   private async getMetricData(region: string, sources: TrafficSource[], bounds: { start: Date; end: Date }): Promise<Reading[]> {
@@ -189,37 +276,27 @@ export class TrafficService {
       })),
     );
     const results = new Map<string, { series: Series; status: string[]; messages: string[] }>();
-    const seen = new Set<string>();
-    let nextToken: string | undefined;
-    let pages = 0;
-    do {
-      const out = await awsCall({ logger: this.logger, metrics: this.metrics }, 'CloudWatch', region, 'GetMetricData', () =>
-        this.clientFor(region).send(
-          new GetMetricDataCommand({ MetricDataQueries: queries, StartTime: bounds.start, EndTime: bounds.end, ScanBy: 'TimestampAscending', NextToken: nextToken }),
-        ),
-      );
-      for (const result of out.MetricDataResults ?? []) collect(results, result);
-      nextToken = out.NextToken || undefined;
-      if (nextToken !== undefined && (seen.has(nextToken) || ++pages >= MAX_PAGES)) {
-        throw new AwsCallFailed({ code: 'AWS_UNAVAILABLE', message: 'CloudWatch kept paging GetMetricData (a repeated or endless NextToken).' });
-      }
-      if (nextToken) seen.add(nextToken);
-    } while (nextToken);
+    await this.pages(region, queries, bounds, (result) => collect(results, result));
     return sources.map((source, i) => reading(source, results.get(`e${i}`), results.get(`i${i}`)));
+  }
+}
+
+/** A result's datapoints added to a series (a value that is not a number is left out). */
+function appendPoints(series: Series, result: MetricDataResult): void {
+  const timestamps = result.Timestamps ?? [];
+  const values = result.Values ?? [];
+  for (let i = 0; i < Math.min(timestamps.length, values.length); i++) {
+    const value = values[i]!;
+    if (!Number.isFinite(value)) continue;
+    series.t.push(Math.round(timestamps[i]!.getTime() / 1000));
+    series.bps.push(value);
   }
 }
 
 function collect(results: Map<string, { series: Series; status: string[]; messages: string[] }>, result: MetricDataResult): void {
   if (!result.Id) return;
   const entry = results.get(result.Id) ?? { series: { t: [], bps: [] }, status: [], messages: [] };
-  const timestamps = result.Timestamps ?? [];
-  const values = result.Values ?? [];
-  for (let i = 0; i < Math.min(timestamps.length, values.length); i++) {
-    const value = values[i]!;
-    if (!Number.isFinite(value)) continue;
-    entry.series.t.push(Math.round(timestamps[i]!.getTime() / 1000));
-    entry.series.bps.push(value);
-  }
+  appendPoints(entry.series, result);
   if (result.StatusCode) entry.status.push(result.StatusCode);
   for (const message of result.Messages ?? []) if (message.Value) entry.messages.push(message.Value);
   results.set(result.Id, entry);

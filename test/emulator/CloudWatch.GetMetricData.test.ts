@@ -216,9 +216,10 @@ describe('GetMetricData validation, in CloudWatch\'s kinds of error', () => {
     }
   });
 
-  it('says plainly that it does not evaluate metric math', async () => {
+  it('says plainly that it evaluates no metric math but SEARCH', async () => {
     const error = await refusal({ MetricDataQueries: [connection('dxcon-allow01a'), { Id: 'total', Expression: 'SUM(METRICS())' }] });
-    expect(error).toMatchObject({ name: 'InvalidParameterValueException', message: expect.stringContaining('The emulator does not evaluate metric math or Metrics Insights expressions (query total: SUM(METRICS()))') });
+    expect(error).toMatchObject({ name: 'InvalidParameterValueException', message: expect.stringContaining('The emulator evaluates no metric math but SEARCH(') });
+    expect(error.message).toContain('(query total: SUM(METRICS()))');
   });
 
   it('refuses an unknown ScanBy and a MaxDatapoints below 1', async () => {
@@ -385,3 +386,43 @@ describe('faults on GetMetricData, in each protocol\'s shape', () => {
     expect((await h.call('DescribeLags')).status).toBe(200);
   });
 });
+
+describe('GetMetricData with a SEARCH expression', () => {
+  const search = (id: string, schema: string, metric: string, label?: string) => ({
+    Id: id,
+    Expression: `SEARCH('{${schema}} MetricName="${metric}"', 'Average', 60)`,
+    ...(label ? { Label: label } : {}),
+  });
+
+  it('answers one series per connection of the region, each labelled by its dynamic label', async () => {
+    const { MetricDataResults } = await getMetricData({ MetricDataQueries: [search('ce', 'AWS/DX,ConnectionId', 'ConnectionBpsEgress', "${PROP('Dim.ConnectionId')}")] });
+    const byLabel = new Map((MetricDataResults ?? []).map((r) => [r.Label, r]));
+    expect(byLabel.get('dxcon-busy001a')).toMatchObject({ Id: 'ce', StatusCode: 'Complete' });
+    expect(new Set(byLabel.get('dxcon-busy001a')?.Values)).toEqual(new Set([6 * GBPS]));
+    expect(byLabel.has('dxcon-allow01a')).toBe(true);
+    // Only connections: VIF metrics have another set of dimensions.
+    expect([...byLabel.keys()].every((label) => label?.startsWith('dxcon-'))).toBe(true);
+    // Only this region's: eu-west-1's connections are not here.
+    expect(byLabel.has('dxcon-euwest1a')).toBe(false);
+  });
+
+  it('finds VIF series by their two dimensions and labels them by either', async () => {
+    const { MetricDataResults } = await getMetricData({
+      MetricDataQueries: [search('vi', 'AWS/DX,ConnectionId,VirtualInterfaceId', 'VirtualInterfaceBpsIngress', "${PROP('Dim.VirtualInterfaceId')} on ${PROP('Dim.ConnectionId')}")],
+    });
+    const labels = (MetricDataResults ?? []).map((r) => r.Label);
+    expect(labels).toContain('dxvif-busy01pv on dxlag-busy0001');
+    expect(new Set(MetricDataResults?.find((r) => r.Label === 'dxvif-busy01pv on dxlag-busy0001')?.Values)).toEqual(new Set([0.2 * GBPS]));
+  });
+
+  it('matches nothing for a schema or metric no AWS/DX series has', async () => {
+    const { MetricDataResults } = await getMetricData({ MetricDataQueries: [search('x', 'AWS/DX,VirtualInterfaceId', 'VirtualInterfaceBpsIngress')] });
+    expect(MetricDataResults).toEqual([]);
+  });
+
+  it('refuses a search with a period that is not a whole number of minutes', async () => {
+    const error = await caught(getMetricData({ MetricDataQueries: [{ Id: 's', Expression: `SEARCH('{AWS/DX,ConnectionId} MetricName="ConnectionBpsEgress"', 'Average', 30)` }] }));
+    expect(error).toMatchObject({ name: 'InvalidParameterValueException', message: 'The period of the search in query s must be a multiple of 60; got 30.' });
+  });
+});
+

@@ -126,4 +126,35 @@ describe('loader batching on the large seed', () => {
     // Each region's VIF listing once, paged: us-west-2's serves both `one` and `b`.
     expect(calls.DescribeVirtualInterfaces).toBe(expectedPages);
   });
+
+  it('asks CloudWatch once per region for the traffic of every connection, LAG and VIF of the large seed, across every depth of the query', async () => {
+    const regions = ['us-east-1', 'us-west-2', 'eu-west-1'];
+    const fields = regions.map(
+      (region, i) => `
+        c${i}: connections(region: "${region}") { connectionId traffic { known egressPeakGbps } }
+        l${i}: lags(region: "${region}") { lagId traffic { known egressPeakGbps } connections { traffic { known } } }
+        v${i}: virtualInterfaces(region: "${region}") { virtualInterfaceId traffic { known ingressPeakGbps } lag { traffic { known } } }`,
+    );
+    const { body } = await gw.graphql(`{ ${fields.join('\n')} }`);
+    expect(body.errors).toBeUndefined();
+    let series = 0;
+    for (let i = 0; i < regions.length; i++) {
+      const { [`c${i}`]: connections, [`l${i}`]: lags, [`v${i}`]: vifs } = body.data as Record<string, Array<{ traffic: { known: boolean; egressPeakGbps?: number } }>>;
+      // More than one call of MetricStat queries could hold (250 sources): the search path.
+      expect(connections!.length + vifs!.length).toBeGreaterThan(250);
+      series += 2 * (connections!.length + vifs!.length);
+      for (const item of [...connections!, ...lags!, ...vifs!]) expect(item.traffic.known).toBe(true);
+      // A LAG's peak is its members' per-minute sum, so at least its busiest member's.
+      for (const lag of lags as unknown as Array<{ traffic: { egressPeakGbps: number }; connections: unknown[] }>) expect(lag.traffic.egressPeakGbps).toBeGreaterThan(0);
+    }
+    expect(series).toBeGreaterThan(3 * 1000);
+    const calls = await gw.awsCalls();
+    expect(calls.GetMetricData).toBe(regions.length);
+  });
+
+  it('asks CloudWatch once for a region\'s every series also when the traffic is reached only through listings', async () => {
+    const { body } = await gw.graphql(`{ lags(region: "us-west-2") { virtualInterfaces { traffic { known } } connections { virtualInterfaces { traffic { known } } traffic { known } } } }`);
+    expect(body.errors).toBeUndefined();
+    expect((await gw.awsCalls()).GetMetricData).toBe(1);
+  });
 });

@@ -12,6 +12,15 @@ import type { QueryTypes } from '../wire.js';
  * constraint: …" messages; values CloudWatch's own checks refuse are
  * `InvalidParameterValue`, conflicting members `InvalidParameterCombination`. The
  * wordings beyond those forms are the emulator's own.
+ *
+ * Of metric math, the emulator evaluates one form only, the one the gateway sends
+ * when a request needs more series than one call of MetricStat queries holds: a
+ * SEARCH over one AWS/DX schema and metric name,
+ * `SEARCH('{AWS/DX,ConnectionId} MetricName="ConnectionBpsEgress"', 'Average', 60)`,
+ * answering one result per matching metric (at most 500, CloudWatch's limit for one
+ * search), each labelled by the query's Label with its dynamic `${PROP('Dim.<name>')}`
+ * parts filled in. Which Id AWS gives each result of a search is not recorded: here
+ * each carries the expression's Id.
  */
 
 /** The member types of GetMetricData's input, for the query protocol's strings. */
@@ -57,6 +66,59 @@ interface MetricQuery {
   periodMs: number;
   stat: string;
   unit?: string;
+}
+
+/** A SEARCH expression the emulator evaluates: a schema of dimension names and a metric name. */
+interface SearchQuery {
+  id: string;
+  label?: string;
+  returnData: boolean;
+  search: { namespace: string; dimensionNames: string[]; metricName: string };
+  periodMs: number;
+  stat: string;
+}
+
+/** CloudWatch returns at most this many time series for one search expression. */
+const MAX_SEARCH_SERIES = 500;
+/** `SEARCH('{AWS/DX,ConnectionId} MetricName="ConnectionBpsEgress"', 'Average', 60)`. */
+const SEARCH = /^\s*SEARCH\(\s*'\{([A-Za-z0-9/._-]+)((?:\s*,\s*[A-Za-z0-9_]+)+)\}\s+MetricName\s*=\s*"([A-Za-z0-9_]+)"\s*'\s*,\s*'([A-Za-z0-9.]+)'\s*,\s*(\d+)\s*\)\s*$/;
+
+function readSearch(draft: { id: string; n: number; label?: string; returnData: boolean }, expression: string): SearchQuery {
+  const match = SEARCH.exec(expression);
+  if (!match) {
+    throw invalidValue(
+      `The emulator evaluates no metric math but SEARCH('{Namespace,Dimension,…} MetricName="…"', 'Stat', Period) (query ${draft.id}: ${expression}); ask for each metric with MetricStat.`,
+    );
+  }
+  const [, namespace, names, metricName, stat, period] = match as unknown as [string, string, string, string, string, string];
+  if (Number(period) < 60 || Number(period) % 60 !== 0) throw invalidValue(`The period of the search in query ${draft.id} must be a multiple of 60; got ${period}.`);
+  if (!STATISTICS.includes(stat) && !PERCENTILE.test(stat)) throw invalidValue(`The statistic ${stat} of the search in query ${draft.id} is not valid.`);
+  const dimensionNames = names.split(',').map((name) => name.trim()).filter(Boolean);
+  return { id: draft.id, label: draft.label, returnData: draft.returnData, search: { namespace, dimensionNames, metricName }, periodMs: Number(period) * 1000, stat };
+}
+
+/** Every metric of the store a search's schema and name match, as MetricStat queries; at most MAX_SEARCH_SERIES. */
+function searchMetrics(store: RegionStore, query: SearchQuery): MetricQuery[] {
+  const { namespace, dimensionNames, metricName } = query.search;
+  const schema = [...dimensionNames].sort().join(',');
+  const found: Array<Map<string, string>> = [];
+  if (namespace === 'AWS/DX' && /^Connection(Bps)(Egress|Ingress)$/.test(metricName) && schema === 'ConnectionId') {
+    for (const id of store.traffic.keys()) if (store.connections.has(id)) found.push(new Map([['ConnectionId', id]]));
+  } else if (namespace === 'AWS/DX' && /^VirtualInterface(Bps)(Egress|Ingress)$/.test(metricName) && schema === 'ConnectionId,VirtualInterfaceId') {
+    for (const id of store.traffic.keys()) {
+      const vif = store.virtualInterfaces.get(id);
+      if (vif) found.push(new Map([['ConnectionId', vif.connectionId], ['VirtualInterfaceId', id]]));
+    }
+  }
+  return found.slice(0, MAX_SEARCH_SERIES).map((dimensions) => ({
+    id: query.id,
+    // Dynamic labels: ${PROP('Dim.<name>')} is the metric's value of that dimension.
+    label: (query.label ?? `\${PROP('Dim.${dimensionNames[0]}')} ${metricName}`).replace(/\$\{PROP\('Dim\.([A-Za-z0-9_]+)'\)\}/g, (_all, name: string) => dimensions.get(name) ?? ''),
+    returnData: query.returnData,
+    metric: { namespace, name: metricName, dimensions },
+    periodMs: query.periodMs,
+    stat: query.stat,
+  }));
 }
 
 /** Coral's constraint messages: "Value null at 'startTime' failed to satisfy constraint: Member must not be null". */
@@ -165,7 +227,7 @@ function readMetricStat(stat: JsonObject, at: string, constraints: Constraints):
  * together, as AWS does), then CloudWatch's own checks, the first failing one
  * reported.
  */
-function readQueries(input: JsonObject, constraints: Constraints): MetricQuery[] {
+function readQueries(input: JsonObject, constraints: Constraints): Array<MetricQuery | SearchQuery> {
   const raw = list(input.MetricDataQueries, 'MetricDataQueries');
   if (raw === undefined) constraints.add(undefined, 'metricDataQueries', 'not be null');
   else if (raw.length < 1 || raw.length > MAX_QUERIES) constraints.add(`[${raw.length} queries]`, 'metricDataQueries', `have length between 1 and ${MAX_QUERIES}`);
@@ -173,7 +235,7 @@ function readQueries(input: JsonObject, constraints: Constraints): MetricQuery[]
   constraints.throwIfAny();
 
   const seen = new Set<string>();
-  return drafts.flatMap((draft): MetricQuery[] => {
+  return drafts.flatMap((draft): Array<MetricQuery | SearchQuery> => {
     if (draft === undefined) return [];
     const { n, id } = draft;
     if (seen.has(id)) throw invalidValue(`The value ${id} for parameter MetricDataQueries.member.${n}.Id is already used by another query; every Id must be unique.`);
@@ -181,9 +243,7 @@ function readQueries(input: JsonObject, constraints: Constraints): MetricQuery[]
     if ((draft.stat === undefined && !draft.brokenStat) === (draft.expression === undefined)) {
       throw cloudWatchError('InvalidParameterCombination', `The query ${id} (MetricDataQueries.member.${n}) must have exactly one of MetricStat and Expression.`);
     }
-    if (draft.expression !== undefined) {
-      throw invalidValue(`The emulator does not evaluate metric math or Metrics Insights expressions (query ${id}: ${draft.expression}); ask for each metric with MetricStat.`);
-    }
+    if (draft.expression !== undefined) return [readSearch(draft, draft.expression)];
     const { stat } = draft;
     if (stat === undefined) return [];
     const param = `MetricDataQueries.member.${n}.MetricStat`;
@@ -283,6 +343,7 @@ export const getMetricData: Operation = (input, { store, now }) => {
   const ascending = scanBy === 'TimestampAscending';
   const series = queries
     .filter((query) => query.returnData)
+    .flatMap((query) => ('search' in query ? searchMetrics(store, query) : [query]))
     .map((query) => {
       const points = datapoints(store, query, start, end, now);
       return { query, points: ascending ? points : points.reverse() };
