@@ -325,12 +325,21 @@ function sorted(series: Series): Series {
   return { t: order.map((i) => series.t[i]!), bps: order.map((i) => series.bps[i]!) };
 }
 
-/** Per-period sums: a period a series lacks counts 0 for it (CloudWatch leaves out minutes without samples). */
+/**
+ * Per-period sums over the periods every series reported: CloudWatch leaves out a
+ * minute without samples, and a member with no point in a minute is missing from
+ * it, not idle, so a sum without it would understate that minute.
+ */
 function sumSeries(all: readonly Series[]): Series {
-  const sums = new Map<number, number>();
-  for (const series of all) series.t.forEach((t, i) => sums.set(t, (sums.get(t) ?? 0) + series.bps[i]!));
-  const t = [...sums.keys()].sort((a, b) => a - b);
-  return { t, bps: t.map((time) => sums.get(time)!) };
+  const sums = new Map<number, { bps: number; parts: number }>();
+  for (const series of all) {
+    series.t.forEach((t, i) => {
+      const sum = sums.get(t) ?? { bps: 0, parts: 0 };
+      sums.set(t, { bps: sum.bps + series.bps[i]!, parts: sum.parts + 1 });
+    });
+  }
+  const t = [...sums.keys()].filter((time) => sums.get(time)!.parts === all.length).sort((a, b) => a - b);
+  return { t, bps: t.map((time) => sums.get(time)!.bps) };
 }
 
 const gbps = (bps: number) => Number((bps / 1e9).toFixed(6));
@@ -343,22 +352,24 @@ const average = (series: Series) => (series.bps.length > 0 ? gbps(series.bps.red
  * unknown peak, which is not the peak of the others. A LAG without members carries nothing.
  */
 export function sumTraffic(readings: readonly Reading[], windowMinutes: number): Traffic {
-  const unknown = readings.find((r): r is Extract<Reading, { known: false }> => !r.known);
-  if (unknown) {
-    return {
-      windowMinutes,
-      periodSeconds: PERIOD_SECONDS,
-      egressPeakGbps: null,
-      ingressPeakGbps: null,
-      egressAverageGbps: null,
-      ingressAverageGbps: null,
-      known: false,
-      unknownReason: unknown.reason,
-    };
-  }
+  const unknown = (reason: string): Traffic => ({
+    windowMinutes,
+    periodSeconds: PERIOD_SECONDS,
+    egressPeakGbps: null,
+    ingressPeakGbps: null,
+    egressAverageGbps: null,
+    ingressAverageGbps: null,
+    known: false,
+    unknownReason: reason,
+  });
+  const failed = readings.find((r): r is Extract<Reading, { known: false }> => !r.known);
+  if (failed) return unknown(failed.reason);
   const known = readings as ReadonlyArray<Extract<Reading, { known: true }>>;
   const egress = sumSeries(known.map((r) => r.egress));
   const ingress = sumSeries(known.map((r) => r.ingress));
+  if (known.length > 0 && (egress.t.length === 0 || ingress.t.length === 0)) {
+    return unknown('CloudWatch has data for every member, but in no minute for all of them at once.');
+  }
   return {
     windowMinutes,
     periodSeconds: PERIOD_SECONDS,

@@ -191,16 +191,17 @@ describe('Class: TrafficService', () => {
 describe('Function: sumTraffic', () => {
   const series = (points: Array<[number, number]>) => ({ t: points.map(([t]) => t), bps: points.map(([, v]) => v * GBPS) });
 
-  it('sums per minute, counting a minute a series lacks as 0, and takes the peak and mean of the sums', () => {
-    const a: Reading = { known: true, egress: series([[60, 1], [120, 3]]), ingress: series([[60, 1]]) };
-    const b: Reading = { known: true, egress: series([[60, 2], [180, 1]]), ingress: series([[120, 4]]) };
+  it('sums per minute over the minutes every member reported, and takes the peak and mean of the sums', () => {
+    const a: Reading = { known: true, egress: series([[60, 1], [120, 3], [180, 1]]), ingress: series([[60, 1], [120, 2]]) };
+    const b: Reading = { known: true, egress: series([[60, 2], [120, 4], [240, 9]]), ingress: series([[60, 0.5], [120, 0.5]]) };
     expect(sumTraffic([a, b], 60)).toEqual({
       windowMinutes: 60,
       periodSeconds: 60,
-      egressPeakGbps: 3,
-      ingressPeakGbps: 4,
-      egressAverageGbps: 2.333333,
-      ingressAverageGbps: 2.5,
+      // Minutes 60 and 120 only: 180 and 240 lack a member, and a missing member is not an idle one.
+      egressPeakGbps: 7,
+      ingressPeakGbps: 2.5,
+      egressAverageGbps: 5,
+      ingressAverageGbps: 2,
       known: true,
       unknownReason: null,
     });
@@ -209,6 +210,12 @@ describe('Function: sumTraffic', () => {
   it('is unknown when any part is, with that part\'s reason', () => {
     const traffic = sumTraffic([{ known: true, egress: series([[60, 1]]), ingress: series([[60, 1]]) }, { known: false, reason: 'no data for dxcon-b' }], 60);
     expect(traffic).toMatchObject({ known: false, unknownReason: 'no data for dxcon-b', egressPeakGbps: null, ingressAverageGbps: null });
+  });
+
+  it('is unknown when the members reported in no common minute', () => {
+    const a: Reading = { known: true, egress: series([[60, 1]]), ingress: series([[60, 1]]) };
+    const b: Reading = { known: true, egress: series([[120, 1]]), ingress: series([[120, 1]]) };
+    expect(sumTraffic([a, b], 60)).toMatchObject({ known: false, unknownReason: 'CloudWatch has data for every member, but in no minute for all of them at once.' });
   });
 
   it('says a LAG without members carries nothing', () => {
