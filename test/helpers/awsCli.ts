@@ -32,6 +32,10 @@ export const awsCliAvailable = found;
 /** Whether Debian's CLI is there; `aws` on PATH may be another one. */
 export const debianAwsCliAvailable = await works(DEBIAN_AWS_CLI);
 
+if (!debianAwsCliAvailable && process.env.CI) {
+  throw new Error(`Debian's AWS CLI v2 (${DEBIAN_AWS_CLI}) is missing; .ci/run installs Debian's awscli before the tests.`);
+}
+
 export interface AwsCliOptions {
   /** The CLI's service command; default `directconnect`. */
   service?: string;
