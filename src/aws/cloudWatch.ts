@@ -205,7 +205,7 @@ export class TrafficService {
         ReturnData: true,
       })),
     );
-    const found = new Map<string, Map<string, Series>>();
+    const found = new Map<string, Map<string, NonNullable<Collected>>>();
     const complete = new Map<string, boolean>();
     for (const query of queries) {
       found.set(query.Id!, new Map());
@@ -214,9 +214,10 @@ export class TrafficService {
     await this.pages(region, queries, bounds, (result) => {
       const byLabel = found.get(result.Id ?? '');
       if (!byLabel || !result.Label) return;
-      const series = byLabel.get(result.Label) ?? { t: [], bps: [] };
-      appendPoints(series, result);
-      byLabel.set(result.Label, series);
+      // Keyed by label, as collect() keys by Id: its status and messages judged by reading().
+      const labelled = new Map([[result.Label, byLabel.get(result.Label) ?? { series: { t: [], bps: [] }, status: [], messages: [] }]]);
+      collect(labelled, { ...result, Id: result.Label });
+      byLabel.set(result.Label, labelled.get(result.Label)!);
     });
     for (const [id, byLabel] of found) if (byLabel.size >= MAX_SERIES_PER_SEARCH) complete.set(id, false);
     const pick = (source: TrafficSource) => {
@@ -228,7 +229,8 @@ export class TrafficService {
     const trusted = new Set(kinds.filter((kind) => sources.some((source) => source.kind === kind && pick(source).every(Boolean))));
     const readings: Array<Reading | undefined> = sources.map((source) => {
       const [egress, ingress] = pick(source);
-      if (egress && ingress) return { known: true, egress: sorted(egress), ingress: sorted(ingress) };
+      // Its status (Forbidden, InternalError) and emptiness are judged as for a query by name.
+      if (egress && ingress) return reading(source, egress, ingress);
       const prefix = source.kind === 'connection' ? 'c' : 'v';
       // Cut off, or not named at all: asked for again, by name.
       const searched = trusted.has(source.kind) && complete.get(`${prefix}e`) && complete.get(`${prefix}i`);

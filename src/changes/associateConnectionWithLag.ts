@@ -245,10 +245,11 @@ function dryRun(subject: Subject, state: AssociationState, deps: AssociationDeps
 
 async function associate(subject: Subject, state: AssociationState, deps: AssociationDeps, mutating: MutatingCall, plan: OpenPlan | undefined): Promise<Result> {
   const { connectionId, lagId, region } = subject;
-  // A change the rules allow, whose impact is grave (here or on the LAG it leaves), needs the plan of a dry run that showed it.
-  if (!plan && state.view && state.joining && !refusalFromState(state, subject)) {
+  // A grave change (here or on the LAG it leaves) needs the plan of a dry run that showed
+  // it; one the rules refuse answers that refusal, without asking AWS (as for the disassociation).
+  if (!plan && state.view && state.joining) {
     const grave = warningsNeedingPlan(associationImpact(state.view, state.joining), deps.planRequiredFor);
-    if (grave.length > 0) return planRequired(OPERATION, grave);
+    if (grave.length > 0) return refusalFromState(state, subject) ?? planRequired(OPERATION, grave);
   }
   const called = await callAws(
     mutating,

@@ -75,10 +75,18 @@ const plannedState = (view: LagView | null, connectionId: string): PlannedState 
 
 async function disassociate(subject: Subject, view: LagView | null, deps: DisassociationDeps, mutating: MutatingCall, plan: OpenPlan | undefined): Promise<Result> {
   const { connectionId, lagId, region } = subject;
-  // A change the rules allow, whose impact is grave, needs the plan of a dry run that showed it.
-  if (!plan && view && !(await refusalFromState(view, subject, deps, undefined))) {
+  // A grave change needs the plan of a dry run that showed it. One the rules refuse
+  // answers that refusal, without asking AWS: were AWS to judge otherwise (its reading
+  // of "operational" is not published), the LAG would go down with nobody having seen it.
+  if (!plan && view) {
     const grave = warningsNeedingPlan(disassociationImpact(view, connectionId), deps.planRequiredFor);
-    if (grave.length > 0) return planRequired(OPERATION, grave);
+    if (grave.length > 0) {
+      const refused = await refusalFromState(view, subject, deps, undefined);
+      if (!refused) return planRequired(OPERATION, grave);
+      // Read fresh just now: the refusal's payload may read the LAG again without AWS.
+      deps.loaders.lagById.prime({ region, id: lagId }, view.lag);
+      return refused;
+    }
   }
   const called = await callAws(
     mutating,

@@ -139,7 +139,7 @@ export async function readSurroundings(
     : (...args: Parameters<Loaders['trafficOf']>) => deps.loaders.trafficOf(...args);
   const ids = lagResourceIds(view.lag);
   for (const connection of alsoWatched) if (connection.connectionId) ids.add(connection.connectionId);
-  const gatewayIds = [...new Set(vifs.map((vif) => vif.directConnectGatewayId).filter((id): id is string => typeof id === 'string'))].sort();
+  const gatewayIds = [...new Set(vifs.map((vif) => vif.directConnectGatewayId).filter((id): id is string => Boolean(id)))].sort();
   const global = deps.regions.defaultRegion;
   const [traffic, report, gateways, associations] = await Promise.all([
     lagTraffic(read, view.lag, region, IMPACT_TRAFFIC_WINDOW_MINUTES),
@@ -401,7 +401,9 @@ async function exactlyOnce<R extends Answer>(
     deps.logger.error({ err: error, operation, clientRequestId: id }, 'the change failed after its AWS call was sent');
     outcome = mayHaveChanged(operation, id);
   }
-  await (outcome.retryable && !(attempt.sent && MAY_HAVE_CHANGED.has(outcome.code ?? '')) ? release() : keep(outcome));
+  // PlanRequired sent nothing and asks for the same input with a plan: the ID stays free for that.
+  const free = outcome.code === 'PLAN_REQUIRED' || (outcome.retryable && !(attempt.sent && MAY_HAVE_CHANGED.has(outcome.code ?? '')));
+  await (free ? release() : keep(outcome));
   return outcome;
 }
 

@@ -13,8 +13,13 @@ export async function connectionTraffic(read: ReadTraffic, connection: Connectio
   return sumTraffic([await read(region, { kind: 'connection', connectionId: connection.connectionId ?? '' }, windowMinutes)], windowMinutes);
 }
 
+/**
+ * A LAG's traffic: the sum of its operational members'. One that is not `available`
+ * carries nothing, and CloudWatch may well have no data on it: leaving it out keeps
+ * the LAG's traffic known.
+ */
 export async function lagTraffic(read: ReadTraffic, lag: Lag, region: string, windowMinutes: number): Promise<Traffic> {
-  const members = lag.connections ?? [];
+  const members = (lag.connections ?? []).filter((member) => member.connectionState === 'available' && member.connectionId);
   const readings = await Promise.all(
     members.map((member) => read(region, { kind: 'connection', connectionId: member.connectionId ?? '' }, windowMinutes)),
   );

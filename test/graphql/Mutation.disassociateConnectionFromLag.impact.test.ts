@@ -137,6 +137,15 @@ describe('disassociateConnectionFromLag impact', () => {
     expect((await gw.awsCalls()).DisassociateConnectionFromLag).toBe(1);
   });
 
+  it('keeps a clientRequestId free after PlanRequired, for the same input with the plan it asks for', async () => {
+    const input = { connectionId: 'dxcon-busy001a', lagId: 'dxlag-busy0001', clientRequestId: 'busy-window-1' };
+    expect(await disassociate(input)).toMatchObject({ __typename: 'PlanRequired' });
+    const dry = await disassociate({ connectionId: input.connectionId, lagId: input.lagId, dryRun: true });
+    const planned = await disassociate({ ...input, expectedPlanToken: dry.planToken });
+    expect(planned).toMatchObject({ __typename: 'DisassociateConnectionFromLagSuccess', dryRun: false });
+    expect((await gw.awsCalls()).DisassociateConnectionFromLag).toBe(1);
+  });
+
   it('warns MAINTENANCE_ON_REMAINING_PATH on the maintenance LAG when a member without the event leaves', async () => {
     const result = await disassociate({ connectionId: 'dxcon-maint01a', lagId: 'dxlag-maint001', dryRun: true });
     expect(result.impact.maintenanceEvents).toEqual([

@@ -67,7 +67,9 @@ describe('disassociateConnectionFromLag', () => {
       lag: { lagId: 'dxlag-minlink01', numberOfConnections: 2 },
     });
     expect(result.message).toMatch(/minimumLinks of 2/);
-    expect(result.awsRequestId).toMatch(/^[0-9a-f-]{36}$/);
+    // The LAG would go down (a grave warning) and the rules refuse it: AWS is not asked.
+    expect(result.awsRequestId).toBeNull();
+    expect((await gw.awsCalls()).DisassociateConnectionFromLag ?? 0).toBe(0);
     expect((await lagMembers('dxlag-minlink01'))?.numberOfConnections).toBe(2);
   });
 
@@ -137,12 +139,13 @@ describe('disassociateConnectionFromLag input that must not be guessed at', () =
 });
 
 describe('disassociateConnectionFromLag AWS calls', () => {
-  it('explains a refusal from the state it read just before the call, however deep the payload reads the LAG', async () => {
+  it('refuses a grave change its rules refuse without asking AWS, however deep the payload reads the LAG', async () => {
     const { body } = await gw.graphql(`mutation { disassociateConnectionFromLag(input: { connectionId: "dxcon-minlnk1a", lagId: "dxlag-minlink01" }) {
       ... on MinimumLinksViolation { lag { lagId connections { connectionId lag { lagId connections { lag { lagId } } } } } } } }`);
     expect(body.data.disassociateConnectionFromLag.lag.connections).toHaveLength(2);
-    // One read of the LAG and its VIFs for the impact, then the call AWS refused.
-    expect(await gw.awsCalls()).toEqual({ DescribeLags: 1, DescribeVirtualInterfaces: 1, DisassociateConnectionFromLag: 1, ...impactReads(1) });
+    // One read of the LAG and its VIFs for the impact; the LAG would go down (LAG_GOES_DOWN) and the
+    // rules refuse it, so AWS, whose reading of "operational" is not published, is not asked.
+    expect(await gw.awsCalls()).toEqual({ DescribeLags: 1, DescribeVirtualInterfaces: 1, ...impactReads(1) });
   });
 
   it('reads the LAG once before the call (for the impact) and once afresh after a success', async () => {
@@ -186,7 +189,8 @@ describe('disassociateConnectionFromLag with dryRun', () => {
     const lastMember = await disassociate({ connectionId: 'dxcon-lastmem1a', lagId: 'dxlag-lastmem01', dryRun: true });
     expect(lastMember.__typename).toBe('DisassociateConnectionFromLagSuccess');
     const calls = await gw.awsCalls();
-    // Only the five real calls above reached the mutating API.
-    expect(calls.DisassociateConnectionFromLag).toBe(5);
+    // Only the real calls above reached the mutating API, but for the minimum-links one: the LAG
+    // would go down, and a grave change the rules refuse is answered without asking AWS.
+    expect(calls.DisassociateConnectionFromLag).toBe(4);
   });
 });

@@ -154,12 +154,15 @@ describe('traffic', () => {
     for (const member of body.data.lag.connections) expect(member.traffic.known).toBe(false);
   });
 
-  it('is unknown for a connection CloudWatch has no data on, saying so', async () => {
-    const { body } = await gw.graphql(`{ connection(connectionId: "dxcon-standal1") { traffic(windowMinutes: 1) { known unknownReason } } }`);
-    // The demo's traffic covers the last 3 hours: a 1-minute window still has its minute.
-    expect(body.data.connection.traffic.known).toBe(true);
-    const eu = await gw.graphql(`{ interconnects(region: "eu-west-1") { interconnectId } }`);
-    expect(eu.body.errors).toBeUndefined();
+  it('covers a window as short as one minute', async () => {
+    const { body } = await gw.graphql(`{ connection(connectionId: "dxcon-standal1") { traffic(windowMinutes: 1) { known egressPeakGbps } } }`);
+    expect(body.data.connection.traffic).toEqual({ known: true, egressPeakGbps: 0.2 });
+  });
+
+  it('leaves a member that is not available out of its LAG\'s sum: it carries nothing', async () => {
+    await control(gw, 'connection-state', { region: 'us-east-1', connectionId: 'dxcon-busy001b', connectionState: 'down' });
+    const { body } = await gw.graphql(`{ lag(lagId: "dxlag-busy0001") { traffic { known egressPeakGbps } } }`);
+    expect(body.data.lag.traffic).toEqual({ known: true, egressPeakGbps: 6 });
   });
 });
 

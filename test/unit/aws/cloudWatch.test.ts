@@ -179,6 +179,25 @@ describe('Class: TrafficService', () => {
       expect(sentQueries()[1]![0]!.MetricStat?.Metric?.Dimensions).toEqual([{ Name: 'ConnectionId', Value: 'dxcon-c0000500' }]);
     });
 
+    it('judges a searched series by its status and points, as one asked for by name', async () => {
+      const ids = many(300).map((c) => (c as { connectionId: string }).connectionId);
+      mock.on(GetMetricDataCommand).callsFake((input: { MetricDataQueries: MetricDataQuery[] }) => ({
+        MetricDataResults: input.MetricDataQueries.flatMap((q): MetricDataResult[] =>
+          ids.map((id, i) =>
+            i === 0 && q.Id === 'ce'
+              ? { ...steady(q.Id!, id, 1), StatusCode: 'InternalError' }
+              : i === 1 && q.Id === 'ce'
+                ? { Id: q.Id!, Label: id, Timestamps: [], Values: [], StatusCode: 'Complete' }
+                : steady(q.Id!, id, 1),
+          ),
+        ),
+      }));
+      const readings = await Promise.all(many(300).map((source) => service.read('us-east-1', source, 60)));
+      expect(readings[0]).toEqual({ known: false, reason: 'CloudWatch answered InternalError for ConnectionBpsEgress of dxcon-c0000000.' });
+      expect(readings[1]).toEqual({ known: false, reason: 'CloudWatch has no ConnectionBpsEgress data for dxcon-c0000001 in the window.' });
+      expect(readings.slice(2).every((r) => r.known)).toBe(true);
+    });
+
     it('asks by name for everything when the backend does not fill in the dynamic labels', async () => {
       answerBySearch({ connections: many(300).map((c) => (c as { connectionId: string }).connectionId), vifs: [] }, () => "${PROP('Dim.ConnectionId')}");
       const readings = await Promise.all(many(300).map((source) => service.read('us-east-1', source, 60)));
