@@ -76,6 +76,15 @@ describe('disassociateConnectionFromLag', () => {
   it('lets the last member go even with minimumLinks 1, and the emptied LAG lives on', async () => {
     // The LAG goes down: by default that needs the plan of a dry run that showed it.
     const input = { connectionId: 'dxcon-lastmem1a', lagId: 'dxlag-lastmem01' };
+    const unplanned = await gw.graphql(`mutation($input: DisassociateConnectionFromLagInput!) {
+      disassociateConnectionFromLag(input: $input) { __typename ... on PlanRequired { code retryable warnings { code } } } }`, { input });
+    expect(unplanned.body.data.disassociateConnectionFromLag).toEqual({
+      __typename: 'PlanRequired',
+      code: 'PLAN_REQUIRED',
+      retryable: false,
+      warnings: [{ code: 'LAG_GOES_DOWN' }, { code: 'CAPACITY_BELOW_PEAK' }],
+    });
+    expect((await gw.awsCalls()).DisassociateConnectionFromLag ?? 0).toBe(0);
     const { body } = await gw.graphql(`mutation($input: DisassociateConnectionFromLagInput!) {
       disassociateConnectionFromLag(input: $input) { ... on DisassociateConnectionFromLagSuccess { planToken } } }`, { input: { ...input, dryRun: true } });
     const result = await disassociate({ ...input, expectedPlanToken: body.data.disassociateConnectionFromLag.planToken });
