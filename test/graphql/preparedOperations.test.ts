@@ -126,9 +126,10 @@ describe('the prepared path', () => {
   });
 
   it('makes a real change once, and answers a refused one as Apollo does', async () => {
-    const cut = { query: DISASSOCIATE, variables: { input: { connectionId: 'dxcon-minlnk1a', lagId: 'dxlag-minlink01' } } };
+    // AWS itself refuses it: the connection is in another LAG.
+    const cut = { query: DISASSOCIATE, variables: { input: { connectionId: 'dxcon-minlnk1a', lagId: 'dxlag-allow001' } } };
     const first = await post(cut, as(operatorKey));
-    expect(JSON.parse(first.text).data.disassociateConnectionFromLag.code).toBe('MINIMUM_LINKS_VIOLATION');
+    expect(JSON.parse(first.text).data.disassociateConnectionFromLag.code).toBe('CONNECTION_NOT_IN_LAG');
     const again = await onPaths(() => post(cut, as(operatorKey)));
     expect(again.took).toEqual({ prepared: 1 });
     expect(again.result).toEqual(first);

@@ -16,7 +16,8 @@ export const DISASSOCIATE = `
   }
 `;
 export const ALLOWED = { connectionId: 'dxcon-allow01a', lagId: 'dxlag-allow001' };
-export const MIN_LINKS = { connectionId: 'dxcon-minlnk1a', lagId: 'dxlag-minlink01' };
+/** A real call AWS itself refuses (the connection is in another LAG), so the refusal carries AWS's request ID. */
+export const NOT_IN_LAG = { connectionId: 'dxcon-minlnk1a', lagId: 'dxlag-allow001' };
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** The Authorization header that presents a token. */

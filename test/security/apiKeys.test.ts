@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { hashApiKey, newApiKey } from '../../src/auth/apiKeys.js';
 import { startTestGateway, totalCalls, type TestGateway } from '../helpers/gateway.js';
 import { capturedLogger } from '../helpers/logger.js';
-import { ALLOWED, DISASSOCIATE, LAGS, MIN_LINKS, post, UUID, attemptsIn, auditLines, oneAttempt, type Answer } from '../helpers/authRequests.js';
+import { ALLOWED, DISASSOCIATE, LAGS, NOT_IN_LAG, post, UUID, attemptsIn, auditLines, oneAttempt, type Answer } from '../helpers/authRequests.js';
 
 // AUTH_MODE=apikey over real HTTP against npm start's wiring. API_KEYS_FILE holds
 // names, roles and SHA-256 hashes only; the keys themselves exist in this test alone.
@@ -210,10 +210,10 @@ describe('the audit trail with API keys (AUDIT_LOG_FILE)', () => {
   });
 
   it('records a typed failure with its code and the AWS request ID', async () => {
-    const sent = await recordsOf(() => post(gw, DISASSOCIATE, { input: MIN_LINKS }, apiKey(operatorKey)));
-    expect(sent.answer.body.data.disassociateConnectionFromLag.__typename).toBe('MinimumLinksViolation');
+    const sent = await recordsOf(() => post(gw, DISASSOCIATE, { input: NOT_IN_LAG }, apiKey(operatorKey)));
+    expect(sent.answer.body.data.disassociateConnectionFromLag.__typename).toBe('ConnectionNotInLag');
     const record = expectOneRecord(sent);
-    expect(record).toMatchObject({ kind: 'outcome', caller: 'operator', outcome: 'MINIMUM_LINKS_VIOLATION', input: MIN_LINKS });
+    expect(record).toMatchObject({ kind: 'outcome', caller: 'operator', outcome: 'CONNECTION_NOT_IN_LAG', input: NOT_IN_LAG });
     expect(record.awsRequestId).toMatch(UUID);
   });
 

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ALLOWED, bearer, DISASSOCIATE, LAGS, MIN_LINKS, post, UUID, auditLines, oneAttempt, type Answer } from '../helpers/authRequests.js';
+import { ALLOWED, bearer, DISASSOCIATE, LAGS, NOT_IN_LAG, post, UUID, auditLines, oneAttempt, type Answer } from '../helpers/authRequests.js';
 import { startTestGateway, totalCalls, type TestGateway } from '../helpers/gateway.js';
 import {
   AUDIENCE,
@@ -301,10 +301,10 @@ describe('audit trail (AUDIT_LOG_FILE): one ending record per attempt, whatever 
 
   it('records a typed failure once, with its code and the AWS request ID', async () => {
     const operator = await token(['dx:operate'], rsa, 'oncall@example.com');
-    const { answer, records } = await recordsOf(() => post(gw, DISASSOCIATE, { input: MIN_LINKS }, bearer(operator)));
-    expect(answer.body.data.disassociateConnectionFromLag.__typename).toBe('MinimumLinksViolation');
+    const { answer, records } = await recordsOf(() => post(gw, DISASSOCIATE, { input: NOT_IN_LAG }, bearer(operator)));
+    expect(answer.body.data.disassociateConnectionFromLag.__typename).toBe('ConnectionNotInLag');
     const record = expectWellFormed(records, answer);
-    expect(record).toMatchObject({ kind: 'outcome', outcome: 'MINIMUM_LINKS_VIOLATION', input: MIN_LINKS });
+    expect(record).toMatchObject({ kind: 'outcome', outcome: 'CONNECTION_NOT_IN_LAG', input: NOT_IN_LAG });
     expect(record.awsRequestId).toMatch(UUID);
   });
 
