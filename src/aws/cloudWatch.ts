@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { neverFresh, NO_CACHE, type ReadCache } from '../cache/readCache.js';
 import type { Metrics } from '../metrics.js';
 import { awsCall } from './call.js';
+import { collectPages } from './paging.js';
 import { AwsCallFailed, classifyAwsError } from './classifyAwsError.js';
 import type { ReadOptions } from './directConnect.js';
 
@@ -27,8 +28,6 @@ const MAX_QUERIES_PER_CALL = 500;
 const MAX_DATAPOINTS_PER_CALL = 100_800;
 /** One-minute periods: the finest Direct Connect publishes. */
 export const PERIOD_SECONDS = 60;
-/** CloudWatch pages a call whose datapoints exceed MaxDatapoints; a backend that keeps paging is broken. */
-const MAX_PAGES = 100;
 
 /** What a series is about: a connection (a LAG member or standalone), or a VIF with what it rides on. */
 export type TrafficSource =
@@ -144,6 +143,11 @@ export class TrafficService {
     return this.cache.read({ region, operation: 'GetMetricData', id: sourceKey(source, windowMinutes) }, fetch, options);
   }
 
+  /** As `read`, but a failed call is a reading that is not known, with the reason: what every caller wants. */
+  readOrUnknown(region: string, source: TrafficSource, windowMinutes: number, options: ReadOptions = {}): Promise<Reading> {
+    return this.read(region, source, windowMinutes, options).catch((error: unknown): Reading => ({ known: false, reason: unknownBecause(error) }));
+  }
+
   /** Joins this turn's call for the region and window; the call goes once every read of the turn has joined. */
   private enqueue(region: string, source: TrafficSource, windowMinutes: number): Promise<Reading> {
     return new Promise<Reading>((resolve, reject) => {
@@ -247,22 +251,15 @@ export class TrafficService {
 
   /** Every page of one GetMetricData request, each result handed to `collect`. */
   private async pages(region: string, queries: MetricDataQuery[], bounds: { start: Date; end: Date }, collect: (result: MetricDataResult) => void): Promise<void> {
-    const seen = new Set<string>();
-    let nextToken: string | undefined;
-    let pages = 0;
-    do {
+    const results = await collectPages(async (nextToken) => {
       const out = await awsCall({ logger: this.logger, metrics: this.metrics }, 'CloudWatch', region, 'GetMetricData', () =>
         this.clientFor(region).send(
           new GetMetricDataCommand({ MetricDataQueries: queries, StartTime: bounds.start, EndTime: bounds.end, ScanBy: 'TimestampAscending', NextToken: nextToken }),
         ),
       );
-      for (const result of out.MetricDataResults ?? []) collect(result);
-      nextToken = out.NextToken || undefined;
-      if (nextToken !== undefined && (seen.has(nextToken) || ++pages >= MAX_PAGES)) {
-        throw new AwsCallFailed({ code: 'AWS_UNAVAILABLE', message: 'CloudWatch kept paging GetMetricData (a repeated or endless NextToken).' });
-      }
-      if (nextToken) seen.add(nextToken);
-    } while (nextToken);
+      return { items: out.MetricDataResults, nextToken: out.NextToken };
+    }, 'CloudWatch');
+    for (const result of results) collect(result);
   }
 
   private async getMetricData(region: string, sources: TrafficSource[], bounds: { start: Date; end: Date }): Promise<Reading[]> {

@@ -28,7 +28,7 @@ import type { ClientForRegion } from './clients.js';
 import { collectPages, PAGE_SIZE, type Page } from './paging.js';
 
 // The typed face of the Direct Connect API for the rest of the gateway. Every AWS
-// call goes through `call` here, so paging (paging.ts), "not found means null", checking what
+// call goes through `call` here (awsCall, call.ts), so paging (paging.ts), "not found means null", checking what
 // AWS answered, the cross-request cache, metrics and logging failures each live in
 // one place.
 
@@ -273,10 +273,7 @@ export class DirectConnectService {
       'DescribeDirectConnectGatewayAssociations',
       options,
       async (client, nextToken, abortSignal) => {
-        const out = await client.send(
-          new DescribeDirectConnectGatewayAssociationsCommand({ directConnectGatewayId, maxResults: PAGE_SIZE, nextToken }),
-          { abortSignal },
-        );
+        const out = await client.send(new DescribeDirectConnectGatewayAssociationsCommand(perGateway(directConnectGatewayId, nextToken)), { abortSignal });
         return { items: out.directConnectGatewayAssociations, nextToken: out.nextToken };
       },
       directConnectGatewayId,
@@ -290,10 +287,7 @@ export class DirectConnectService {
       'DescribeDirectConnectGatewayAttachments',
       options,
       async (client, nextToken, abortSignal) => {
-        const out = await client.send(
-          new DescribeDirectConnectGatewayAttachmentsCommand({ directConnectGatewayId, maxResults: PAGE_SIZE, nextToken }),
-          { abortSignal },
-        );
+        const out = await client.send(new DescribeDirectConnectGatewayAttachmentsCommand(perGateway(directConnectGatewayId, nextToken)), { abortSignal });
         return { items: out.directConnectGatewayAttachments, nextToken: out.nextToken };
       },
       directConnectGatewayId,
@@ -365,6 +359,9 @@ export class DirectConnectService {
     return { lag: result, awsRequestId };
   }
 }
+
+/** A page of a DX gateway's associations or attachments. */
+const perGateway = (directConnectGatewayId: string, nextToken: string | undefined) => ({ directConnectGatewayId, maxResults: PAGE_SIZE, nextToken });
 
 function withoutMetadata<T extends { $metadata: unknown }>({ $metadata: _metadata, ...rest }: T): Omit<T, '$metadata'> {
   return rest;

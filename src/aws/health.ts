@@ -78,6 +78,14 @@ export class MaintenanceService {
     return this.cache.read({ region, operation: 'DescribeEvents' }, fetch, options);
   }
 
+  /** The region's events as a report: a failure of Health is "not known", with the reason, never an error. */
+  report(region: string, options: ReadOptions = {}): Promise<MaintenanceReport> {
+    return this.regionEvents(region, options).then(
+      (events): MaintenanceReport => ({ known: true, unknownReason: null, events }),
+      (error: unknown): MaintenanceReport => ({ known: false, unknownReason: unknownBecause(error), events: [] }),
+    );
+  }
+
   private call<Output>(operation: string, send: (client: HealthClient) => Promise<Output>): Promise<Output> {
     return awsCall({ logger: this.logger, metrics: this.metrics }, 'Health', HEALTH_REGION, operation, () => send(this.client()));
   }
@@ -94,7 +102,7 @@ export class MaintenanceService {
         ),
       );
       return { items: out.events, nextToken: out.nextToken };
-    });
+    }, 'AWS Health');
     const withArns = events.filter((event) => typeof event.arn === 'string');
     const affected = new Map<string, string[]>(withArns.map((event) => [event.arn!, []]));
     const arns = [...affected.keys()];
@@ -107,7 +115,7 @@ export class MaintenanceService {
             client.send(new DescribeAffectedEntitiesCommand({ filter: { eventArns }, maxResults: PAGE_SIZE, nextToken })),
           );
           return { items: out.entities, nextToken: out.nextToken };
-        });
+        }, 'AWS Health');
         for (const entity of entities) {
           if (entity.eventArn && entity.entityValue) affected.get(entity.eventArn)?.push(entity.entityValue);
         }

@@ -14,11 +14,11 @@ export interface Page<T> {
   nextToken: string | undefined;
 }
 
-const unreadable = (what: string) =>
-  new AwsCallFailed({ code: 'AWS_UNAVAILABLE', message: `AWS Direct Connect gave an unusable answer: ${what}. Retry later.` });
+const unreadable = (service: string, what: string) =>
+  new AwsCallFailed({ code: 'AWS_UNAVAILABLE', message: `${service} gave an unusable answer: ${what}. Retry later.` });
 
 /** Every item of a paged listing, asking for the next page until AWS gives no token. */
-export async function collectPages<T>(fetchPage: (nextToken: string | undefined) => Promise<Page<T>>): Promise<T[]> {
+export async function collectPages<T>(fetchPage: (nextToken: string | undefined) => Promise<Page<T>>, service = 'AWS Direct Connect'): Promise<T[]> {
   const all: T[] = [];
   const seen = new Set<string>();
   let nextToken: string | undefined;
@@ -27,8 +27,8 @@ export async function collectPages<T>(fetchPage: (nextToken: string | undefined)
     all.push(...(page.items ?? []));
     nextToken = page.nextToken || undefined;
     if (nextToken !== undefined) {
-      if (seen.has(nextToken)) throw unreadable('it repeated a paging token');
-      if (seen.size >= MAX_PAGES) throw unreadable(`it kept paging past ${MAX_PAGES} pages`);
+      if (seen.has(nextToken)) throw unreadable(service, 'it repeated a paging token');
+      if (seen.size >= MAX_PAGES) throw unreadable(service, `it kept paging past ${MAX_PAGES} pages`);
       seen.add(nextToken);
     }
   } while (nextToken);

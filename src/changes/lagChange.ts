@@ -15,12 +15,10 @@ import {
 } from '../errors/refusals.js';
 import { checkClientRequestId, checkConnectionId, checkLagId, resolveRegion, type InputProblem, type ServedRegions } from '../input.js';
 import type { Loaders } from '../loaders/index.js';
-import { unknownBecause as trafficUnknown } from '../aws/cloudWatch.js';
-import { unknownBecause as maintenanceUnknown } from '../aws/health.js';
 import type { AssociatedGateway, Connection, VirtualInterface } from '@aws-sdk/client-direct-connect';
 import type { TrafficService } from '../aws/cloudWatch.js';
 import type { MaintenanceReport, MaintenanceService } from '../aws/health.js';
-import { lagResourceIds, lagTraffic, reportFor } from '../loaders/traffic.js';
+import { lagResourceIds, lagTraffic, reportFor, type ReadTraffic } from '../loaders/traffic.js';
 import { IMPACT_TRAFFIC_WINDOW_MINUTES, type LagView, type Surroundings } from './impact.js';
 import type { OpenPlan, PlanInput, PlannedState, Plans } from './plan.js';
 
@@ -74,8 +72,8 @@ export interface ReadDeps {
     | 'directConnectGatewayById'
     | 'associationsOf'
   >;
-  traffic: Pick<TrafficService, 'read'>;
-  maintenance: Pick<MaintenanceService, 'regionEvents'>;
+  traffic: Pick<TrafficService, 'readOrUnknown'>;
+  maintenance: Pick<MaintenanceService, 'report'>;
   regions: ServedRegions;
 }
 
@@ -133,10 +131,9 @@ export async function readSurroundings(
   alsoWatched: readonly Connection[] = [],
   maintenance: Promise<MaintenanceReport> = readMaintenance(region, deps, fresh),
 ): Promise<Surroundings> {
-  const read = fresh
-    ? (r: string, source: Parameters<TrafficService['read']>[1], window: number) =>
-        deps.traffic.read(r, source, window, { fresh: true }).catch((error: unknown) => ({ known: false as const, reason: trafficUnknown(error) }))
-    : (...args: Parameters<Loaders['trafficOf']>) => deps.loaders.trafficOf(...args);
+  const read: ReadTraffic = fresh
+    ? (r, source, window) => deps.traffic.readOrUnknown(r, source, window, { fresh: true })
+    : (r, source, window) => deps.loaders.trafficOf(r, source, window);
   const ids = lagResourceIds(view.lag);
   for (const connection of alsoWatched) if (connection.connectionId) ids.add(connection.connectionId);
   const gatewayIds = [...new Set(vifs.map((vif) => vif.directConnectGatewayId).filter((id): id is string => Boolean(id)))].sort();
@@ -162,10 +159,7 @@ export async function readSurroundings(
 /** A region's maintenance: through the request's loader, or from AWS Health itself. Never fails (unknown instead). */
 function readMaintenance(region: string, deps: ReadDeps, fresh: boolean): Promise<MaintenanceReport> {
   if (!fresh) return deps.loaders.maintenanceIn.load(region);
-  return deps.maintenance.regionEvents(region, { fresh: true }).then(
-    (events) => ({ known: true, unknownReason: null, events }),
-    (error: unknown) => ({ known: false, unknownReason: maintenanceUnknown(error), events: [] }),
-  );
+  return deps.maintenance.report(region, { fresh: true });
 }
 
 /** A LAG known only by its ID (AWS accepted a change the read before it did not see): nothing rides on it that we know of. */

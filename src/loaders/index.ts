@@ -10,8 +10,8 @@ import type {
 } from '@aws-sdk/client-direct-connect';
 import type { Reader } from '../cache/readCache.js';
 import type { DirectConnectService, ReadOptions } from '../aws/directConnect.js';
-import { unknownBecause as trafficUnknownBecause, type Reading, type TrafficService, type TrafficSource } from '../aws/cloudWatch.js';
-import { unknownBecause as maintenanceUnknownBecause, type MaintenanceReport, type MaintenanceService } from '../aws/health.js';
+import type { Reading, TrafficService, TrafficSource } from '../aws/cloudWatch.js';
+import type { MaintenanceReport, MaintenanceService } from '../aws/health.js';
 import type { Metrics } from '../metrics.js';
 import { AwsCallFailed } from '../aws/classifyAwsError.js';
 
@@ -353,9 +353,7 @@ class RequestLoaders implements Loaders {
           keys.map((k) => {
             const asked = this.trafficSources.get(k)!;
             if (!this.trafficService) return { known: false as const, reason: 'The gateway was started without CloudWatch.' };
-            return this.trafficService.read(asked.region, asked.source, asked.windowMinutes, this.read).catch(
-              (error: unknown): Reading => ({ known: false, reason: trafficUnknownBecause(error) }),
-            );
+            return this.trafficService.readOrUnknown(asked.region, asked.source, asked.windowMinutes, this.read);
           }),
         ),
       ),
@@ -370,14 +368,11 @@ class RequestLoaders implements Loaders {
     return (this.maintenanceLoader ??= new DataLoader<string, MaintenanceReport>(
       this.measured('maintenanceIn', (regions: readonly string[]) =>
         Promise.all(
-          regions.map(async (region): Promise<MaintenanceReport> => {
-            if (!this.maintenanceService) return { known: false, unknownReason: 'The gateway was started without AWS Health.', events: [] };
-            try {
-              return { known: true, unknownReason: null, events: await this.maintenanceService.regionEvents(region, this.read) };
-            } catch (error) {
-              return { known: false, unknownReason: maintenanceUnknownBecause(error), events: [] };
-            }
-          }),
+          regions.map(
+            (region): Promise<MaintenanceReport> =>
+              this.maintenanceService?.report(region, this.read) ??
+              Promise.resolve({ known: false, unknownReason: 'The gateway was started without AWS Health.', events: [] }),
+          ),
         ),
       ),
       this.loaderOptions,

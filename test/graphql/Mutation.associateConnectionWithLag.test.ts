@@ -221,19 +221,7 @@ describe('associateConnectionWithLag', () => {
 
 describe('associateConnectionWithLag and AWS maintenance', () => {
   it('needs a plan to join a LAG whose member AWS will take down for maintenance, and goes through with it', async () => {
-    const start = new Date(Date.now() + 2 * 86_400_000);
-    const response = await fetch(`${gw.emulatorUrl}/_emulator/maintenance`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        region: 'us-east-1',
-        resourceIds: ['dxcon-allow01b'],
-        statusCode: 'upcoming',
-        startTime: start.toISOString(),
-        endTime: new Date(start.getTime() + 4 * 3_600_000).toISOString(),
-      }),
-    });
-    expect(response.status).toBe(200);
+    await gw.announceMaintenance(['dxcon-allow01b'], { inDays: 2 });
     const input = { connectionId: 'dxcon-assoc01a', lagId: 'dxlag-allow001' };
     const unplanned = await associate(input);
     expect(unplanned).toMatchObject({ __typename: 'PlanRequired', warnings: [{ code: 'MAINTENANCE_ON_REMAINING_PATH' }] });

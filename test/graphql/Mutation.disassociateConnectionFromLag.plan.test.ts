@@ -85,19 +85,7 @@ describe('a plan applied to the state it was made on', () => {
 
   it('is refused when AWS announced maintenance on a member that stays after the plan was made', async () => {
     const token = await plan(gw);
-    const start = new Date(Date.now() + 86_400_000);
-    const response = await fetch(`${gw.emulatorUrl}/_emulator/maintenance`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        region: 'us-east-1',
-        resourceIds: ['dxcon-allow01b'],
-        statusCode: 'upcoming',
-        startTime: start.toISOString(),
-        endTime: new Date(start.getTime() + 4 * 3_600_000).toISOString(),
-      }),
-    });
-    const { eventArn } = (await response.json()) as { eventArn: string };
+    const eventArn = await gw.announceMaintenance(['dxcon-allow01b']);
     const result = await disassociate(gw, { ...ALLOW, expectedPlanToken: token });
     expect(result).toMatchObject({ __typename: 'StateChanged', changes: [{ field: 'lag.maintenanceOnRemainingPath', planned: '', current: eventArn }] });
     expect((await gw.awsCalls()).DisassociateConnectionFromLag ?? 0).toBe(0);

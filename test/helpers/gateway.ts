@@ -20,6 +20,8 @@ export interface TestGateway extends Running {
   /** Adds an emulator fault rule through its HTTP control route. */
   fault(spec: Record<string, unknown>): Promise<void>;
   clearFaults(): Promise<void>;
+  /** Has AWS Health announce upcoming maintenance on `resourceIds` (4 hours, starting `inDays` from now); its event ARN. */
+  announceMaintenance(resourceIds: string[], options?: { region?: string; inDays?: number }): Promise<string>;
 }
 
 export async function startTestGateway(env: Record<string, string> = {}, options: { logger?: Logger; now?: () => number } = {}): Promise<TestGateway> {
@@ -64,6 +66,12 @@ export async function startTestGateway(env: Record<string, string> = {}, options
     },
     async clearFaults() {
       await control('DELETE', 'faults');
+    },
+    async announceMaintenance(resourceIds, { region = 'us-east-1', inDays = 1 } = {}) {
+      const start = new Date(Date.now() + inDays * 86_400_000);
+      const end = new Date(start.getTime() + 4 * 3_600_000);
+      const body = { region, resourceIds, statusCode: 'upcoming', startTime: start.toISOString(), endTime: end.toISOString() };
+      return ((await control('POST', 'maintenance', body)) as { eventArn: string }).eventArn;
     },
   };
 }
