@@ -89,6 +89,9 @@ const common = z.object({
   TRUSTED_DOCUMENTS_FILE: z.string().min(1).optional(),
   PLAN_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)').optional(),
   SHUTDOWN_DELAY_MS: millis(0, 120_000),
+  // Below a second the watcher would ask AWS for a region's listings faster than its
+  // Describe calls' own rate limits allow for long.
+  DX_WATCH_INTERVAL_MS: z.coerce.number({ error: 'must be a number' }).int().min(1000, 'must be at least 1000').max(3_600_000).default(5000),
   DX_PLAN_REQUIRED_FOR: commaList(
     z.enum([...IMPACT_WARNING_CODES, ...DEFAULT_PLAN_REQUIRED_FOR], {
       error: `must list impact warning codes (${[...new Set([...IMPACT_WARNING_CODES, ...DEFAULT_PLAN_REQUIRED_FOR])].join(', ')}), or be empty to turn the rule off`,
@@ -217,6 +220,8 @@ export interface Config {
   executor: 'jit' | 'graphql-js';
   /** Warning codes a real change may carry only with a dry run's plan (DX_PLAN_REQUIRED_FOR); empty: the rule is off. */
   planRequiredFor: string[];
+  /** How often a watched region's state is read from AWS for subscriptions (DX_WATCH_INTERVAL_MS). */
+  watchIntervalMs: number;
 }
 
 /** Where Apollo's Sandbox runs in a browser: the hosted one and the one the landing page embeds. */
@@ -318,5 +323,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     executor: e.GRAPHQL_EXECUTOR,
     // Set but empty turns the rule off (every other variable reads empty as unset).
     planRequiredFor: env.DX_PLAN_REQUIRED_FOR === '' ? [] : (e.DX_PLAN_REQUIRED_FOR ?? [...DEFAULT_PLAN_REQUIRED_FOR]),
+    watchIntervalMs: e.DX_WATCH_INTERVAL_MS,
   };
 }

@@ -10,6 +10,7 @@ import type { TrafficService } from './aws/cloudWatch.js';
 import type { MaintenanceService } from './aws/health.js';
 import type { ServedRegions } from './input.js';
 import { createLoaders, type Loaders } from './loaders/index.js';
+import type { Live } from './live/live.js';
 import type { Metrics } from './metrics.js';
 
 /** What every resolver receives; built fresh for each GraphQL request. */
@@ -24,6 +25,13 @@ export interface GatewayContext {
    * request is the service's cross-request cache (src/cache/), below them.
    */
   loaders: Loaders;
+  /**
+   * Forgets this request's reads: new loaders. A subscription's context lives for
+   * all its events, and each event reads afresh (src/live/feed.ts).
+   */
+  renewLoaders(): void;
+  /** Subscriptions: the region watchers and the feeds they fill (src/live/). */
+  live: Live;
   regions: ServedRegions;
   /** The request's logger, carrying its request ID. */
   logger: Logger;
@@ -62,7 +70,17 @@ export interface RequestFacts extends Reader {
   readonly abortSignal: AbortSignal;
 }
 
-type ContextServices = { directConnect: DirectConnectService; traffic: TrafficService; maintenance: MaintenanceService; logger: Logger; audit: AuditTrail; metrics: Metrics; plans: Plans; guards: Guards };
+type ContextServices = {
+  directConnect: DirectConnectService;
+  traffic: TrafficService;
+  maintenance: MaintenanceService;
+  live: Live;
+  logger: Logger;
+  audit: AuditTrail;
+  metrics: Metrics;
+  plans: Plans;
+  guards: Guards;
+};
 
 /**
  * A request's context. A class, so that the lazily made logger is a getter on the
@@ -75,7 +93,8 @@ class RequestContext implements GatewayContext {
   readonly directConnect: DirectConnectService;
   readonly traffic: TrafficService;
   readonly maintenance: MaintenanceService;
-  readonly loaders: Loaders;
+  loaders: Loaders;
+  readonly live: Live;
   readonly caller: Caller;
   readonly requestId: string;
   readonly audit: AuditTrail;
@@ -87,28 +106,32 @@ class RequestContext implements GatewayContext {
   private madeLogger?: Logger;
 
   constructor(
-    facts: RequestFacts,
+    private readonly facts: RequestFacts,
     readonly regions: ServedRegions,
     planRequiredFor: ReadonlySet<string>,
-    batching: boolean,
+    private readonly batching: boolean,
     private readonly services: ContextServices,
   ) {
     this.directConnect = services.directConnect;
     this.traffic = services.traffic;
     this.maintenance = services.maintenance;
-    this.loaders = createLoaders(services.directConnect, {
-      reader: facts,
-      batching,
-      metrics: services.metrics,
-      traffic: services.traffic,
-      maintenance: services.maintenance,
-    });
+    this.live = services.live;
+    this.loaders = this.newLoaders();
     this.caller = facts.caller;
     this.requestId = facts.requestId;
     this.audit = services.audit;
     this.plans = services.plans;
     this.guards = services.guards;
     this.planRequiredFor = planRequiredFor;
+  }
+
+  private newLoaders(): Loaders {
+    const { directConnect, metrics, traffic, maintenance } = this.services;
+    return createLoaders(directConnect, { reader: this.facts, batching: this.batching, metrics, traffic, maintenance });
+  }
+
+  renewLoaders(): void {
+    this.loaders = this.newLoaders();
   }
 
   get logger(): Logger {

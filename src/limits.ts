@@ -25,6 +25,17 @@ const offeredOperationsOnly: ValidationRule = (context) => ({
   },
 });
 
+/** Apollo runs queries and mutations; subscriptions have their own transport (src/http/websocket.ts). */
+export const subscriptionsOverWebSocketOnly: ValidationRule = (context) => ({
+  OperationDefinition(node) {
+    if (node.operation === 'subscription') {
+      context.reportError(
+        new GraphQLError('Subscriptions run over a WebSocket (graphql-ws, the graphql-transport-ws protocol) on this same /graphql path, not over HTTP.', { nodes: node }),
+      );
+    }
+  },
+});
+
 export function queryLimits({ hideSuggestions }: { hideSuggestions: boolean }) {
   const { plugins, validationRules } = new ApolloArmor({
     maxDepth: { n: QUERY_LIMITS.maxDepth },

@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 // Prometheus metrics, one registry per gateway (tests run several in one process).
 // Label values are bounded: operations and regions come from the gateway's own
@@ -16,6 +16,14 @@ export interface Metrics {
   graphqlOperations: Counter<'operation_name' | 'outcome' | 'path'>;
   /** Audit records that could not be written, by kind (intent, outcome, attempt). */
   auditWriteFailures: Counter<'kind'>;
+  /** Open graphql-ws sockets. */
+  webSockets: Gauge;
+  /** Running subscriptions on this replica, by field. */
+  subscriptions: Gauge<'field'>;
+  /** The watchers' reads of a region for subscriptions, by outcome (success, failed). */
+  watcherPolls: Counter<'region' | 'outcome'>;
+  /** Events queued for subscribers, by field. */
+  liveEvents: Counter<'field'>;
   /** A client-chosen operation name, or "other" once too many distinct names were seen. */
   operationLabel(name: string | null | undefined): string;
 }
@@ -69,6 +77,29 @@ export function createMetrics(): Metrics {
       registers: [registry],
     }),
     auditWriteFailures,
+    webSockets: new Gauge({
+      name: 'dxgraph_websocket_sockets',
+      help: 'Open graphql-ws sockets on /graphql (acknowledged or still waiting for connection_init).',
+      registers: [registry],
+    }),
+    subscriptions: new Gauge({
+      name: 'dxgraph_subscriptions',
+      help: 'Running subscriptions on this replica, by field.',
+      labelNames: ['field'],
+      registers: [registry],
+    }),
+    watcherPolls: new Counter({
+      name: 'dxgraph_watcher_polls_total',
+      help: 'Reads of a watched region for subscriptions by this replica\'s watcher (one per interval while it holds the region), by outcome (success, failed).',
+      labelNames: ['region', 'outcome'],
+      registers: [registry],
+    }),
+    liveEvents: new Counter({
+      name: 'dxgraph_live_events_total',
+      help: 'Subscription events sent to subscribers on this replica, by field (one per subscriber and change).',
+      labelNames: ['field'],
+      registers: [registry],
+    }),
     operationLabel(name) {
       if (!name || !OPERATION_NAME.test(name)) return 'anonymous';
       if (seenNames.has(name)) return name;

@@ -24,12 +24,14 @@ import { authenticateRequests } from './http/authenticateRequests.js';
 import { httpErrors } from './http/errorHandler.js';
 import { explorerRoutes } from './http/explorer.js';
 import { graphqlRoute } from './http/graphqlRoute.js';
+import { graphqlOverWebSocket } from './http/websocket.js';
+import type { Live } from './live/live.js';
 import { readBodies } from './http/requestBodies.js';
 import { logRequests, requestId } from './http/requestLog.js';
 import { ResponseCache } from './http/responseCache.js';
 import { traceRequests } from './http/traceRequests.js';
 import { trustedDocumentsOnly, type TrustedDocuments } from './http/trustedDocuments.js';
-import { queryLimits } from './limits.js';
+import { queryLimits, subscriptionsOverWebSocketOnly } from './limits.js';
 import type { Metrics } from './metrics.js';
 import { resolvers } from './resolvers/index.js';
 import { loadTypeDefs } from './schema.js';
@@ -57,6 +59,8 @@ export interface GatewayServices {
   traffic: TrafficService;
   /** AWS Health: Direct Connect maintenance. */
   maintenance: MaintenanceService;
+  /** Subscriptions: the region watchers and the feeds they fill. */
+  live: Live;
   logger: Logger;
   authenticate: Authenticate;
   audit: AuditTrail;
@@ -135,7 +139,7 @@ export async function createGateway(settings: GatewaySettings, services: Gateway
     // main.ts owns the signals: it drains the gateway, then closes the emulator.
     stopOnTerminationSignals: false,
     formatError: maskErrors(services.logger, settings.production),
-    validationRules: limits.validationRules,
+    validationRules: [...limits.validationRules, subscriptionsOverWebSocketOnly],
     parseOptions: limits.parseOptions,
     plugins: [
       landingPage,
@@ -168,6 +172,7 @@ export async function createGateway(settings: GatewaySettings, services: Gateway
   });
   if (settings.introspection) explorerRoutes(app);
 
+  const contextFor = createContextFactory(settings, services);
   const handler = graphqlRoute({
     apollo,
     prepared: jit?.prepared,
@@ -175,7 +180,7 @@ export async function createGateway(settings: GatewaySettings, services: Gateway
     explorer: settings.introspection,
     authenticate: authenticateRequests(services.authenticate, services.audit),
     trusted: services.trustedDocuments ? trustedDocumentsOnly(services.trustedDocuments, services.audit) : undefined,
-    contextFor: createContextFactory(settings, services),
+    contextFor,
     responses:
       services.readCache && settings.responseCacheMaxBytes > 0
         ? new ResponseCache(services.readCache, settings.responseCacheMaxBytes, services.metrics)
@@ -185,7 +190,24 @@ export async function createGateway(settings: GatewaySettings, services: Gateway
   // CORS for the GraphQL endpoint only: the pages and probes are the gateway's own.
   await app.register(async (graphql) => {
     await graphql.register(cors, { origin: settings.corsOrigins, exposedHeaders: ['x-request-id'] });
-    graphql.route({ method: ['GET', 'POST'], url: '/graphql', handler });
+    // graphql-ws on the same path: a GET that asks to upgrade is a WebSocket.
+    const sockets = await graphqlOverWebSocket(graphql, {
+      schema,
+      authenticate: services.authenticate,
+      audit: services.audit,
+      trusted: services.trustedDocuments,
+      contextFor,
+      validationRules: limits.validationRules,
+      parseOptions: limits.parseOptions,
+      hideSuggestions: !settings.introspection,
+      formatError: maskErrors(services.logger, settings.production),
+      corsOrigins: settings.corsOrigins,
+      maxMessageBytes: settings.bodyLimitBytes,
+      logger: services.logger,
+      metrics: services.metrics,
+    });
+    graphql.route({ method: 'GET', url: '/graphql', handler, wsHandler: sockets.opened, preValidation: sockets.checkOrigin });
+    graphql.route({ method: 'POST', url: '/graphql', handler });
   });
 
   const stopServing = async () => {

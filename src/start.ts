@@ -14,6 +14,8 @@ import { createAuthenticator } from './auth/authenticator.js';
 import { createReadCache } from './cache/createReadCache.js';
 import { createMetrics } from './metrics.js';
 import { createGateway } from './server.js';
+import { createLive } from './live/createLive.js';
+import type { Live } from './live/live.js';
 
 export interface Running {
   /** The GraphQL endpoint. */
@@ -91,8 +93,15 @@ export async function start(config: Config, logger: Logger, options: StartOption
     traced: config.tracing,
   });
   started.push(async () => clients.destroyAll());
+  // A change through the gateway tells the subscriptions' watcher at once; it exists just below.
+  let live: Live | undefined;
+  const directConnect = new DirectConnectService(clients.directConnect, logger, { cache, metrics, onChange: (region) => live?.changed(region) });
+  const watching = await createLive({ redisUrl: config.cache.redisUrl, watchIntervalMs: config.watchIntervalMs }, directConnect, logger, metrics).catch(abandon);
+  live = watching.live;
+  started.push(() => watching.close());
   const gateway = await createGateway(config, {
-    directConnect: new DirectConnectService(clients.directConnect, logger, { cache, metrics }),
+    directConnect,
+    live,
     traffic: new TrafficService(clients.cloudWatch, logger, { cache, metrics }),
     maintenance: new MaintenanceService(clients.health, logger, { cache, metrics }),
     logger,
@@ -116,6 +125,7 @@ export async function start(config: Config, logger: Logger, options: StartOption
       await gateway.stop(config.shutdownDelayMs);
       clients.destroyAll();
       try {
+        await watching.close();
         await cache.close();
         await guards.close();
       } finally {

@@ -30,7 +30,7 @@ export async function createAuthenticator(auth: Config['auth']): Promise<Authent
     if (!match) throw new AuthenticationFailed('an Authorization: Bearer <token> header is required');
     try {
       const token = await verify(match[1]!);
-      return { id: token.subject, roles: token.roles, via: 'jwt' };
+      return { id: token.subject, roles: token.roles, via: 'jwt', expiresAt: token.expiresAt };
     } catch (error) {
       if (error instanceof TokenRejected) throw new AuthenticationFailed(error.message);
       // The key set could not be fetched: not the caller's fault, but nothing is let through.

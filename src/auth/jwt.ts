@@ -18,6 +18,8 @@ export interface JwtSettings {
 export interface VerifiedToken {
   subject: string;
   roles: string[];
+  /** When the token expires (its `exp`, which is required), epoch ms. */
+  expiresAt: number;
 }
 
 /** Why a token was refused, in words safe to return (never the token itself). */
@@ -64,7 +66,7 @@ export async function createJwtVerifier(settings: JwtSettings): Promise<(token: 
         requiredClaims: ['exp'],
         clockTolerance: 5,
       });
-      return { subject: payload.sub ?? 'unknown-subject', roles: rolesFrom(claimAt(payload, settings.rolesClaim)) };
+      return { subject: payload.sub ?? 'unknown-subject', roles: rolesFrom(claimAt(payload, settings.rolesClaim)), expiresAt: payload.exp! * 1000 };
     } catch (error) {
       if (error instanceof errors.JWTExpired) throw new TokenRejected('the bearer token has expired');
       if (error instanceof errors.JWTClaimValidationFailed) throw new TokenRejected(`the bearer token's ${error.claim} claim is not accepted`);

@@ -9,6 +9,8 @@ export interface Caller {
   id: string;
   roles: readonly string[];
   via: 'none' | 'jwt' | 'apikey';
+  /** A bearer token's expiry, epoch ms: a WebSocket authenticated with it is closed then (src/http/websocket.ts). */
+  expiresAt?: number;
 }
 
 /** With AUTH_MODE=none everyone may do everything; start-up warns loudly about it with real AWS. */

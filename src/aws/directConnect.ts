@@ -39,6 +39,11 @@ export interface ReadOptions extends Reader {
    * what a plan's re-check needs (docs/contract.md, "Plans").
    */
   fresh?: boolean;
+  /**
+   * Ask AWS itself and store the answer in the cross-request cache for every later
+   * read: what the subscriptions' watcher polls with (src/live/watcher.ts).
+   */
+  refresh?: boolean;
 }
 
 /**
@@ -74,15 +79,18 @@ export function withoutSecrets(vif: VirtualInterface): VirtualInterface {
 
 export class DirectConnectService {
   private readonly cache: ReadCache;
+  /** Told of every mutating call once it has returned (or failed): subscriptions then look again at once. */
+  private readonly onChange?: (region: string) => void;
   private readonly metrics?: Metrics;
 
   constructor(
     private readonly clientFor: ClientForRegion,
     private readonly logger: Logger,
-    options: { cache?: ReadCache; metrics?: Metrics } = {},
+    options: { cache?: ReadCache; metrics?: Metrics; onChange?: (region: string) => void } = {},
   ) {
     this.cache = options.cache ?? NO_CACHE;
     this.metrics = options.metrics;
+    this.onChange = options.onChange;
   }
 
   private call<Output>(region: string, operation: string, send: (client: DirectConnectClient) => Promise<Output>): Promise<Output> {
@@ -100,6 +108,7 @@ export class DirectConnectService {
 
   /** Through the cross-request cache, or straight to AWS when the caller needs it fresh. */
   private read<T>(key: ReadKey, options: ReadOptions, fetch: (abortSignal?: AbortSignal) => Promise<T>): Promise<T> {
+    if (options.refresh) return this.cache.refresh(key, fetch);
     if (!options.fresh) return this.cache.read(key, fetch, options);
     // Read past the cache: nothing built on it may be served again from a response cache.
     options.observe?.(neverFresh(key.region));
@@ -312,7 +321,10 @@ export class DirectConnectService {
     send: (client: DirectConnectClient) => Promise<Output>,
     what: { description: string; id: string; idOf: (output: Output) => string | undefined; result: (output: Output) => T },
   ): Promise<{ result: T; awsRequestId?: string }> {
-    const output = await this.call(region, operation, send).finally(() => this.cache.invalidateRegion(region));
+    const output = await this.call(region, operation, send).finally(async () => {
+      await this.cache.invalidateRegion(region);
+      this.onChange?.(region);
+    });
     const awsRequestId = output.$metadata.requestId;
     if (what.idOf(output) !== what.id) {
       throw new AwsCallFailed({

@@ -83,6 +83,13 @@ export class MemoryReadCache implements ReadCache {
     return served(this.startRead(key.region, id, generation, fetch), reader);
   }
 
+  async refresh<T>(key: ReadKey, fetch: (signal?: AbortSignal) => Promise<T>): Promise<T> {
+    this.note('refresh');
+    // Reads that miss meanwhile join it, as they would a miss.
+    const { value } = await this.startRead(key.region, keyString(key), this.generation(key.region), fetch);
+    return value;
+  }
+
   /** Asks AWS once for every read of `id` under `generation`, and stores the answer unless the region was invalidated meanwhile. */
   private startRead<T>(region: string, id: string, generation: number, fetch: () => Promise<T>): Promise<Stamped<T>> {
     const promise = fetch().then((value) => {

@@ -71,6 +71,13 @@ export interface ReadCache {
    * through the gateway since.
    */
   stillFresh(stamps: readonly ReadStamp[]): boolean | Promise<boolean>;
+  /**
+   * Asks AWS now, whatever is cached, and stores the answer for every later read (on
+   * every replica sharing the cache), unless the region is invalidated meanwhile. What
+   * the subscriptions' watcher reads with (src/live/watcher.ts): its poll is as fresh as
+   * one read, and the queries and events that follow it are served what it saw.
+   */
+  refresh<T>(key: ReadKey, fetch: (signal?: AbortSignal) => Promise<T>): Promise<T>;
   /** Forgets every read of the region; resolves once no replica will serve the old state. */
   invalidateRegion(region: string): Promise<void>;
   close(): Promise<void>;
@@ -107,6 +114,7 @@ export const refreshDue = (stamp: ReadStamp, ttlMs: number, now: number): boolea
  */
 export const NO_CACHE: ReadCache = {
   read: (_key, fetch, reader) => fetch(reader?.abortSignal),
+  refresh: (_key, fetch) => fetch(),
   stillFresh: () => false,
   invalidateRegion: async () => {},
   close: async () => {},

@@ -132,6 +132,29 @@ export class RedisReadCache implements ReadCache {
     return served(flight, reader);
   }
 
+  /**
+   * Reads AWS now and stores the answer under the generation current before the read,
+   * so an invalidation meanwhile still wins. No lock: only the region's watcher
+   * refreshes (one per region fleet-wide), and an identical miss elsewhere costs one
+   * more read, never a stale answer. Without Redis it is a plain read.
+   */
+  async refresh<T>(key: ReadKey, fetch: (signal?: AbortSignal) => Promise<T>): Promise<T> {
+    const id = keyString(key);
+    const keys: Keys = { region: key.region, id, generation: generationKey(key.region), value: `${PREFIX}:val:${id}` };
+    let generation: string | undefined;
+    try {
+      generation = (await this.redis.get(keys.generation)) ?? '0';
+    } catch (error) {
+      if (!isRedisTrouble(error)) throw error;
+    }
+    this.note('refresh', 'redis');
+    if (generation === undefined) return fetch();
+    const flight = fetch().then((value) => this.storeRead(keys, generation, value));
+    // Reads on this replica that miss meanwhile join it.
+    this.share(`${id}@${generation}`, flight);
+    return (await flight).value;
+  }
+
   /** Lets reads of the same key and generation on this replica join `flight` until it settles. */
   private share(flightKey: string, flight: Promise<Stamped<unknown>>): void {
     this.inFlight.set(flightKey, flight);
@@ -233,13 +256,19 @@ export class RedisReadCache implements ReadCache {
       await (keepMs > 0 ? this.redis.pexpire(lock.key, Math.ceil(keepMs)) : this.redis.del(lock.key)).catch(() => undefined);
       throw error;
     }
+    const stamped = await this.storeRead(keys, lock.generation, value);
+    await this.redis.del(lock.key).catch(() => undefined);
+    return stamped;
+  }
+
+  /** Stores what was read under `generation`, unless the region was invalidated meanwhile. */
+  private async storeRead<T>(keys: Keys, generation: string, value: T): Promise<Stamped<T>> {
     const storedAt = this.now();
-    const stored: Stored = { g: lock.generation, v: value, t: storedAt };
-    await this.redis.eval(STORE_IF_CURRENT, 2, keys.generation, keys.value, lock.generation, JSON.stringify(stored), this.ttlMs).catch((error: Error) => {
+    const stored: Stored = { g: generation, v: value, t: storedAt };
+    await this.redis.eval(STORE_IF_CURRENT, 2, keys.generation, keys.value, generation, JSON.stringify(stored), this.ttlMs).catch((error: Error) => {
       this.logger.warn({ error: error.message }, 'could not store a read in Redis');
     });
-    await this.redis.del(lock.key).catch(() => undefined);
-    return { value, stamp: this.stamp(keys.region, lock.generation, storedAt) };
+    return { value, stamp: this.stamp(keys.region, generation, storedAt) };
   }
 
   private lockKey(keys: Keys, generation: string): string {

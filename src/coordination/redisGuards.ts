@@ -311,7 +311,7 @@ function parse(key: string, raw: string): StoredRecord {
 }
 
 /** Keeps the password in REDIS_URL out of every message this store writes. */
-function redactor(url: string): (text: string) => string {
+export function redactor(url: string): (text: string) => string {
   const secrets: string[] = [];
   try {
     const { password } = new URL(url);

@@ -55,6 +55,25 @@ export async function loadTrustedDocuments(file: string): Promise<TrustedDocumen
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
+/** The refusal of a document that is not listed, or of a listed `documentId` sent with another text. */
+export const NOT_TRUSTED_TEXT =
+  'This gateway runs trusted documents only: send the documentId of a document in its TRUSTED_DOCUMENTS_FILE, or that document\'s exact text.';
+
+/**
+ * The text that runs for a document named by `documentId` and/or sent as `query`: the
+ * listed text, or why it is refused. The one rule for HTTP and for the WebSocket.
+ */
+export function trustedText(documents: TrustedDocuments, documentId: unknown, query: unknown): { text: string } | { refused: string } {
+  if (documentId !== undefined) {
+    const hash = typeof documentId === 'string' ? documentId.replace(/^sha256:/, '') : undefined;
+    const listed = hash === undefined ? undefined : documents.byHash.get(hash);
+    if (listed !== undefined && (query === undefined || query === listed)) return { text: listed };
+    return { refused: `documentId ${JSON.stringify(String(documentId).slice(0, 80))} is not a trusted document of this gateway.` };
+  }
+  if (typeof query === 'string' && documents.texts.has(query)) return { text: query };
+  return { refused: NOT_TRUSTED_TEXT };
+}
+
 /**
  * What runs for a request: the same request, or a `documentId` replaced by its
  * listed text (where Apollo reads it: a POST's body, a GET's query string); or
@@ -69,25 +88,17 @@ export function trustedDocumentsOnly(documents: TrustedDocuments, audit: AuditTr
     // Bodies without a document pass on: Apollo refuses them anyway.
     if (!params || (params.documentId === undefined && params.query === undefined)) return graphql;
     const { documentId, query } = params;
-    if (documentId !== undefined) {
-      const hash = typeof documentId === 'string' ? documentId.replace(/^sha256:/, '') : undefined;
-      const listed = hash === undefined ? undefined : documents.byHash.get(hash);
-      if (listed !== undefined && (query === undefined || query === listed)) {
-        if (request.method === 'GET') {
-          const search = new URLSearchParams(graphql.search);
-          search.delete('documentId');
-          search.set('query', listed);
-          return { ...graphql, search: `?${search.toString()}` };
-        }
-        const { documentId: _named, ...rest } = params;
-        return { ...graphql, body: { ...rest, query: listed } };
-      }
-      return refuse(`documentId ${JSON.stringify(String(documentId).slice(0, 80))} is not a trusted document of this gateway.`);
+    const chosen = trustedText(documents, documentId, query);
+    if ('refused' in chosen) return refuse(chosen.refused);
+    if (documentId === undefined) return graphql;
+    if (request.method === 'GET') {
+      const search = new URLSearchParams(graphql.search);
+      search.delete('documentId');
+      search.set('query', chosen.text);
+      return { ...graphql, search: `?${search.toString()}` };
     }
-    if (typeof query === 'string' && documents.texts.has(query)) return graphql;
-    return refuse(
-      'This gateway runs trusted documents only: send the documentId of a document in its TRUSTED_DOCUMENTS_FILE, or that document\'s exact text.',
-    );
+    const { documentId: _named, ...rest } = params;
+    return { ...graphql, body: { ...rest, query: chosen.text } };
   };
 }
 

@@ -15,6 +15,7 @@ import { Lag } from './Lag.js';
 import { MacSecKey } from './MacSecKey.js';
 import { Mutation } from './Mutation.js';
 import { Query } from './Query.js';
+import { Subscription } from './Subscription.js';
 import { UpdateLagMinimumLinksSuccess } from './UpdateLagMinimumLinksSuccess.js';
 import { VirtualInterface } from './VirtualInterface.js';
 
@@ -23,6 +24,7 @@ import { VirtualInterface } from './VirtualInterface.js';
 export const resolvers: Resolvers = {
   Query,
   Mutation,
+  Subscription,
   Connection,
   Lag,
   MacSecKey,

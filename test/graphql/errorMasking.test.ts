@@ -1,4 +1,5 @@
 import type { TrafficService } from '../../src/aws/cloudWatch.js';
+import type { Live } from '../../src/live/live.js';
 import type { MaintenanceService } from '../../src/aws/health.js';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -50,6 +51,7 @@ async function serve(production: boolean) {
       directConnect: broken,
       traffic: {} as TrafficService,
       maintenance: {} as MaintenanceService,
+      live: {} as Live,
       logger: pino(sink),
       authenticate: async () => ANONYMOUS,
       audit: { record: async () => {}, intent: async () => 'unused', healthy: () => ({ ok: true }), recheck: async () => ({ ok: true }) },

@@ -1,4 +1,5 @@
 import type { TrafficService } from '../../src/aws/cloudWatch.js';
+import type { Live } from '../../src/live/live.js';
 import type { MaintenanceService } from '../../src/aws/health.js';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
@@ -32,7 +33,7 @@ describe('objects made per request', () => {
   it('a GraphQL context: its logger is made lazily by the prototype', () => {
     const contextFor = createContextFactory(
       { defaultRegion: 'us-east-1', regions: ['us-east-1'], batching: true },
-      { directConnect: service, traffic: {} as TrafficService, maintenance: {} as MaintenanceService, logger: silent, audit: {} as AuditTrail, metrics: createMetrics(), plans: createPlans(), guards: {} as Guards },
+      { directConnect: service, traffic: {} as TrafficService, maintenance: {} as MaintenanceService, live: {} as Live, logger: silent, audit: {} as AuditTrail, metrics: createMetrics(), plans: createPlans(), guards: {} as Guards },
     );
     const context = contextFor({ requestId: 'r1', caller: { id: 'someone', roles: [], via: 'none' }, abortSignal: new AbortController().signal });
     expect(ownAccessors(context)).toEqual([]);
