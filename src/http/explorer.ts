@@ -24,14 +24,26 @@ const ASSETS: Record<string, { file: string; type: string }> = {
 const SANDBOX_SCRIPT = 'https://embeddable-sandbox.cdn.apollographql.com/_latest/embeddable-sandbox.umd.production.min.js';
 const SANDBOX_FRAME = 'https://sandbox.embed.apollographql.com';
 
-/** Renders GraphiQL into #explorer, its editor filled from ?query=, talking to /graphql. */
+/**
+ * Renders GraphiQL into #explorer, its editor filled from ?query=, talking to /graphql:
+ * queries and mutations over HTTP, subscriptions over graphql-ws on the same path
+ * (ws: or wss:, as the page was loaded). createFetcher's `subscriptionUrl` is enough:
+ * GraphiQL's browser build carries graphql-ws's client inside it, so no other file is
+ * served for it. And it opens each subscription's socket with the headers editor's
+ * JSON as connection_init's payload, which is where the gateway reads `authorization`
+ * or `x-api-key`; a `wsClient` made once here could not see what is typed there.
+ * The CSP's connect-src 'self' covers the same origin's ws: and wss: (CSP Level 3).
+ */
 const EXPLORER_JS = `(function () {
   var params = new URLSearchParams(window.location.search);
   window.dxgraphExplorer = function (note) {
     var root = document.getElementById('explorer');
     root.hidden = false;
     if (note) document.getElementById('note').textContent = note;
-    var fetcher = GraphiQL.createFetcher({ url: new URL('/graphql', window.location.href).href });
+    var url = new URL('/graphql', window.location.href);
+    var socketUrl = new URL(url.href);
+    socketUrl.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    var fetcher = GraphiQL.createFetcher({ url: url.href, subscriptionUrl: socketUrl.href });
     ReactDOM.createRoot(root).render(
       React.createElement(GraphiQL, {
         fetcher: fetcher,

@@ -52,6 +52,10 @@ import { trustedText, type TrustedDocuments } from './trustedDocuments.js';
 
 /** At most this many subscriptions run on one socket; the next is refused with TOO_MANY_SUBSCRIPTIONS. */
 export const MAX_SUBSCRIPTIONS_PER_SOCKET = 20;
+/** Queries and mutations one socket runs at once; more wait their turn (a socket multiplexes, an HTTP/1.1 connection does not). */
+export const MAX_OPERATIONS_RUNNING = 16;
+/** Operations one socket may have waiting for a turn; beyond, TOO_MANY_OPERATIONS. */
+export const MAX_OPERATIONS_WAITING = 100;
 /** Unsent data a socket may hold before it is taken for a client that stopped reading. */
 export const MAX_BUFFERED_BYTES = 1024 * 1024;
 /** A socket sent 1001 (or 1008) that has not closed by then is cut. */
@@ -87,11 +91,13 @@ interface SocketExtra {
   expiry?: NodeJS.Timeout;
   /** Subscription operations started on the socket (graphql-ws's `subscriptions` says which still run). */
   subscriptionIds: Set<string>;
-  /** Queries and mutations started on the socket (likewise). */
-  operationIds: Set<string>;
+  /** Queries and mutations running on the socket, each holding one of its MAX_OPERATIONS_RUNNING turns. */
+  executing: Set<string>;
+  /** Operations waiting for a turn: told true when they get one, false when the socket closes. */
+  waiting: Array<{ id: string; wake: (turn: boolean) => void }>;
   operationCount: number;
-  /** Aborted when the socket closes: its operations' AWS reads stop waiting. */
-  closed: AbortController;
+  /** Each operation's signal, aborted when the socket closes: its AWS reads stop waiting. */
+  signals: Map<string, AbortController>;
   /** graphql-ws's context of the socket, once connection_init has arrived. */
   protocol?: SocketContext;
 }
@@ -212,14 +218,18 @@ export async function graphqlOverWebSocket(app: FastifyInstance, parts: WebSocke
         }
         ctx.extra.subscriptionIds = new Set([...ctx.extra.subscriptionIds].filter((started) => started in ctx.subscriptions)).add(id);
       } else {
-        ctx.extra.operationIds.add(id);
+        if (!(await turn(ctx.extra, id))) {
+          return [new GatewayError('TOO_MANY_OPERATIONS', `This socket already has ${MAX_OPERATIONS_RUNNING} operations running and ${MAX_OPERATIONS_WAITING} waiting; wait for answers before sending more.`)];
+        }
       }
+      const signal = new AbortController();
+      ctx.extra.signals.set(id, signal);
       return {
         schema,
         document,
         operationName: payload.operationName,
         variableValues: payload.variables,
-        contextValue: parts.contextFor(new SocketFacts(requestId, caller, ctx.extra.closed.signal)),
+        contextValue: parts.contextFor(new SocketFacts(requestId, caller, signal.signal)),
       };
     },
     onOperation(_ctx, _id, payload, args, result) {
@@ -234,8 +244,9 @@ export async function graphqlOverWebSocket(app: FastifyInstance, parts: WebSocke
     onNext: (_ctx, _id, _payload, _args, result) => formatResult(result),
     onError: (_ctx, _id, _payload, errors) => errors.map(format),
     onComplete(ctx, id) {
-      ctx.extra.operationIds.delete(id);
+      ctx.extra.signals.delete(id);
       ctx.extra.subscriptionIds.delete(id);
+      if (ctx.extra.executing.delete(id)) handOn(ctx.extra);
     },
   });
 
@@ -244,7 +255,7 @@ export async function graphqlOverWebSocket(app: FastifyInstance, parts: WebSocke
     // Shutting down: the upgrade listener is gone; in-flight operations end, then every socket is told 1001.
     preClose: async () => {
       const deadline = Date.now() + 10_000;
-      const busy = () => [...sockets].some(({ protocol, operationIds }) => protocol && [...operationIds].some((id) => id in protocol.subscriptions));
+      const busy = () => [...sockets].some(({ protocol, executing }) => protocol && [...executing].some((id) => id in protocol.subscriptions));
       while (busy() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
       for (const { socket } of sockets) closeSocket(socket, 1001, 'The gateway is shutting down; reconnect.');
     },
@@ -271,7 +282,7 @@ export async function graphqlOverWebSocket(app: FastifyInstance, parts: WebSocke
       pongPending = false;
     });
     socket.on('error', (error) => logger.debug({ error: error.message }, 'WebSocket error'));
-    const extra: SocketExtra = { socket, request, subscriptionIds: new Set(), operationIds: new Set(), operationCount: 0, closed: new AbortController() };
+    const extra: SocketExtra = { socket, request, subscriptionIds: new Set(), executing: new Set(), waiting: [], operationCount: 0, signals: new Map() };
     sockets.add(extra);
     const closed = server.opened(
       {
@@ -302,7 +313,8 @@ export async function graphqlOverWebSocket(app: FastifyInstance, parts: WebSocke
     socket.once('close', (code, why) => {
       clearInterval(keepAlive);
       clearTimeout(extra.expiry);
-      extra.closed.abort();
+      for (const signal of extra.signals.values()) signal.abort();
+      for (const { wake } of extra.waiting.splice(0)) wake(false);
       metrics.webSockets.dec();
       sockets.delete(extra);
       closed(code, String(why)).catch((error: unknown) => logger.warn({ err: error }, 'error while ending a WebSocket\'s operations'));
@@ -310,6 +322,24 @@ export async function graphqlOverWebSocket(app: FastifyInstance, parts: WebSocke
   };
 
   return { checkOrigin, opened };
+}
+
+/** A turn to run a query or mutation on the socket: at once, after others end, or false (too many waiting, or the socket closed). */
+function turn(extra: SocketExtra, id: string): Promise<boolean> | boolean {
+  if (extra.executing.size < MAX_OPERATIONS_RUNNING && extra.waiting.length === 0) {
+    extra.executing.add(id);
+    return true;
+  }
+  if (extra.waiting.length >= MAX_OPERATIONS_WAITING) return false;
+  return new Promise((wake) => extra.waiting.push({ id, wake }));
+}
+
+/** An operation ended: the next waiting one takes its turn. */
+function handOn(extra: SocketExtra): void {
+  const next = extra.waiting.shift();
+  if (!next) return;
+  extra.executing.add(next.id);
+  next.wake(true);
 }
 
 /** A trusted document named over the socket: graphql-ws's payload has no documentId of its own. */

@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { chromiumAvailable as available, offlinePage as openOfflinePage, SCREENSHOTS, useChromium } from '../helpers/browser.js';
 import { useTestGateway } from '../helpers/gateway.js';
 
 // The explorers in a real browser (docs/contract.md, "Routes"): Debian's chromium,
@@ -10,56 +10,9 @@ import { useTestGateway } from '../helpers/gateway.js';
 // reached. Screenshots go to test-results/screenshots/ (git-ignored) for a person to
 // look at. .ci/run installs chromium and sets CI, where a missing browser fails.
 
-const CHROMIUM = '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available) {
-  if (process.env.CI) throw new Error(`${CHROMIUM} is missing; .ci/run installs Debian's chromium before the tests.`);
-  console.warn(`Skipping the browser tests: ${CHROMIUM} is not installed (Debian's chromium package).`);
-}
-
-const SCREENSHOTS = join(process.cwd(), 'test-results', 'screenshots');
 const gw = useTestGateway({}, { resetEachTest: false });
-let browser: Browser;
-
-beforeAll(async () => {
-  if (!available) return;
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-});
-
-/**
- * A page that reaches nothing but the gateway (any other host is cut off, as on a
- * network with no way out) and records every request of the gateway's that failed.
- */
-async function offlinePage(): Promise<{ page: Page; failures: string[]; blocked: string[] }> {
-  const page = await browser.newPage();
-  const failures: string[] = [];
-  const blocked: string[] = [];
-  const gateway = new URL(gw.url).host;
-  await page.route('**/*', (route) => {
-    const url = new URL(route.request().url());
-    if (url.host === gateway) return route.continue();
-    blocked.push(url.href);
-    return route.abort('internetdisconnected');
-  });
-  page.on('requestfailed', (request) => {
-    if (new URL(request.url()).host === gateway) failures.push(`${request.url()}: ${request.failure()?.errorText}`);
-  });
-  page.on('response', (response) => {
-    if (new URL(response.url()).host === gateway && response.status() >= 400) failures.push(`${response.url()}: HTTP ${response.status()}`);
-  });
-  page.on('pageerror', (error) => failures.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !message.text().includes('ERR_INTERNET_DISCONNECTED')) failures.push(`console: ${message.text()}`);
-  });
-  return { page, failures, blocked };
-}
+const chromium = useChromium();
+const offlinePage = () => openOfflinePage(chromium.browser, gw.url);
 
 describe.skipIf(!available)('the explorers in Chromium, with no internet', () => {
   it('GraphiQL at /graphiql takes ?query=, runs it with the run button and shows the data', async () => {
