@@ -11,7 +11,8 @@ type ExecutionResult<T> = FormattedExecutionResult<T, unknown>;
 export const wsUrl = (httpUrl: string) => httpUrl.replace(/^http/, 'ws');
 
 export function subscriber(httpUrl: string, connectionParams?: Record<string, unknown>): Client {
-  return createClient({ url: wsUrl(httpUrl), webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, connectionParams });
+  // A socket a test closes (or a replica it kills) is no error worth printing.
+  return createClient({ url: wsUrl(httpUrl), webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, connectionParams, onNonLazyError: () => undefined });
 }
 
 /** A subscription's results as they come, with a way to wait for the next ones. */
