@@ -51,7 +51,7 @@ function metricValue(text: string, name: string): number | undefined {
   return Number.isFinite(value) ? value : undefined;
 }
 
-async function fromMetrics(baseUrl: string): Promise<{ rss: number; heapUsed?: number } | undefined> {
+export async function fromMetrics(baseUrl: string): Promise<{ rss: number; heapUsed?: number } | undefined> {
   try {
     const response = await fetch(`${baseUrl}/metrics`, { signal: AbortSignal.timeout(2000) });
     if (!response.ok) return undefined;

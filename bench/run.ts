@@ -15,6 +15,7 @@ import { soak, type SoakResult } from './memory.js';
 import { benchOperations, OPERATION_NAMES, pickFromSeed } from './operations.js';
 import { pinLoadTool } from './pinning.js';
 import { stopAll, stopChild, stopChildrenOnExit } from './processes.js';
+import { formatSubscriptions, measureSubscriptions, type SubscriptionsResult } from './subscriptions.js';
 import { buildRef, isBuilt, type RefBuild } from './refs.js';
 import { formatLoadToolTail, formatPeerStandings, formatRatios, formatRefComparisons, formatSoak, formatTable, formatTracingOff, ratios } from './report.js';
 import { DEFAULT_REGION, REGIONS, startConfig, startEmulator } from './servers.js';
@@ -171,6 +172,21 @@ async function main(): Promise<void> {
     ? await coalescingBursts(emulator, list, (extraEnv) => startConfig('shipped', emulator.url, pinning, refs, extraEnv), findings, ROOT)
     : [];
 
+  let live: SubscriptionsResult | undefined;
+  if (configs.includes('shipped')) {
+    const watchIntervalMs = 5000;
+    log(`\nshipped, subscriptions: 1,000 over 50 sockets on one LAG, DX_WATCH_INTERVAL_MS=${watchIntervalMs}`);
+    const { child, url } = await startConfig('shipped', emulator.url, pinning, refs);
+    try {
+      live = await measureSubscriptions(url, emulator.url, watchIntervalMs, findings);
+    } catch (error) {
+      findings.problems.push(`subscriptions: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      await stopChild(child);
+    }
+    await emulator.reset();
+  }
+
   const names = operations.map((o) => o.name);
   const table = medians(rows, configs, names);
 
@@ -202,6 +218,7 @@ async function main(): Promise<void> {
         `the cost is about sites × the dearest site, against shipped's CPU time per request in the rounds\n${formatTracingOff(tracing)}`,
     );
   }
+  if (live) log(`\nsubscriptions (shipped):\n${formatSubscriptions(live)}`);
   if (bursts.length > 0) {
     log('\n100 concurrent identical list requests on a cold cache (shipped):');
     for (const b of bursts) log(`  ${b.replicas} replica(s)${b.replicas > 1 ? ' sharing Redis' : ''}: AWS calls ${JSON.stringify(b.awsCalls)}, ${b.failed} failed`);
@@ -234,6 +251,7 @@ async function main(): Promise<void> {
     memory,
     tracingOff: tracing,
     bursts,
+    subscriptions: live,
     problems: findings.problems,
     warnings: findings.warnings,
   };

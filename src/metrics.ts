@@ -40,6 +40,22 @@ export function createMetrics(): Metrics {
   });
   // Present at 0 from the start, so an alert on its increase sees the first failure.
   for (const kind of ['intent', 'outcome', 'attempt']) auditWriteFailures.inc({ kind }, 0);
+  const subscriptions = new Gauge({
+    name: 'dxgraph_subscriptions',
+    help: 'Running subscriptions on this replica, by field.',
+    labelNames: ['field'],
+    registers: [registry],
+  });
+  const liveEvents = new Counter({
+    name: 'dxgraph_live_events_total',
+    help: 'Subscription events sent to subscribers on this replica, by field (one per subscriber and change).',
+    labelNames: ['field'],
+    registers: [registry],
+  });
+  for (const field of ['lagChanged', 'connectionChanged', 'virtualInterfaceChanged']) {
+    subscriptions.set({ field }, 0);
+    liveEvents.inc({ field }, 0);
+  }
   return {
     registry,
     awsCalls: new Counter({
@@ -82,24 +98,14 @@ export function createMetrics(): Metrics {
       help: 'Open graphql-ws sockets on /graphql (acknowledged or still waiting for connection_init).',
       registers: [registry],
     }),
-    subscriptions: new Gauge({
-      name: 'dxgraph_subscriptions',
-      help: 'Running subscriptions on this replica, by field.',
-      labelNames: ['field'],
-      registers: [registry],
-    }),
+    subscriptions,
     watcherPolls: new Counter({
       name: 'dxgraph_watcher_polls_total',
       help: 'Reads of a watched region for subscriptions by this replica\'s watcher (one per interval while it holds the region), by outcome (success, failed).',
       labelNames: ['region', 'outcome'],
       registers: [registry],
     }),
-    liveEvents: new Counter({
-      name: 'dxgraph_live_events_total',
-      help: 'Subscription events sent to subscribers on this replica, by field (one per subscriber and change).',
-      labelNames: ['field'],
-      registers: [registry],
-    }),
+    liveEvents,
     operationLabel(name) {
       if (!name || !OPERATION_NAME.test(name)) return 'anonymous';
       if (seenNames.has(name)) return name;
