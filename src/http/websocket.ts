@@ -89,7 +89,7 @@ interface SocketExtra {
   request: FastifyRequest;
   caller?: Caller;
   expiry?: NodeJS.Timeout;
-  /** Subscription operations started on the socket (graphql-ws's `subscriptions` says which still run). */
+  /** Subscription operations running on the socket. */
   subscriptionIds: Set<string>;
   /** Queries and mutations running on the socket, each holding one of its MAX_OPERATIONS_RUNNING turns. */
   executing: Set<string>;
@@ -212,11 +212,11 @@ export async function graphqlOverWebSocket(app: FastifyInstance, parts: WebSocke
         return [error as GatewayError];
       }
       if (operation.operation === 'subscription') {
-        const running = [...ctx.extra.subscriptionIds].filter((started) => started in ctx.subscriptions).length;
-        if (running >= MAX_SUBSCRIPTIONS_PER_SOCKET) {
+        // onComplete removes each, however it ends (graphql-ws calls it once a subscription has started).
+        if (ctx.extra.subscriptionIds.size >= MAX_SUBSCRIPTIONS_PER_SOCKET) {
           return [new GatewayError('TOO_MANY_SUBSCRIPTIONS', `This socket already carries ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions, the most one may; complete one or open another socket.`)];
         }
-        ctx.extra.subscriptionIds = new Set([...ctx.extra.subscriptionIds].filter((started) => started in ctx.subscriptions)).add(id);
+        ctx.extra.subscriptionIds.add(id);
       } else {
         if (!(await turn(ctx.extra, id))) {
           return [new GatewayError('TOO_MANY_OPERATIONS', `This socket already has ${MAX_OPERATIONS_RUNNING} operations running and ${MAX_OPERATIONS_WAITING} waiting; wait for answers before sending more.`)];

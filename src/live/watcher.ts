@@ -74,13 +74,6 @@ export class Watcher {
     this.options.fleet.nudge(region).catch((error: unknown) => this.options.logger.warn({ error: String(error), region }, 'could not pass a change on to the watcher'));
   }
 
-  /** Subscriptions watched here, for the metrics. */
-  get watchedCount(): number {
-    let count = 0;
-    for (const watch of this.regions.values()) for (const listeners of watch.listeners.values()) count += listeners.size;
-    return count;
-  }
-
   async close(): Promise<void> {
     this.closed = true;
     for (const [region, watch] of this.regions) {
