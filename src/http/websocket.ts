@@ -3,13 +3,13 @@ import websocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   GraphQLError,
-  execute,
   getOperationAST,
+  getVariableValues,
   parse,
   specifiedRules,
-  subscribe,
   validate,
   type DocumentNode,
+  type ExecutionArgs,
   type ExecutionResult,
   type GraphQLFormattedError,
   type GraphQLSchema,
@@ -42,13 +42,23 @@ import { trustedText, type TrustedDocuments } from './trustedDocuments.js';
 //   4401                  connection_init without valid credentials; a JWT that expires
 //   4408                  no connection_init within 3 s
 //   4406                  a client that does not speak graphql-transport-ws
+//   4429                  a second connection_init (graphql-ws's own)
+//   4409                  a subscribe whose ID is in use: graphql-ws's own for an operation it
+//                         runs, and this file's for one the client completed that has not
+//                         ended yet (a query still reading AWS, a subscription its baseline)
+//   4500                  an unexpected failure while handling a message (logged)
 //   1009                  a message over BODY_LIMIT_BYTES
 //   1008                  a client that stopped reading: its unsent data passed MAX_BUFFERED_BYTES
 //   1001                  the gateway is shutting down (after in-flight operations end)
 //
+// graphql-ws's 4403, for a connection_init onConnect refuses, never reaches a client:
+// a refusal here is 4401, and the socket that closed while it was authenticated is
+// gone already. Once shutdown has begun a new operation is not started: it ends with
+// its socket's 1001, so a client that reconnects sends it again, to another replica.
+//
 // Every operation on the socket meets the rules an HTTP request meets: trusted
-// documents, the query limits, dx:read for queries and subscriptions, the mutations'
-// own checks and audit, error masking.
+// documents, the query limits, dx:read for queries and subscriptions, variables that
+// fit (BAD_USER_INPUT), the mutations' own checks and audit, error masking.
 
 /** At most this many subscriptions run on one socket; the next is refused with TOO_MANY_SUBSCRIPTIONS. */
 export const MAX_SUBSCRIPTIONS_PER_SOCKET = 20;
@@ -83,23 +93,38 @@ export interface WebSocketParts {
   metrics: Metrics;
 }
 
+/** One operation on a socket, from its subscribe message until it really ends. */
+interface Operation {
+  /** Aborted when the socket closes: its AWS reads stop waiting, and a subscription's feed ends. */
+  signal: AbortController;
+  /** Counted among the socket's MAX_SUBSCRIPTIONS_PER_SOCKET. */
+  subscription: boolean;
+  /** Holds one of the socket's MAX_OPERATIONS_RUNNING turns. */
+  running: boolean;
+}
+
 /** What this transport keeps per socket, beside graphql-ws's own context. */
 interface SocketExtra {
   socket: WebSocket;
   request: FastifyRequest;
   caller?: Caller;
   expiry?: NodeJS.Timeout;
-  /** Subscription operations running on the socket. */
-  subscriptionIds: Set<string>;
-  /** Queries and mutations running on the socket, each holding one of its MAX_OPERATIONS_RUNNING turns. */
-  executing: Set<string>;
+  /**
+   * The operations in flight, by the client's ID. graphql-ws forgets an ID as soon as
+   * the client completes it, though its operation may still be reading AWS; this record
+   * keeps each until it really ends, and a subscribe reusing an ID held here is refused
+   * (4409), so an ID names one operation and the limits count every one.
+   */
+  operations: Map<string, Operation>;
+  /** How many of `operations` are subscriptions. */
+  subscriptions: number;
+  /** How many of `operations` hold a turn. */
+  running: number;
   /** Operations waiting for a turn: told true when they get one, false when the socket closes. */
-  waiting: Array<{ id: string; wake: (turn: boolean) => void }>;
+  waiting: Array<{ operation: Operation; wake: (turn: boolean) => void }>;
   operationCount: number;
-  /** Each operation's signal, aborted when the socket closes: its AWS reads stop waiting. */
-  signals: Map<string, AbortController>;
-  /** graphql-ws's context of the socket, once connection_init has arrived. */
-  protocol?: SocketContext;
+  /** Resolved once the socket has closed and graphql-ws has let its operations go. */
+  closed: Promise<void>;
 }
 
 type SocketContext = Context<Record<string, unknown>, SocketExtra>;
@@ -144,6 +169,8 @@ export async function graphqlOverWebSocket(app: FastifyInstance, parts: WebSocke
   const { schema, metrics, logger } = parts;
   const rules = [...specifiedRules, ...parts.validationRules];
   const sockets = new Set<SocketExtra>();
+  /** Set once the gateway began shutting down: no operation starts after. */
+  let shuttingDown = false;
 
   const format = (error: GraphQLError): GraphQLFormattedError => {
     if (parts.hideSuggestions) error.message = error.message.replace(NO_SUGGESTIONS, '[Suggestion hidden]').trim();
@@ -164,17 +191,22 @@ export async function graphqlOverWebSocket(app: FastifyInstance, parts: WebSocke
     connectionInitWaitTimeout: 3000,
     async onConnect(ctx) {
       const { socket } = ctx.extra;
-      ctx.extra.protocol = ctx;
+      let caller: Caller;
       try {
-        ctx.extra.caller = await parts.authenticate(credentialHeaders(ctx.connectionParams));
+        caller = await parts.authenticate(credentialHeaders(ctx.connectionParams));
       } catch (error) {
         if (!(error instanceof AuthenticationFailed)) throw error;
         closeSocket(socket, CloseCode.Unauthorized, `Not authenticated: ${error.message}.`);
         return false;
       }
-      const expiresAt = ctx.extra.caller.expiresAt;
+      // Closed while its credentials were checked (a key set can take seconds to
+      // fetch): its close has run, and an expiry timer set now would outlive it.
+      if (socket.readyState !== socket.OPEN) return false;
+      ctx.extra.caller = caller;
+      const expiresAt = caller.expiresAt;
       if (expiresAt !== undefined) {
         const expire = () => {
+          if (socket.readyState !== socket.OPEN) return;
           const left = expiresAt - Date.now();
           if (left > 0) ctx.extra.expiry = setTimeout(expire, Math.min(left, MAX_TIMER_MS));
           else closeSocket(socket, CloseCode.Unauthorized, 'Not authenticated: the bearer token has expired.');
@@ -184,78 +216,120 @@ export async function graphqlOverWebSocket(app: FastifyInstance, parts: WebSocke
       return true;
     },
     async onSubscribe(ctx, id, payload) {
-      const { caller, request } = ctx.extra;
-      if (!caller) return [requestFailure('UNAUTHENTICATED', 'Not authenticated.')];
-      const requestId = `${request.id}:${++ctx.extra.operationCount}`;
-      let text = payload.query;
-      if (parts.trusted) {
-        const chosen = trustedText(parts.trusted, documentIdOf(payload), payload.query === '' ? undefined : payload.query);
-        if ('refused' in chosen) {
-          await auditRefused(parts.audit, caller, requestId, payload, 'DOCUMENT_NOT_TRUSTED');
-          return [new GatewayError('DOCUMENT_NOT_TRUSTED', chosen.refused)];
-        }
-        text = chosen.text;
+      const { extra } = ctx;
+      if (extra.operations.has(id)) {
+        // graphql-ws's own convention for an ID in use; what is returned is never sent, the socket is closing.
+        closeSocket(extra.socket, CloseCode.SubscriberAlreadyExists, `Subscriber for ${id} already exists`);
+        return [GatewayError.badUserInput(`Operation ID ${id} is in use until its operation ends.`)];
       }
-      let document: DocumentNode;
+      if (shuttingDown) {
+        // Not started, and not answered: it ends with its socket's 1001 (graphql-ws emits
+        // nothing for an operation of a closed socket), so a client that reconnects sends it again.
+        await extra.closed;
+        return [new GraphQLError('The gateway shut down before this operation started.')];
+      }
+      const operation: Operation = { signal: new AbortController(), subscription: false, running: false };
+      extra.operations.set(id, operation);
+      let started = false;
       try {
-        document = parse(text, parts.parseOptions);
-      } catch (error) {
-        return [requestFailure('GRAPHQL_PARSE_FAILED', (error as GraphQLError).message)];
+        const args = await prepare(ctx, id, payload, operation);
+        started = !Array.isArray(args);
+        return args;
+      } finally {
+        // Refused: graphql-ws calls onComplete only for what it ran.
+        if (!started) ended(extra, id, operation);
       }
-      const invalid = validate(schema, document, rules);
-      if (invalid.length > 0) return invalid.map((error) => requestFailure('GRAPHQL_VALIDATION_FAILED', error.message));
-      const operation = getOperationAST(document, payload.operationName);
-      if (!operation) return [requestFailure('OPERATION_RESOLUTION_FAILURE', 'Name the operation to run (operationName) or send a document with one operation.')];
-      try {
-        if (operation.operation !== 'mutation') requireRole(caller, READ, `run ${operation.operation === 'query' ? 'queries' : 'subscriptions'}`);
-      } catch (error) {
-        return [error as GatewayError];
-      }
-      if (operation.operation === 'subscription') {
-        // onComplete removes each, however it ends (graphql-ws calls it once a subscription has started).
-        if (ctx.extra.subscriptionIds.size >= MAX_SUBSCRIPTIONS_PER_SOCKET) {
-          return [new GatewayError('TOO_MANY_SUBSCRIPTIONS', `This socket already carries ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions, the most one may; complete one or open another socket.`)];
-        }
-        ctx.extra.subscriptionIds.add(id);
-      } else {
-        if (!(await turn(ctx.extra, id))) {
-          return [new GatewayError('TOO_MANY_OPERATIONS', `This socket already has ${MAX_OPERATIONS_RUNNING} operations running and ${MAX_OPERATIONS_WAITING} waiting; wait for answers before sending more.`)];
-        }
-      }
-      const signal = new AbortController();
-      ctx.extra.signals.set(id, signal);
-      return {
-        schema,
-        document,
-        operationName: payload.operationName,
-        variableValues: payload.variables,
-        contextValue: parts.contextFor(new SocketFacts(requestId, caller, signal.signal)),
-      };
     },
-    onOperation(_ctx, _id, payload, args, result) {
+    onOperation(ctx, id, payload, args, result) {
       const operation = getOperationAST(args.document, args.operationName)?.operation;
-      const answered = Symbol.asyncIterator in result ? undefined : (result as ExecutionResult).errors;
+      const stream = Symbol.asyncIterator in result ? (result as AsyncIterableIterator<ExecutionResult>) : undefined;
+      const answered = stream ? undefined : (result as ExecutionResult).errors;
       metrics.graphqlOperations.inc({
         operation_name: metrics.operationLabel(payload.operationName),
         outcome: operation === 'subscription' && !answered ? 'success' : operationOutcome(answered?.[0], answered),
         path: 'websocket',
       });
+      // graphql-ws ends the streams it knows of when the socket closes; whatever its
+      // bookkeeping, a feed also ends with its socket, or it would be watched for ever.
+      const signal = ctx.extra.operations.get(id)?.signal.signal;
+      if (stream && signal) {
+        const end = () => void stream.return?.();
+        if (signal.aborted) end();
+        else signal.addEventListener('abort', end, { once: true });
+      }
     },
     onNext: (_ctx, _id, _payload, _args, result) => formatResult(result),
     onError: (_ctx, _id, _payload, errors) => errors.map(format),
     onComplete(ctx, id) {
-      ctx.extra.signals.delete(id);
-      ctx.extra.subscriptionIds.delete(id);
-      if (ctx.extra.executing.delete(id)) handOn(ctx.extra);
+      // Called once for each operation graphql-ws ran, when it has ended, however it ended.
+      const operation = ctx.extra.operations.get(id);
+      if (operation) ended(ctx.extra, id, operation);
     },
   });
+
+  /** A subscribe message checked as an HTTP request is: what to execute, or why not. */
+  const prepare = async (ctx: SocketContext, id: string, payload: SubscribePayload, operation: Operation): Promise<ExecutionArgs | GraphQLError[]> => {
+    const { extra } = ctx;
+    const { caller, request } = extra;
+    if (!caller) return [requestFailure('UNAUTHENTICATED', 'Not authenticated.')];
+    const requestId = `${request.id}:${++extra.operationCount}`;
+    let text = payload.query;
+    if (parts.trusted) {
+      const chosen = trustedText(parts.trusted, documentIdOf(payload), payload.query === '' ? undefined : payload.query);
+      if ('refused' in chosen) {
+        await auditRefused(parts.audit, caller, requestId, payload, 'DOCUMENT_NOT_TRUSTED');
+        return [new GatewayError('DOCUMENT_NOT_TRUSTED', chosen.refused)];
+      }
+      text = chosen.text;
+    }
+    let document: DocumentNode;
+    try {
+      document = parse(text, parts.parseOptions);
+    } catch (error) {
+      return [requestFailure('GRAPHQL_PARSE_FAILED', (error as GraphQLError).message)];
+    }
+    const invalid = validate(schema, document, rules);
+    if (invalid.length > 0) return invalid.map((error) => requestFailure('GRAPHQL_VALIDATION_FAILED', error.message));
+    const definition = getOperationAST(document, payload.operationName);
+    if (!definition) return [requestFailure('OPERATION_RESOLUTION_FAILURE', 'Name the operation to run (operationName) or send a document with one operation.')];
+    try {
+      if (definition.operation !== 'mutation') requireRole(caller, READ, `run ${definition.operation === 'query' ? 'queries' : 'subscriptions'}`);
+    } catch (error) {
+      return [error as GatewayError];
+    }
+    // graphql-js's own coercion errors carry no code, and would be masked; over HTTP they are BAD_USER_INPUT.
+    const coerced = getVariableValues(schema, definition.variableDefinitions ?? [], payload.variables ?? {}, { maxErrors: 50 });
+    if (coerced.errors) return coerced.errors.map(badVariables);
+    if (definition.operation === 'subscription') {
+      if (extra.subscriptions >= MAX_SUBSCRIPTIONS_PER_SOCKET) {
+        return [new GatewayError('TOO_MANY_SUBSCRIPTIONS', `This socket already carries ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions, the most one may; complete one or open another socket.`)];
+      }
+      operation.subscription = true;
+      extra.subscriptions += 1;
+    } else {
+      if (!(await turn(extra, operation))) {
+        return [new GatewayError('TOO_MANY_OPERATIONS', `This socket already has ${MAX_OPERATIONS_RUNNING} operations running and ${MAX_OPERATIONS_WAITING} waiting; wait for answers before sending more.`)];
+      }
+      // Completed by the client while it waited: nobody wants it run (graphql-ws sends nothing for it).
+      if (!(id in ctx.subscriptions)) return [requestFailure('OPERATION_RESOLUTION_FAILURE', 'Completed before it started.')];
+    }
+    return {
+      schema,
+      document,
+      operationName: payload.operationName,
+      variableValues: payload.variables,
+      contextValue: parts.contextFor(new SocketFacts(requestId, caller, operation.signal.signal)),
+    };
+  };
 
   await app.register(websocket, {
     options: { maxPayload: parts.maxMessageBytes, handleProtocols },
     // Shutting down: the upgrade listener is gone; in-flight operations end, then every socket is told 1001.
     preClose: async () => {
+      shuttingDown = true;
       const deadline = Date.now() + 10_000;
-      const busy = () => [...sockets].some(({ protocol, executing }) => protocol && [...executing].some((id) => id in protocol.subscriptions));
+      // Queries and mutations running or waiting for a turn; subscriptions run until their socket closes.
+      const busy = () => [...sockets].some(({ running, waiting }) => running > 0 || waiting.length > 0);
       while (busy() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
       for (const { socket } of sockets) closeSocket(socket, 1001, 'The gateway is shutting down; reconnect.');
     },
@@ -282,7 +356,17 @@ export async function graphqlOverWebSocket(app: FastifyInstance, parts: WebSocke
       pongPending = false;
     });
     socket.on('error', (error) => logger.debug({ error: error.message }, 'WebSocket error'));
-    const extra: SocketExtra = { socket, request, subscriptionIds: new Set(), executing: new Set(), waiting: [], operationCount: 0, signals: new Map() };
+    let hasClosed!: () => void;
+    const extra: SocketExtra = {
+      socket,
+      request,
+      operations: new Map(),
+      subscriptions: 0,
+      running: 0,
+      waiting: [],
+      operationCount: 0,
+      closed: new Promise((resolve) => (hasClosed = resolve)),
+    };
     sockets.add(extra);
     const closed = server.opened(
       {
@@ -313,11 +397,13 @@ export async function graphqlOverWebSocket(app: FastifyInstance, parts: WebSocke
     socket.once('close', (code, why) => {
       clearInterval(keepAlive);
       clearTimeout(extra.expiry);
-      for (const signal of extra.signals.values()) signal.abort();
+      for (const operation of extra.operations.values()) operation.signal.abort();
       for (const { wake } of extra.waiting.splice(0)) wake(false);
       metrics.webSockets.dec();
       sockets.delete(extra);
+      // graphql-ws forgets the socket's operations at once (before its first await), then ends their streams.
       closed(code, String(why)).catch((error: unknown) => logger.warn({ err: error }, 'error while ending a WebSocket\'s operations'));
+      hasClosed();
     });
   };
 
@@ -325,21 +411,41 @@ export async function graphqlOverWebSocket(app: FastifyInstance, parts: WebSocke
 }
 
 /** A turn to run a query or mutation on the socket: at once, after others end, or false (too many waiting, or the socket closed). */
-function turn(extra: SocketExtra, id: string): Promise<boolean> | boolean {
-  if (extra.executing.size < MAX_OPERATIONS_RUNNING && extra.waiting.length === 0) {
-    extra.executing.add(id);
+function turn(extra: SocketExtra, operation: Operation): Promise<boolean> | boolean {
+  if (extra.running < MAX_OPERATIONS_RUNNING && extra.waiting.length === 0) {
+    take(extra, operation);
     return true;
   }
   if (extra.waiting.length >= MAX_OPERATIONS_WAITING) return false;
-  return new Promise((wake) => extra.waiting.push({ id, wake }));
+  return new Promise((wake) => extra.waiting.push({ operation, wake }));
 }
 
-/** An operation ended: the next waiting one takes its turn. */
-function handOn(extra: SocketExtra): void {
+function take(extra: SocketExtra, operation: Operation): void {
+  operation.running = true;
+  extra.running += 1;
+}
+
+/** An operation really ended (or was refused): it leaves the record, and its turn goes to the next waiting. */
+function ended(extra: SocketExtra, id: string, operation: Operation): void {
+  if (extra.operations.get(id) === operation) extra.operations.delete(id);
+  if (operation.subscription) {
+    operation.subscription = false;
+    extra.subscriptions -= 1;
+  }
+  if (!operation.running) return;
+  operation.running = false;
+  extra.running -= 1;
   const next = extra.waiting.shift();
   if (!next) return;
-  extra.executing.add(next.id);
+  take(extra, next.operation);
   next.wake(true);
+}
+
+/** A variable that does not fit, as the HTTP path answers it (src/executor.ts): BAD_USER_INPUT, where it is. */
+function badVariables(error: GraphQLError): GraphQLError {
+  const refused = GatewayError.badUserInput(error.message);
+  if (error.locations) (refused as { locations?: GraphQLError['locations'] }).locations = error.locations;
+  return refused;
 }
 
 /** A trusted document named over the socket: graphql-ws's payload has no documentId of its own. */

@@ -5,7 +5,7 @@ import { redactor } from '../coordination/redisGuards.js';
 import type { Fleet, FleetHandlers, Observation } from './fleet.js';
 
 // The fleet through Redis (fleet.ts). Keys and channels:
-//   dxgraph:live:lease:<region>    the polling replica's ID, PX one interval, renewed every half
+//   dxgraph:live:lease:<region>    the polling replica's ID, PX one interval, renewed every half (mid-poll too)
 //   dxgraph:live:watched:<region>  sorted set of watch keys, scored by when their advertisement lapses
 //   dxgraph:live:observations      channel: every poll, as JSON
 //   dxgraph:live:nudges            channel: a region where something was just changed

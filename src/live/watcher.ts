@@ -12,7 +12,8 @@ import { indexListings, listingsFor, observedIn, parseWatchKey, watchKey, type O
 //
 // It ticks twice an interval: to advertise what its subscribers watch, to renew (or
 // take over) the region's lease, and to poll once an interval has passed, or at once
-// when a change through the gateway nudged it. Its reads go to AWS itself and are
+// when a change through the gateway nudged it. A poll slower than that skips ticks,
+// so it renews the lease itself while it runs. Its reads go to AWS itself and are
 // stored in the cross-request cache, so the events' fields, read through the cache
 // right after, show what the poll saw, and queries meanwhile cost nothing more.
 
@@ -122,7 +123,8 @@ export class Watcher {
       await fleet.advertise(region, local);
       watch.holding = await fleet.claim(region);
       if (!watch.holding) {
-        if (local.length === 0) this.stop(region, watch);
+        // Who watches now, not at the tick's start: one may have subscribed while the claim was pending.
+        if (watch.listeners.size === 0) this.stop(region, watch);
         return;
       }
       const keys = await fleet.watched(region, local);
@@ -136,7 +138,7 @@ export class Watcher {
       if (watch.nudged || this.now() - watch.lastPollAt >= intervalMs * 0.75) {
         watch.nudged = false;
         watch.lastPollAt = this.now();
-        await this.poll(region, keys);
+        await this.pollHolding(region, watch, keys);
       }
     } catch (error) {
       this.options.logger.warn({ error: error instanceof Error ? error.message : String(error), region }, 'a watcher tick failed');
@@ -145,6 +147,30 @@ export class Watcher {
     }
     // Nudged while it polled: what it read may predate the change.
     if (watch.nudged && watch.timer) void this.tick(region, watch);
+  }
+
+  /**
+   * A poll, the region's lease renewed every half interval while it runs: the ticks
+   * that renew it wait for the poll, and a lease left to lapse mid-poll would hand the
+   * region to another replica, the two then polling by turns.
+   */
+  private async pollHolding(region: string, watch: RegionWatch, keys: ReadonlySet<string>): Promise<void> {
+    const { fleet, intervalMs, logger } = this.options;
+    const renewing = setInterval(() => {
+      if (this.closed) return;
+      fleet.claim(region).then(
+        (held) => {
+          watch.holding = held;
+        },
+        (error: unknown) => logger.warn({ error: error instanceof Error ? error.message : String(error), region }, 'could not renew the watcher lease during a poll'),
+      );
+    }, intervalMs / 2);
+    renewing.unref();
+    try {
+      await this.poll(region, keys);
+    } finally {
+      clearInterval(renewing);
+    }
   }
 
   private async poll(region: string, keys: ReadonlySet<string>): Promise<void> {

@@ -122,3 +122,18 @@ export function rawSocket(httpUrl: string, options: { origin?: string; protocol?
     socket.once('error', reject);
   });
 }
+
+export const initMessage = (payload?: Record<string, unknown>) => ({ type: 'connection_init', ...(payload ? { payload } : {}) });
+export const subscribeMessage = (id: string, query: string, extra: Record<string, unknown> = {}) => ({ id, type: 'subscribe', payload: { query, ...extra } });
+
+/** A raw socket that has been acknowledged. */
+export async function acknowledged(url: string, payload?: Record<string, unknown>, options: { origin?: string } = {}): Promise<RawSocket> {
+  const raw = await rawSocket(url, options);
+  raw.send(initMessage(payload));
+  await until(() => raw.messages.some((message) => message.type === 'connection_ack'), 'connection_ack');
+  return raw;
+}
+
+/** How the gateway closed the socket, if it did within `withinMs`; undefined if it did not (the socket is then left open). */
+export const serverClosed = (raw: RawSocket, withinMs: number): Promise<{ code: number; reason: string } | undefined> =>
+  Promise.race([raw.closed, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), withinMs))]);

@@ -162,6 +162,25 @@ describe('queries and mutations over the socket', () => {
     await expect(runOnce(client, '{ lags { noSuchField } }')).rejects.toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'GRAPHQL_VALIDATION_FAILED' }) })]);
     expect((await runOnce(client, '{ lags { lagId } }')).data.lags.length).toBeGreaterThan(0);
   });
+
+  it.each([
+    ['of the wrong type', 'query ($r: String) { lags(region: $r) { lagId } }', { r: { a: 1 } }],
+    ['missing though required', 'query ($id: ID!) { lag(lagId: $id) { lagId } }', {}],
+  ])('variables %s are refused with BAD_USER_INPUT, as over HTTP, never masked, and nothing runs', async (_what, query, variables) => {
+    const before = await gw.awsCalls();
+    const overHttp = await gw.graphql(query, variables);
+    expect(overHttp.status).toBe(400);
+    const errors = await runOnce(connect(), query, variables).then(
+      () => undefined,
+      (refused: unknown) => refused as Array<{ message: string; locations?: unknown[]; extensions?: Record<string, unknown> }>,
+    );
+    expect(errors).toEqual([expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT', retryable: false } })]);
+    expect(errors![0]!.message).toMatch(/^Variable "\$(r|id)"/);
+    // The shape HTTP answers with (graphql-jit words the message its own way).
+    const shape = ({ locations, extensions }: { locations?: unknown[]; extensions?: Record<string, unknown> }) => ({ locations, extensions });
+    expect(errors!.map(shape)).toEqual(overHttp.body.errors!.map(shape));
+    expect(await gw.awsCalls()).toEqual(before);
+  });
 });
 
 describe('what a watched region costs', () => {

@@ -1,30 +1,22 @@
 import { createHash } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { exportJWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLines, attemptsIn, writeApiKeysFile } from '../helpers/authRequests.js';
 import { sleep } from '../helpers/emulator.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { AUDIENCE, ISSUER, newSigningKey, signToken, startJwksServer, type JwksServer, type SigningKey } from '../helpers/jwks.js';
-import { metricValue, rawSocket, runOnce, subscribe, subscriber, subscriptionsRunning, until, type RawSocket } from '../helpers/subscriptions.js';
+import { acknowledged, initMessage, metricValue, rawSocket, runOnce, subscribeMessage, subscribe, subscriber, subscriptionsRunning, until } from '../helpers/subscriptions.js';
 
 // What a hostile or broken client can do to the WebSocket on /graphql, and what it
 // gets (docs/contract.md, "Live state"): each is refused or dropped with its
 // documented close code, the process stays up, and the other sockets carry on.
 
 const LAG_WATCH = 'subscription { lagChanged(lagId: "dxlag-allow001") { changes { field planned current } } }';
-const init = (payload?: Record<string, unknown>) => ({ type: 'connection_init', ...(payload ? { payload } : {}) });
-const subscribeMessage = (id: string, query: string, extra: Record<string, unknown> = {}) => ({ id, type: 'subscribe', payload: { query, ...extra } });
-
-/** A raw socket that has been acknowledged. */
-async function acknowledged(url: string, payload?: Record<string, unknown>, options: { origin?: string } = {}): Promise<RawSocket> {
-  const raw = await rawSocket(url, options);
-  raw.send(init(payload));
-  await until(() => raw.messages.some((message) => message.type === 'connection_ack'), 'connection_ack');
-  return raw;
-}
-
 /** The gateway still answers over HTTP and over a fresh socket. */
 async function stillServes(gw: TestGateway, payload?: Record<string, unknown>, headers: Record<string, string> = {}) {
   expect((await gw.graphql('{ lags { lagId } }', undefined, headers)).body.data?.lags.length).toBeGreaterThan(0);
@@ -68,7 +60,7 @@ describe('with API keys', () => {
     ['an API key sent as a bearer token', { authorization: `Bearer ${READER['x-api-key']}` }],
   ])('closes a socket whose connection_init carries %s with 4401, before anything runs', async (_what, payload) => {
     const raw = await rawSocket(gw.url);
-    raw.send(init(payload));
+    raw.send(initMessage(payload));
     raw.send(subscribeMessage('1', LAG_WATCH));
     // The subscribe may be read before authentication ends (graphql-ws then closes with
     // 4401 "Unauthorized" itself): either way 4401, and nothing answered.
@@ -88,7 +80,7 @@ describe('with API keys', () => {
 
   it('says why a socket is refused: the credentials\' fault, in words', async () => {
     const raw = await rawSocket(gw.url);
-    raw.send(init({ 'x-api-key': 'not-a-key-of-this-gateway' }));
+    raw.send(initMessage({ 'x-api-key': 'not-a-key-of-this-gateway' }));
     expect(await raw.closed).toEqual({ code: 4401, reason: 'Not authenticated: the API key is not valid.' });
   });
 
@@ -193,7 +185,7 @@ describe('with JWTs', () => {
 
   it('refuses an expired token at connection_init with 4401', async () => {
     const raw = await rawSocket(gw.url);
-    raw.send(init({ authorization: `Bearer ${await signToken(key, { claims: { roles: ['dx:read'] }, expiresIn: -60 })}` }));
+    raw.send(initMessage({ authorization: `Bearer ${await signToken(key, { claims: { roles: ['dx:read'] }, expiresIn: -60 })}` }));
     expect(await raw.closed).toEqual({ code: 4401, reason: 'Not authenticated: the bearer token has expired.' });
   });
 
@@ -208,6 +200,64 @@ describe('with JWTs', () => {
     await until(async () => (await metricValue(gw.url, 'dxgraph_subscriptions')) === 0, 'its subscription to end');
     const fresh = await signToken(key, { claims: { roles: ['dx:read'] } });
     await stillServes(gw, { authorization: `Bearer ${fresh}` }, { authorization: `Bearer ${fresh}` });
+  });
+});
+
+/** A key set that answers after `delayMs`, as an identity provider under load: how often it was asked, and has answered. */
+async function slowJwksServer(key: SigningKey, delayMs: number) {
+  const keys = { keys: [{ ...(await exportJWK(key.publicKey)), kid: key.kid, alg: key.alg, use: 'sig' }] };
+  let asked = 0;
+  let answered = 0;
+  const server = http.createServer((_request, response) => {
+    asked += 1;
+    setTimeout(() => {
+      answered += 1;
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(keys));
+    }, delayMs);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/.well-known/jwks.json`,
+    asked: () => asked,
+    answered: () => answered,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+describe('with JWTs from an identity provider that answers slowly', () => {
+  let gw: TestGateway;
+  let jwks: Awaited<ReturnType<typeof slowJwksServer>>;
+  let key: SigningKey;
+  beforeAll(async () => {
+    key = await newSigningKey('slow-key');
+    jwks = await slowJwksServer(key, 500);
+    gw = await startTestGateway({ AUTH_MODE: 'jwt', JWT_JWKS_URL: jwks.url, JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE });
+  });
+  afterAll(async () => {
+    await gw.stop();
+    await jwks.close();
+  });
+
+  it('leaves no expiry timer behind for a socket that closed while its token was being checked', async () => {
+    const token = await signToken(key, { claims: { roles: ['dx:read'] } });
+    // The gateway runs in this process: a timer it leaves set keeps the process alive, and shows here.
+    const timers = () => process.getActiveResourcesInfo().filter((type) => type === 'Timeout').length;
+    const before = timers();
+    const sockets = await Promise.all(Array.from({ length: 5 }, () => rawSocket(gw.url)));
+    for (const raw of sockets) raw.send(initMessage({ authorization: `Bearer ${token}` }));
+    await until(() => jwks.asked() > 0, 'the gateway to ask for the key set');
+    for (const raw of sockets) raw.socket.close();
+    await Promise.all(sockets.map((raw) => raw.closed));
+    await until(() => jwks.answered() > 0, 'the key set to arrive');
+    // Authentication ends once the key set has arrived.
+    await sleep(200);
+    expect(timers()).toBeLessThanOrEqual(before);
+    // The same token is good on a socket that stays.
+    await stillServes(gw, { authorization: `Bearer ${token}` }, { authorization: `Bearer ${token}` });
   });
 });
 
@@ -259,5 +309,21 @@ describe('shutting down', () => {
     expect(raw.messages.find((message) => message.id === 'slow' && message.type === 'next')?.payload.data.lags.length).toBeGreaterThan(0);
     expect((await raw.closed).code).toBe(1001);
     expect(await watching.ended).toMatchObject({ error: expect.objectContaining({ code: 1001 }) });
+  }, 30_000);
+
+  it('starts nothing sent once shutdown began: the operation ends with its socket\'s 1001, after the in-flight one is answered', async () => {
+    const gw = await startTestGateway({ DX_EMULATOR_LATENCY_MS: '800' });
+    const raw = await acknowledged(gw.url);
+    raw.send(subscribeMessage('slow', '{ lags { lagId } }'));
+    await sleep(50);
+    const stopped = gw.stop();
+    // Shutdown has begun; the slow query is still reading AWS.
+    await sleep(100);
+    raw.send(subscribeMessage('late', '{ connections { connectionId } }'));
+    raw.send(subscribeMessage('late-watch', LAG_WATCH));
+    await stopped;
+    expect((await raw.closed).code).toBe(1001);
+    expect(raw.messages.find((message) => message.id === 'slow' && message.type === 'next')?.payload.data.lags.length).toBeGreaterThan(0);
+    expect(raw.messages.filter((message) => message.id === 'late' || message.id === 'late-watch')).toEqual([]);
   }, 30_000);
 });
