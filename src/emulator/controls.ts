@@ -11,7 +11,12 @@ import { isConnectionId, isVirtualInterfaceId } from './validate.js';
  * Test controls under /_emulator/, plain JSON in and out, apart from the AWS
  * protocol so no AWS client can reach them by accident.
  *   GET  stats   → {"requests": {"DescribeLags": 3, …}}   (pinned shape)
- *   POST reset   → reseed, zero the stats, clear the faults
+ *   POST reset   → reseed, zero the stats, clear the faults, set the clock back to the real time
+ *   GET  clock   → {"now": "<ISO 8601>", "offsetMinutes": n}   (pinned shape): the emulator's time
+ *   POST clock {"advanceMinutes"} → the same, after moving the emulator's time forward
+ *        by 1 to 525600 minutes: from then on every AWS call's and control's now is
+ *        Date.now() plus the total offset, the failover tests that are due end, and
+ *        CloudWatch's data and the other controls' times follow that now (pinned)
  *   GET|POST|DELETE faults → list | add one rule | clear; all answer {"faults": […]}
  *   POST connection-state {"region", "connectionId", "connectionState"}
  *        → {"connection": <Connection as DescribeConnections shows it>}
@@ -25,8 +30,8 @@ import { isConnectionId, isVirtualInterfaceId } from './validate.js';
  *        → {"eventArn"}: an AWS Health DIRECTCONNECT maintenance event naming them
  *   POST health-subscription {"enabled"} → {"enabled"}: off, Health refuses every call
  * These stand in for what AWS changes on its own (a port going down, a BGP
- * session dropping, traffic, AWS's maintenance), so a test can move state under a
- * plan; each changes only what it names, except that a LAG follows its members'
+ * session dropping, traffic, AWS's maintenance, time passing), so a test can move
+ * state under a plan; each changes only what it names, except that a LAG follows its members'
  * states (settleLagState, src/emulator/rules.ts). A bad body is a 400
  * ValidationException naming every problem, an unknown ID a 404 NotFoundException.
  */
@@ -39,17 +44,19 @@ function methodNotAllowed(res: ServerResponse, method: string | undefined, allow
   throw new AwsError('MethodNotAllowedException', `${method} is not allowed here; use ${allowed.join(' or ')}.`, 405);
 }
 
+/** `now` is the request's time on the emulator's clock (router.ts). */
 export async function handleControl(
   req: IncomingMessage,
   res: ServerResponse,
   state: EmulatorState,
   path: string,
+  now: number,
 ): Promise<void> {
   const body = await readText(req);
   const setter = Object.hasOwn(SETTERS, path) ? SETTERS[path] : undefined;
   if (setter) {
     if (req.method !== 'POST') methodNotAllowed(res, req.method, ['POST']);
-    return setter(res, state, body);
+    return setter(res, state, body, now);
   }
   switch (path) {
     case '/_emulator/stats':
@@ -59,6 +66,10 @@ export async function handleControl(
       if (req.method !== 'POST') methodNotAllowed(res, req.method, ['POST']);
       state.reset();
       return sendControl(res, { reset: true, seed: state.seed });
+    case '/_emulator/clock':
+      if (req.method === 'GET') return sendControl(res, state.clock());
+      if (req.method === 'POST') return advanceClock(res, state, body);
+      return methodNotAllowed(res, req.method, ['GET', 'POST']);
     case '/_emulator/faults':
       if (req.method === 'GET') return sendControl(res, { faults: state.faults.list() });
       if (req.method === 'DELETE') {
@@ -83,6 +94,19 @@ function addFault(res: ServerResponse, state: EmulatorState, body: string): void
   if ('problems' in spec) throw new AwsError('ValidationException', `Invalid fault: ${spec.problems.join('; ')}.`);
   state.faults.add(spec);
   sendControl(res, { faults: state.faults.list() });
+}
+
+/** A year: far enough for the failover test history's 365 days to pass in one step. */
+const MAX_ADVANCE_MINUTES = 525_600;
+
+function advanceClock(res: ServerResponse, state: EmulatorState, body: string): void {
+  const { advanceMinutes } = readMembers<{ advanceMinutes: number }>(body, 'clock', {
+    advanceMinutes: {
+      valid: (v) => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= MAX_ADVANCE_MINUTES,
+      expected: `an integer number of minutes from 1 to ${MAX_ADVANCE_MINUTES}`,
+    },
+  });
+  sendControl(res, state.advanceClock(advanceMinutes));
 }
 
 /** AWS's ConnectionState and BGPStatus values (the SDK model's enums). */
@@ -187,7 +211,7 @@ const GBPS = 1e9;
 /** How far back the traffic control's rate reaches; CloudWatch keeps 1-minute data for 15 days. */
 export const TRAFFIC_SPAN_MS = 3 * 60 * 60 * 1000;
 
-function setTraffic(res: ServerResponse, state: EmulatorState, body: string): void {
+function setTraffic(res: ServerResponse, state: EmulatorState, body: string, now: number): void {
   const { region, resourceId, egressGbps, ingressGbps } = readMembers<{
     region: string;
     resourceId: string;
@@ -203,14 +227,14 @@ function setTraffic(res: ServerResponse, state: EmulatorState, body: string): vo
   if (!store.connections.has(resourceId) && !store.virtualInterfaces.has(resourceId)) {
     throw notFound(`No connection or virtual interface ${resourceId} in ${region}.`);
   }
-  const since = Date.now() - TRAFFIC_SPAN_MS;
+  const since = now - TRAFFIC_SPAN_MS;
   store.traffic.set(resourceId, { egressBps: egressGbps * GBPS, ingressBps: ingressGbps * GBPS, since });
   sendControl(res, { traffic: { region, resourceId, egressGbps, ingressGbps, since: new Date(since).toISOString() } });
 }
 
 const EVENT_STATUS_CODES = ['open', 'upcoming', 'closed'] as const;
 
-function addMaintenance(res: ServerResponse, state: EmulatorState, body: string): void {
+function addMaintenance(res: ServerResponse, state: EmulatorState, body: string, now: number): void {
   const ids: MemberRule = {
     valid: (v) => Array.isArray(v) && v.length > 0 && v.length <= 99 && v.every((id) => typeof id === 'string' && id !== ''),
     expected: 'a list of 1 to 99 resource IDs',
@@ -240,7 +264,7 @@ function addMaintenance(res: ServerResponse, state: EmulatorState, body: string)
     statusCode: input.statusCode,
     startTime,
     endTime,
-    now: Date.now(),
+    now,
   });
   state.stores.healthEvents.set(event.arn, event);
   sendControl(res, { eventArn: event.arn });
@@ -255,7 +279,7 @@ function setHealthSubscription(res: ServerResponse, state: EmulatorState, body: 
 }
 
 /** The POST-only controls that change state, by path. */
-const SETTERS: Readonly<Record<string, (res: ServerResponse, state: EmulatorState, body: string) => void>> = {
+const SETTERS: Readonly<Record<string, (res: ServerResponse, state: EmulatorState, body: string, now: number) => void>> = {
   '/_emulator/connection-state': setConnectionState,
   '/_emulator/bgp-status': setBgpStatus,
   '/_emulator/traffic': setTraffic,

@@ -123,8 +123,5 @@ export function affectedEntityShape(event: HealthEventRecord, entity: AffectedEn
   return pick({ ...entity, eventArn: event.arn, lastUpdatedTime: new Date(entity.lastUpdatedTime), tags: { ...entity.tags } }, AFFECTED_ENTITY_MEMBERS);
 }
 
-/** Newest update first, as AWS lists events ("sorted by lastModifiedTime, starting with the most recent"), then by ARN; a fixed-width key so paging can resume after it. */
-export const newestFirst = (time: number, arn: string): string => `${String(Number.MAX_SAFE_INTEGER - time).padStart(16, '0')}|${arn}`;
-
 /** Health tokens: the model's pattern is `[a-zA-Z0-9=/+_.-]{4,10000}`, which paging.ts's base64 tokens satisfy. */
 export const invalidToken = (): AwsError => new AwsError('InvalidPaginationToken', 'The nextToken provided is not valid for this request.');

@@ -24,8 +24,12 @@ export interface Emulator {
   listen(port: number, host?: string): Promise<string>;
   /** Closes the server and every open socket, so tests never hang on keep-alive. */
   close(): Promise<void>;
-  /** Reseeds the stores, zeroes the stats and clears the faults. */
+  /** Reseeds the stores, zeroes the stats, clears the faults and sets the clock back to the real time. */
   reset(): void;
+  /** The same as POST /_emulator/clock: moves the emulator's time forward by whole minutes (at least 1); due failover tests end. */
+  advanceClock(minutes: number): { now: string; offsetMinutes: number };
+  /** The same as GET /_emulator/clock. */
+  clock(): { now: string; offsetMinutes: number };
   /** Requests per operation name since start or reset. */
   stats(): Record<string, number>;
   /** The seeded regions, e.g. ['us-east-1', 'eu-west-1']. */
@@ -67,6 +71,11 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
         server.closeAllConnections();
       }),
     reset: () => state.reset(),
+    advanceClock: (minutes) => {
+      if (!Number.isInteger(minutes) || minutes < 1) throw new RangeError(`advanceClock takes a whole number of minutes, at least 1; got ${minutes}.`);
+      return state.advanceClock(minutes);
+    },
+    clock: () => state.clock(),
     stats: () => Object.fromEntries(state.stats),
     regions: () => seedRegions(state.seed),
   };

@@ -21,7 +21,7 @@ try {
   console.log(`     (CloudWatch GetMetricData and AWS Health DescribeEvents answer on the same URL)`);
   console.log(
     `Test controls: ${url}/_emulator/stats, /_emulator/reset, /_emulator/faults, /_emulator/connection-state, /_emulator/bgp-status, ` +
-      '/_emulator/traffic, /_emulator/maintenance, /_emulator/health-subscription',
+      '/_emulator/traffic, /_emulator/maintenance, /_emulator/health-subscription, /_emulator/clock',
   );
 } catch (error) {
   console.error(`The emulator cannot listen on 127.0.0.1:${port}: ${(error as Error).message}`);

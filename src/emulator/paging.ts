@@ -54,3 +54,11 @@ export function paginate<T>(
     ? { items: page, nextToken: encode({ scope, after: idOf(last) }) }
     : { items: page };
 }
+
+/**
+ * A paging key that lists the newest first: paginate keeps ID order, so the key is
+ * the time counted down, fixed-width, then the ID for ties. Health lists events
+ * "sorted by lastModifiedTime, starting with the most recent"; the failover test
+ * history is listed newest start first too.
+ */
+export const newestFirst = (time: number, id: string): string => `${String(Number.MAX_SAFE_INTEGER - time).padStart(16, '0')}|${id}`;

@@ -192,6 +192,34 @@ export interface TrafficRecord {
   since: number;
 }
 
+/**
+ * A BGP failover test (docs/aws-behaviour.md, "BGP failover tests"): StartBgpFailoverTest
+ * puts the VIF `testing` and the tested peers `down`; StopBgpFailoverTest, or the end of
+ * its duration, ends it. Times are epoch milliseconds; the shape hands them out as
+ * timestamps. While it runs, `endTime` is the scheduled end.
+ */
+export interface FailoverTestRecord {
+  /** Internal: the VIF's state before the test, restored when the test ends. */
+  stateBefore: string;
+
+  testId: string;
+  virtualInterfaceId: string;
+  /** The BGP peer IDs the test put down. */
+  bgpPeers: string[];
+  status: FailoverTestStatus;
+  ownerAccount: string;
+  testDurationInMinutes: number;
+  startTime: number;
+  endTime: number;
+}
+
+/**
+ * The emulator's wire strings: AWS documents the statuses as "In progress",
+ * "Completed", "Cancelled" and "Failed" but not how they are spelled on the wire
+ * (docs/aws-behaviour.md, "BGP failover tests"). No test fails here.
+ */
+export type FailoverTestStatus = 'in-progress' | 'completed' | 'cancelled';
+
 const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
 export class RegionStore {
@@ -200,6 +228,8 @@ export class RegionStore {
   readonly virtualInterfaces = new Map<string, VirtualInterfaceRecord>();
   /** CloudWatch's AWS/DX data, by connection ID (`dxcon-`) or VIF ID (`dxvif-`). */
   readonly traffic = new Map<string, TrafficRecord>();
+  /** The BGP failover tests run in the region, by testId, running or ended. */
+  readonly failoverTests = new Map<string, FailoverTestRecord>();
 
   constructor(
     readonly region: string,
@@ -239,14 +269,23 @@ export class RegionStore {
     return [...this.connections.values()].filter((c) => c.kind === kind);
   }
 
-  /** A fresh ID like AWS's examples (`dxcon-fg9607vm`): the prefix and 8 lowercase letters or digits. */
-  newId(prefix: 'dxcon' | 'dxlag' | 'dxvif'): string {
+  /**
+   * A fresh ID like AWS's examples (`dxcon-fg9607vm`): the prefix and 8 lowercase
+   * letters or digits. `dxtest` is the emulator's own prefix for failover test IDs:
+   * AWS documents no format for a testId.
+   */
+  newId(prefix: 'dxcon' | 'dxlag' | 'dxvif' | 'dxtest'): string {
     for (;;) {
       let suffix = '';
       for (let i = 0; i < 8; i++) suffix += ID_ALPHABET[randomInt(ID_ALPHABET.length)];
       const id = `${prefix}-${suffix}`;
-      if (!this.connections.has(id) && !this.lags.has(id) && !this.virtualInterfaces.has(id)) return id;
+      if (!this.connections.has(id) && !this.lags.has(id) && !this.virtualInterfaces.has(id) && !this.failoverTests.has(id)) return id;
     }
+  }
+
+  /** The failover test running on a VIF, if any: there is at most one. */
+  runningTest(virtualInterfaceId: string): FailoverTestRecord | undefined {
+    return [...this.failoverTests.values()].find((t) => t.virtualInterfaceId === virtualInterfaceId && t.status === 'in-progress');
   }
 }
 

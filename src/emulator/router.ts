@@ -23,8 +23,12 @@ export function createRequestListener(state: EmulatorState): RequestListener {
 }
 
 async function route(req: IncomingMessage, res: ServerResponse, state: EmulatorState, call: Call): Promise<void> {
+  // The request's now, on the emulator's clock; what time has done since the last
+  // request (failover tests ending) is settled first, so nothing runs in the background.
+  const arrived = state.now();
+  state.settle(arrived);
   const path = (req.url ?? '/').split('?')[0] ?? '/';
-  if (path === '/_emulator' || path.startsWith('/_emulator/')) return handleControl(req, res, state, path);
+  if (path === '/_emulator' || path.startsWith('/_emulator/')) return handleControl(req, res, state, path, arrived);
   const body = await readBody(req);
   const found = identifyCall(req, path, body);
   if (!found) throw new AwsError('NotFoundException', `No route for ${req.method} ${path}.`, 404);
@@ -44,8 +48,11 @@ async function route(req: IncomingMessage, res: ServerResponse, state: EmulatorS
   if (injected.fault !== undefined) return answerFault(req, res, injected.fault, call);
 
   const input = protocol.decode(body, service.queryTypes[name] ?? {});
+  // An operation's now is when it runs, after any delay, settled again to that.
+  const now = state.now();
+  state.settle(now);
   const store = state.stores.get(credentialScope(req).region);
-  const output = operation(input, { store, stores: state.stores, now: Date.now(), transitionMs: state.transitionMs });
+  const output = operation(input, { store, stores: state.stores, now, transitionMs: state.transitionMs });
   protocol.answer(res, name, output);
 }
 

@@ -1,5 +1,13 @@
 import { clientError } from './protocol.js';
-import type { ConnectionRecord, Device, LagRecord, RegionStore, VirtualInterfaceRecord } from './regionStore.js';
+import type {
+  ConnectionRecord,
+  Device,
+  FailoverTestRecord,
+  LagRecord,
+  RegionStore,
+  RegionStores,
+  VirtualInterfaceRecord,
+} from './regionStore.js';
 
 /**
  * The Direct Connect rules the operations share, with AWS's messages where they
@@ -71,13 +79,19 @@ export function startTransition(record: ConnectionRecord, now: number, transitio
   record.transitioningUntil = now + transitionMs;
 }
 
-/** Modelled on AWS's "ConfirmConnection failed. dxcon-ffv0l30a is in state requested". */
+const GONE_STATES = ['deleted', 'deleting'] as const;
+
+/**
+ * Modelled on AWS's "ConfirmConnection failed. dxcon-ffv0l30a is in state requested".
+ * `refused` are the states the operation refuses: a resource going or gone, unless told.
+ */
 export function assertNotDeleted(
   operation: string,
   id: string,
   state: string,
+  refused: readonly string[] = GONE_STATES,
 ): void {
-  if (state === 'deleted' || state === 'deleting') {
+  if (refused.includes(state)) {
     throw clientError(`${operation} failed. ${id} is in state ${state}`);
   }
 }
@@ -232,4 +246,33 @@ export function findTaggable(store: RegionStore, arn: string): { tags: Connectio
   const record = here ? store.connections.get(id) : undefined;
   if (!record || record.kind === 'hosted') throw clientError(`Could not find Connection with ID ${id}`);
   return record;
+}
+
+/**
+ * Ends a failover test (docs/aws-behaviour.md, "BGP failover tests"): AWS "restores
+ * the BGP session", so the tested peers come back `up` (not to whatever they were
+ * before), and the VIF returns to its state before the test, if it is still
+ * `testing`. `endTime` is now for a stop, the scheduled end for a test that ran its time.
+ */
+export function endFailoverTest(store: RegionStore, test: FailoverTestRecord, status: 'completed' | 'cancelled', endTime: number): void {
+  test.status = status;
+  test.endTime = endTime;
+  const vif = store.virtualInterfaces.get(test.virtualInterfaceId);
+  if (!vif) return;
+  for (const peer of vif.bgpPeers) if (test.bgpPeers.includes(peer.bgpPeerId)) peer.bgpStatus = 'up';
+  if (vif.virtualInterfaceState === 'testing') vif.virtualInterfaceState = test.stateBefore;
+}
+
+/**
+ * Every running test whose scheduled end has come ends as `completed`, in every
+ * region. Called lazily with the request's now at the start of every AWS call and
+ * every control (router.ts), so a test ends exactly when the emulator's clock says,
+ * with nothing running in the background.
+ */
+export function settleFailoverTests(stores: RegionStores, now: number): void {
+  for (const store of stores.all()) {
+    for (const test of store.failoverTests.values()) {
+      if (test.status === 'in-progress' && now >= test.endTime) endFailoverTest(store, test, 'completed', test.endTime);
+    }
+  }
 }

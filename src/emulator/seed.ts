@@ -249,15 +249,19 @@ const demoPeer = (vifId: string, family: PeerSpec['family'], bgpStatus: PeerSpec
 
 /**
  * Direct Connect gateway IDs are UUIDs (AWS CLI examples). Every demo transit VIF
- * is attached to dxgw-transit, every private one to dxgw-private; AWS attaches no
- * public VIF to a gateway.
+ * is attached to dxgw-transit, every private one to dxgw-private but
+ * dxvif-solo01pv, the only path of dxgw-solo (a failover test of it leaves the
+ * gateway no path); AWS attaches no public VIF to a gateway. dxgw-solo's ID sorts
+ * after the other two, so they keep their places in a listing.
  */
 export const DEMO_DX_GATEWAYS = {
   transit: '5f0c8e2a-3b1d-4c7e-9a6f-2d4b8c1e0a37',
   private: '9c2d7b14-6e8a-4f03-b5d1-7a9e3c6f2b80',
+  solo: 'd3a9f6b1-7c2e-4e58-b0d4-1f6a8c3e5b92',
 } as const;
 const DX_TRANSIT = DEMO_DX_GATEWAYS.transit;
 const DX_PRIVATE = DEMO_DX_GATEWAYS.private;
+const DX_SOLO = DEMO_DX_GATEWAYS.solo;
 
 /** 2023-11-14T22:13:20Z, as epoch seconds like the wire. */
 const LOA_ISSUED = 1_700_000_000;
@@ -372,7 +376,7 @@ function demoUsEast1(): RegionStore {
     { connectionId: 'dxcon-wrongbw1', connectionName: 'Standalone 1G on endpoint A', location, bandwidth: '1Gbps', tags: [tag('env', 'dev')], ...A },
     93,
   );
-  connection(
+  const otherDevice = connection(
     store,
     { connectionId: 'dxcon-otherdv1', connectionName: 'Standalone on its own endpoint', location, tags: [tag('env', 'dev')], ...D },
     94,
@@ -497,6 +501,18 @@ function demoUsEast1(): RegionStore {
     peers: [demoPeer('dxvif-maint01tr', 'ipv4', 'up')],
     directConnectGatewayId: DX_TRANSIT,
     tags: PROD,
+  });
+  // The only path of dxgw-solo: one connection, one BGP session, nothing redundant.
+  // Last, so the VIFs above keep their addresses.
+  virtualInterface(store, otherDevice, {
+    virtualInterfaceId: 'dxvif-solo01pv',
+    virtualInterfaceName: 'solo-private',
+    virtualInterfaceType: 'private',
+    vlan: 1101,
+    asn: 65011,
+    peers: [demoPeer('dxvif-solo01pv', 'ipv4', 'up')],
+    directConnectGatewayId: DX_SOLO,
+    tags: [tag('env', 'dev')],
   });
   return store;
 }
@@ -815,12 +831,14 @@ function associate(stores: RegionStores, associationId: string, directConnectGat
 function seedDemoGateways(stores: RegionStores): void {
   addGateway(stores, DX_TRANSIT, 'dxgw-transit', 64512);
   addGateway(stores, DX_PRIVATE, 'dxgw-private', 64513);
+  addGateway(stores, DX_SOLO, 'dxgw-solo', 64514);
   associate(stores, DEMO_ASSOCIATIONS.transit, DX_TRANSIT, { id: 'tgw-0a1b2c3d4e5f60718', type: 'transitGateway', region: 'us-east-1' }, [
     '10.0.0.0/16',
     '10.1.0.0/16',
   ]);
   associate(stores, DEMO_ASSOCIATIONS.usEast1Vgw, DX_PRIVATE, { id: 'vgw-0a1b2c3d', type: 'virtualPrivateGateway', region: 'us-east-1' }, ['10.2.0.0/16']);
   associate(stores, DEMO_ASSOCIATIONS.euWest1Vgw, DX_PRIVATE, { id: 'vgw-4e5f6a7b', type: 'virtualPrivateGateway', region: 'eu-west-1' }, ['10.3.0.0/16']);
+  associate(stores, DEMO_ASSOCIATIONS.solo, DX_SOLO, { id: 'vgw-5c6d7e8f', type: 'virtualPrivateGateway', region: 'us-east-1' }, ['10.4.0.0/16']);
 }
 
 export const DEMO_ASSOCIATIONS = {
@@ -830,6 +848,8 @@ export const DEMO_ASSOCIATIONS = {
   usEast1Vgw: '6b4d2f8a-9c1e-4a3b-8d5f-0e2c4a6b8d13',
   /** dxgw-private ↔ vgw-4e5f6a7b (eu-west-1). */
   euWest1Vgw: '8d6f4b2c-1e3a-4c5d-9f7b-2a4c6e8f0b35',
+  /** dxgw-solo ↔ vgw-5c6d7e8f (us-east-1). */
+  solo: 'e5b1d7f3-2a4c-4f6e-9b8d-3c5e7a9f1d24',
 } as const;
 
 /**

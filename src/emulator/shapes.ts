@@ -1,6 +1,7 @@
 import type {
   ConnectionRecord,
   DirectConnectGatewayRecord,
+  FailoverTestRecord,
   GatewayAssociationRecord,
   LagRecord,
   RegionStore,
@@ -64,6 +65,11 @@ export const DX_GATEWAY_ASSOCIATION_MEMBERS = [
 export const DX_GATEWAY_ATTACHMENT_MEMBERS = [
   'directConnectGatewayId', 'virtualInterfaceId', 'virtualInterfaceRegion', 'virtualInterfaceOwnerAccount',
   'attachmentState', 'attachmentType', 'stateChangeError',
+] as const;
+
+export const VIRTUAL_INTERFACE_TEST_MEMBERS = [
+  'testId', 'virtualInterfaceId', 'bgpPeers', 'status', 'ownerAccount', 'testDurationInMinutes',
+  'startTime', 'endTime',
 ] as const;
 
 /** The members of `source` the model names, in its order; undefined, null and empty tags/macSecKeys left out. */
@@ -163,5 +169,13 @@ export function gatewayAttachmentShape(store: RegionStore, vif: VirtualInterface
       attachmentType: vif.virtualInterfaceType === 'transit' ? 'TransitVirtualInterface' : 'PrivateVirtualInterface',
     },
     DX_GATEWAY_ATTACHMENT_MEMBERS,
+  );
+}
+
+/** A failover test as VirtualInterfaceTestHistory: its times as timestamps, its pre-test state left behind. */
+export function virtualInterfaceTestShape(record: FailoverTestRecord): Wire {
+  return pick(
+    { ...record, bgpPeers: [...record.bgpPeers], startTime: new Date(record.startTime), endTime: new Date(record.endTime) },
+    VIRTUAL_INTERFACE_TEST_MEMBERS,
   );
 }

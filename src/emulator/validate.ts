@@ -57,6 +57,16 @@ export function stringList(input: JsonObject, name: string): string[] {
   return value as string[];
 }
 
+/** A list of strings that may be absent (undefined) or empty ([]). */
+export function optionalStringList(input: JsonObject, name: string): string[] | undefined {
+  const value = input[name];
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) {
+    typeError(name, 'a list of strings');
+  }
+  return value as string[];
+}
+
 /** Tag lists, with the model's limits: keys 1–128 characters, values up to 256. */
 export function tagList(input: JsonObject, name: string, required: boolean): Tag[] | undefined {
   const value = input[name];
@@ -106,6 +116,12 @@ export function optionalVirtualInterfaceId(input: JsonObject, name = 'virtualInt
     throw clientError(`Virtual interface ID ${id} has an invalid format.`);
   }
   return id;
+}
+
+/** A required VIF ID, with optionalVirtualInterfaceId's message. */
+export function virtualInterfaceId(input: JsonObject, name = 'virtualInterfaceId'): string {
+  requiredString(input, name);
+  return optionalVirtualInterfaceId(input, name) as string;
 }
 
 /** Direct Connect gateway IDs are UUIDs (AWS CLI examples); the message copies the connection form, AWS's is not recorded. */

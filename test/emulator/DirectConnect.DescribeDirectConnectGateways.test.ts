@@ -40,10 +40,11 @@ describe('output shapes', () => {
 });
 
 describe('DescribeDirectConnectGateways', () => {
-  it('lists the demo\'s two gateways, the same at every region\'s endpoint: gateways are global', async () => {
+  it('lists the demo\'s three gateways, the same at every region\'s endpoint: gateways are global', async () => {
     const expected = [
       { directConnectGatewayId: DX_TRANSIT, directConnectGatewayName: 'dxgw-transit', amazonSideAsn: 64512, ownerAccount: '123456789012', directConnectGatewayState: 'available' },
       { directConnectGatewayId: DX_PRIVATE, directConnectGatewayName: 'dxgw-private', amazonSideAsn: 64513, ownerAccount: '123456789012', directConnectGatewayState: 'available' },
+      { directConnectGatewayId: 'd3a9f6b1-7c2e-4e58-b0d4-1f6a8c3e5b92', directConnectGatewayName: 'dxgw-solo', amazonSideAsn: 64514, ownerAccount: '123456789012', directConnectGatewayState: 'available' },
     ];
     for (const region of ['us-east-1', 'eu-west-1', 'ap-southeast-2']) {
       const { directConnectGateways, nextToken } = await gateways({}, region);
@@ -68,7 +69,7 @@ describe('DescribeDirectConnectGateways', () => {
     expect([first.directConnectGateways?.[0]?.directConnectGatewayId, second.directConnectGateways?.[0]?.directConnectGatewayId, second.nextToken]).toEqual([
       DX_TRANSIT,
       DX_PRIVATE,
-      undefined,
+      expect.any(String),
     ]);
     await expectClientError(gateways({ maxResults: 101 }), 'maxResults must be between 1 and 100; got 101.');
   });

@@ -32,7 +32,7 @@ describe('DescribeVirtualInterfaces', () => {
     expect(result.nextToken).toBeUndefined();
     expect(ids(result.virtualInterfaces)).toEqual([
       'dxvif-allow01pv', 'dxvif-allow01tr', 'dxvif-assoc01pv', 'dxvif-busy01pv', 'dxvif-lastmem1pb', 'dxvif-lastmem1pv',
-      'dxvif-macsec1pv', 'dxvif-maint01tr', 'dxvif-minlnk1pv', 'dxvif-standal1pv',
+      'dxvif-macsec1pv', 'dxvif-maint01tr', 'dxvif-minlnk1pv', 'dxvif-solo01pv', 'dxvif-standal1pv',
     ]);
     expect(result.virtualInterfaces?.every((v) => v.region === 'us-east-1' && v.ownerAccount === '123456789012')).toBe(true);
     const eu = await describeVifs({}, 'eu-west-1');
@@ -104,6 +104,7 @@ describe('DescribeVirtualInterfaces', () => {
       'dxvif-macsec1pv': ['down'],
       'dxvif-maint01tr': ['up'],
       'dxvif-minlnk1pv': ['up'],
+      'dxvif-solo01pv': ['up'],
       'dxvif-standal1pv': ['up'],
     });
     expect(await status('eu-west-1')).toEqual({ 'dxvif-eustand1tr': ['up', 'unknown'], 'dxvif-euwest1pv': ['up'] });
@@ -147,7 +148,7 @@ describe('DescribeVirtualInterfaces', () => {
     expect(ids(first.virtualInterfaces)).toEqual(['dxvif-allow01pv', 'dxvif-allow01tr', 'dxvif-assoc01pv', 'dxvif-busy01pv']);
     const second = await describeVifs({ maxResults: 4, nextToken: first.nextToken });
     const third = await describeVifs({ maxResults: 4, nextToken: second.nextToken });
-    expect(ids(third.virtualInterfaces)).toEqual(['dxvif-minlnk1pv', 'dxvif-standal1pv']);
+    expect(ids(third.virtualInterfaces)).toEqual(['dxvif-minlnk1pv', 'dxvif-solo01pv', 'dxvif-standal1pv']);
     expect(third.nextToken).toBeUndefined();
   });
 
@@ -309,7 +310,7 @@ describe.skipIf(!awsCliAvailable)('the AWS CLI against the emulator', () => {
 
   it('describes every VIF of the region with its peers', async () => {
     const { virtualInterfaces } = await aws<Vifs>('describe-virtual-interfaces');
-    expect(virtualInterfaces.map((v) => v.virtualInterfaceId)).toHaveLength(10);
+    expect(virtualInterfaces.map((v) => v.virtualInterfaceId)).toHaveLength(11);
     expect(virtualInterfaces.find((v) => v.virtualInterfaceId === 'dxvif-lastmem1pb')).toMatchObject({
       connectionId: 'dxlag-lastmem01',
       bgpPeers: [{ bgpStatus: 'down' }],
@@ -322,7 +323,7 @@ describe.skipIf(!awsCliAvailable)('the AWS CLI against the emulator', () => {
     const first = await aws<Vifs>('describe-virtual-interfaces', '--max-results', '6');
     expect(first.virtualInterfaces).toHaveLength(6);
     const second = await aws<Vifs>('describe-virtual-interfaces', '--max-results', '6', '--next-token', first.nextToken ?? '');
-    expect(second.virtualInterfaces.map((v) => v.virtualInterfaceId)).toEqual(['dxvif-macsec1pv', 'dxvif-maint01tr', 'dxvif-minlnk1pv', 'dxvif-standal1pv']);
+    expect(second.virtualInterfaces.map((v) => v.virtualInterfaceId)).toEqual(['dxvif-macsec1pv', 'dxvif-maint01tr', 'dxvif-minlnk1pv', 'dxvif-solo01pv', 'dxvif-standal1pv']);
     expect(second.nextToken).toBeUndefined();
   });
 

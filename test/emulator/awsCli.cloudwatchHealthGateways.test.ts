@@ -89,7 +89,7 @@ for (const cli of CLIS) {
 
     it('directconnect describe-direct-connect-gateways, -associations and -attachments', async () => {
       const { directConnectGateways } = await aws<{ directConnectGateways: Array<{ directConnectGatewayName: string }> }>('directconnect', 'eu-west-1', 'describe-direct-connect-gateways');
-      expect(directConnectGateways.map((g) => g.directConnectGatewayName)).toEqual(['dxgw-transit', 'dxgw-private']);
+      expect(directConnectGateways.map((g) => g.directConnectGatewayName)).toEqual(['dxgw-transit', 'dxgw-private', 'dxgw-solo']);
       const { directConnectGatewayAssociations } = await aws<{ directConnectGatewayAssociations: Array<{ associatedGateway: { id: string; type: string } }> }>(
         'directconnect', 'us-east-1', 'describe-direct-connect-gateway-associations', '--direct-connect-gateway-id', DX_TRANSIT,
       );

@@ -115,7 +115,8 @@ describe('the AWS JSON 1.1 wire', () => {
       'DescribeAffectedEntities', 'DescribeConnections', 'DescribeDirectConnectGatewayAssociations',
       'DescribeDirectConnectGatewayAttachments', 'DescribeDirectConnectGateways', 'DescribeEvents',
       'DescribeHostedConnections', 'DescribeInterconnects', 'DescribeLags', 'DescribeTags',
-      'DescribeVirtualInterfaces', 'DisassociateConnectionFromLag', 'GetMetricData', 'TagResource',
+      'DescribeVirtualInterfaces', 'DisassociateConnectionFromLag', 'GetMetricData',
+      'ListVirtualInterfaceTestHistory', 'StartBgpFailoverTest', 'StopBgpFailoverTest', 'TagResource',
       'UntagResource', 'UpdateLag',
     ]);
   });

@@ -44,6 +44,7 @@ describe('Query.directConnectGateways and Query.directConnectGateway', () => {
     expect(gateways.map((g) => [g.directConnectGatewayId, g.directConnectGatewayName, g.amazonSideAsn, g.directConnectGatewayState]).sort()).toEqual([
       [TRANSIT, 'dxgw-transit', 64512, 'AVAILABLE'],
       [PRIVATE, 'dxgw-private', 64513, 'AVAILABLE'],
+      ['d3a9f6b1-7c2e-4e58-b0d4-1f6a8c3e5b92', 'dxgw-solo', 64514, 'AVAILABLE'],
     ].sort());
     const transit = gateways.find((g) => g.directConnectGatewayId === TRANSIT)!;
     expect(transit.associations).toEqual([
@@ -66,7 +67,7 @@ describe('Query.directConnectGateways and Query.directConnectGateway', () => {
       { id: 'vgw-4e5f6a7b', type: 'VIRTUAL_PRIVATE_GATEWAY', ownerAccount: '123456789012', region: 'eu-west-1' },
     ]);
     // One listing of the gateways, and one run of each per gateway (AWS lists them per gateway only).
-    expect(await gw.awsCalls()).toEqual({ DescribeDirectConnectGateways: 1, DescribeDirectConnectGatewayAssociations: 2, DescribeDirectConnectGatewayAttachments: 2 });
+    expect(await gw.awsCalls()).toEqual({ DescribeDirectConnectGateways: 1, DescribeDirectConnectGatewayAssociations: 3, DescribeDirectConnectGatewayAttachments: 3 });
   });
 
   it('finds one gateway by ID, answers null for an unknown one, and refuses a malformed ID before AWS', async () => {
@@ -90,7 +91,10 @@ describe('Query.directConnectGateways and Query.directConnectGateway', () => {
     const { body } = await gw.graphql(`{ virtualInterfaces { virtualInterfaceId virtualInterfaceType directConnectGateway { directConnectGatewayName } } }`);
     expect(body.errors).toBeUndefined();
     for (const vif of body.data.virtualInterfaces) {
-      const expected = vif.virtualInterfaceType === 'public' ? null : { directConnectGatewayName: vif.virtualInterfaceType === 'transit' ? 'dxgw-transit' : 'dxgw-private' };
+      const expected =
+        vif.virtualInterfaceType === 'public'
+          ? null
+          : { directConnectGatewayName: vif.virtualInterfaceId === 'dxvif-solo01pv' ? 'dxgw-solo' : vif.virtualInterfaceType === 'transit' ? 'dxgw-transit' : 'dxgw-private' };
       expect(vif.directConnectGateway, vif.virtualInterfaceId).toEqual(expected);
     }
     expect(await gw.awsCalls()).toEqual({ DescribeVirtualInterfaces: 1, DescribeDirectConnectGateways: 1 });

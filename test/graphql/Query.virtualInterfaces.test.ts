@@ -33,6 +33,7 @@ describe('Query.virtualInterfaces', () => {
       'dxvif-macsec1pv',
       'dxvif-maint01tr',
       'dxvif-minlnk1pv',
+      'dxvif-solo01pv',
       'dxvif-standal1pv',
     ]);
     const vif = body.data.virtualInterfaces.find((v: { virtualInterfaceId: string }) => v.virtualInterfaceId === 'dxvif-allow01pv');

@@ -7,13 +7,12 @@ import {
   invalidToken,
   matchesTags,
   maxResults,
-  newestFirst,
   stringListMember,
   tagSets,
   timeRanges,
 } from '../health.js';
 import type { Operation } from '../operation.js';
-import { paginate } from '../paging.js';
+import { newestFirst, paginate } from '../paging.js';
 import { optionalString } from '../validate.js';
 
 const STATUS_CODES = ['open', 'closed', 'upcoming'] as const;

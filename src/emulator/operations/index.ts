@@ -17,6 +17,9 @@ import { describeTags } from './describeTags.js';
 import { describeVirtualInterfaces } from './describeVirtualInterfaces.js';
 import { disassociateConnectionFromLag } from './disassociateConnectionFromLag.js';
 import { getMetricData } from './getMetricData.js';
+import { listVirtualInterfaceTestHistory } from './listVirtualInterfaceTestHistory.js';
+import { startBgpFailoverTest } from './startBgpFailoverTest.js';
+import { stopBgpFailoverTest } from './stopBgpFailoverTest.js';
 import { tagResource } from './tagResource.js';
 import { untagResource } from './untagResource.js';
 import { updateLag } from './updateLag.js';
@@ -38,6 +41,9 @@ export const directConnectOperations: Readonly<Record<string, Operation>> = {
   DescribeTags: describeTags,
   DescribeVirtualInterfaces: describeVirtualInterfaces,
   DisassociateConnectionFromLag: disassociateConnectionFromLag,
+  ListVirtualInterfaceTestHistory: listVirtualInterfaceTestHistory,
+  StartBgpFailoverTest: startBgpFailoverTest,
+  StopBgpFailoverTest: stopBgpFailoverTest,
   TagResource: tagResource,
   UntagResource: untagResource,
   UpdateLag: updateLag,

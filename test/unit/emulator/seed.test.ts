@@ -242,6 +242,7 @@ describe('the demo seed\'s virtual interfaces', () => {
       'dxvif-assoc01pv': ['dxcon-assoc01a', 'private', 801, ['dxpeer-assoc01pv4 ipv4 up']],
       'dxvif-busy01pv': ['dxlag-busy0001', 'private', 901, ['dxpeer-busy01pv4 ipv4 up']],
       'dxvif-maint01tr': ['dxlag-maint001', 'transit', 1001, ['dxpeer-maint01tr4 ipv4 up']],
+      'dxvif-solo01pv': ['dxcon-otherdv1', 'private', 1101, ['dxpeer-solo01pv4 ipv4 up']],
     });
     expect(layout(stores.get('eu-west-1'))).toEqual({
       'dxvif-euwest1pv': ['dxlag-euwest01', 'private', 601, ['dxpeer-euwest1pv4 ipv4 up']],
@@ -322,11 +323,12 @@ describe('the demo seed\'s gateways, traffic and Health events', () => {
   const NOW = Date.UTC(2026, 11, 7, 12, 0, 0);
   const HOUR = 60 * 60 * 1000;
 
-  it('pins two global Direct Connect gateways and their three associations', () => {
+  it('pins three global Direct Connect gateways and their four associations', () => {
     const stores = seedStores('demo', NOW);
     expect([...stores.directConnectGateways.values()].map((g) => [g.directConnectGatewayId, g.directConnectGatewayName, g.amazonSideAsn, g.directConnectGatewayState])).toEqual([
       [DEMO_DX_GATEWAYS.transit, 'dxgw-transit', 64512, 'available'],
       [DEMO_DX_GATEWAYS.private, 'dxgw-private', 64513, 'available'],
+      [DEMO_DX_GATEWAYS.solo, 'dxgw-solo', 64514, 'available'],
     ]);
     expect(
       Object.fromEntries([...stores.gatewayAssociations.values()].map((a) => [a.associationId, [a.directConnectGatewayId, a.associatedGateway.id, a.associatedGateway.type, a.associatedGateway.region, a.associationState]])),
@@ -334,14 +336,18 @@ describe('the demo seed\'s gateways, traffic and Health events', () => {
       [DEMO_ASSOCIATIONS.transit]: [DEMO_DX_GATEWAYS.transit, 'tgw-0a1b2c3d4e5f60718', 'transitGateway', 'us-east-1', 'associated'],
       [DEMO_ASSOCIATIONS.usEast1Vgw]: [DEMO_DX_GATEWAYS.private, 'vgw-0a1b2c3d', 'virtualPrivateGateway', 'us-east-1', 'associated'],
       [DEMO_ASSOCIATIONS.euWest1Vgw]: [DEMO_DX_GATEWAYS.private, 'vgw-4e5f6a7b', 'virtualPrivateGateway', 'eu-west-1', 'associated'],
+      [DEMO_ASSOCIATIONS.solo]: [DEMO_DX_GATEWAYS.solo, 'vgw-5c6d7e8f', 'virtualPrivateGateway', 'us-east-1', 'associated'],
     });
     expect(stores.gatewayAssociations.get(DEMO_ASSOCIATIONS.transit)?.allowedPrefixesToDirectConnectGateway).toEqual([{ cidr: '10.0.0.0/16' }, { cidr: '10.1.0.0/16' }]);
   });
 
-  it('attaches every transit VIF to dxgw-transit and every private one to dxgw-private, no VIF to a VGW directly', () => {
+  it('attaches every transit VIF to dxgw-transit and every private one but dxvif-solo01pv (dxgw-solo) to dxgw-private, no VIF to a VGW directly', () => {
     for (const store of allRegions('demo', DEMO_REGIONS)) {
       for (const vif of vifsOf(store)) {
-        const expected = { transit: DEMO_DX_GATEWAYS.transit, private: DEMO_DX_GATEWAYS.private, public: undefined }[vif.virtualInterfaceType as 'transit'];
+        const expected =
+          vif.virtualInterfaceId === 'dxvif-solo01pv'
+            ? DEMO_DX_GATEWAYS.solo
+            : { transit: DEMO_DX_GATEWAYS.transit, private: DEMO_DX_GATEWAYS.private, public: undefined }[vif.virtualInterfaceType as 'transit'];
         expect([vif.directConnectGatewayId, vif.virtualGatewayId], vif.virtualInterfaceId).toEqual([expected, undefined]);
       }
     }
