@@ -55,6 +55,10 @@ const config: CodegenConfig = {
           DisassociateConnectionFromLagSuccess: '../changes/models.js#DisassociationSuccess',
           AssociateConnectionWithLagSuccess: '../changes/models.js#AssociationSuccess',
           UpdateLagMinimumLinksSuccess: '../changes/models.js#MinimumLinksUpdateSuccess',
+          VirtualInterfaceTest: '../changes/models.js#VirtualInterfaceTestModel',
+          FailoverImpact: '../changes/models.js#FailoverImpact',
+          StartBgpFailoverTestSuccess: '../changes/models.js#FailoverTestStarted',
+          StopBgpFailoverTestSuccess: '../changes/models.js#FailoverTestStopped',
         },
         scalars: { DateTime: 'Date', SafeInt: 'number' },
         enumValues: Object.fromEntries(

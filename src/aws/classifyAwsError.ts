@@ -8,6 +8,7 @@ export type AwsErrorCode =
   | 'BAD_USER_INPUT'
   | 'CONNECTION_NOT_FOUND'
   | 'LAG_NOT_FOUND'
+  | 'VIRTUAL_INTERFACE_NOT_FOUND'
   | 'RESOURCE_BUSY'
   | 'THROTTLED'
   | 'AWS_CLIENT_ERROR'
@@ -101,6 +102,8 @@ const TIMEOUT_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeout
 const CLIENT_MESSAGE_RULES: Array<{ pattern: RegExp; code: AwsErrorCode }> = [
   { pattern: /Lag does not exist|Could not find Lag/i, code: 'LAG_NOT_FOUND' },
   { pattern: /Connection does not exist|Could not find Connection/i, code: 'CONNECTION_NOT_FOUND' },
+  // AWS's wording for an unknown VIF is not recorded; the emulator's follows the connection form.
+  { pattern: /Could not find Virtual Interface/i, code: 'VIRTUAL_INTERFACE_NOT_FOUND' },
   { pattern: /invalid format/i, code: 'BAD_USER_INPUT' },
   { pattern: /MinimumLinks cannot be set higher than the number of connections/i, code: 'BAD_USER_INPUT' },
   { pattern: /is in a transitioning state/i, code: 'RESOURCE_BUSY' },

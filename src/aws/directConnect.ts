@@ -10,6 +10,9 @@ import {
   DisassociateConnectionFromLagCommand,
   AssociateConnectionWithLagCommand,
   UpdateLagCommand,
+  ListVirtualInterfaceTestHistoryCommand,
+  StartBgpFailoverTestCommand,
+  StopBgpFailoverTestCommand,
   type Connection,
   type DirectConnectClient,
   type DirectConnectGateway,
@@ -18,6 +21,7 @@ import {
   type Interconnect,
   type Lag,
   type VirtualInterface,
+  type VirtualInterfaceTestHistory,
 } from '@aws-sdk/client-direct-connect';
 import type { Logger } from 'pino';
 import { neverFresh, NO_CACHE, type ReadCache, type ReadKey, type Reader } from '../cache/readCache.js';
@@ -55,7 +59,15 @@ const NOT_FOUND = {
   connection: (error: unknown) => classifyAwsError(error).code === 'CONNECTION_NOT_FOUND',
   lag: (error: unknown) => classifyAwsError(error).code === 'LAG_NOT_FOUND',
   interconnect: (error: unknown) => /Could not find Interconnect/i.test((error as Error | undefined)?.message ?? ''),
+  virtualInterface: (error: unknown) => classifyAwsError(error).code === 'VIRTUAL_INTERFACE_NOT_FOUND',
 };
+
+/** What ListVirtualInterfaceTestHistory can be narrowed to; nothing: every test of the region. */
+export interface TestHistoryFilter {
+  virtualInterfaceId?: string;
+  testId?: string;
+  status?: string;
+}
 
 /** Describe calls with an ID throw "Could not find …" for an unknown one; we return null. */
 async function nullIfNotFound<T>(call: Promise<T>, isNotFound: (error: unknown) => boolean): Promise<T | null> {
@@ -209,6 +221,39 @@ export class DirectConnectService {
       ),
       isLag ? NOT_FOUND.lag : NOT_FOUND.connection,
     );
+  }
+
+  /** One virtual interface; null when AWS says it does not exist. */
+  describeVirtualInterface(region: string, virtualInterfaceId: string, options: ReadOptions = {}): Promise<VirtualInterface | null> {
+    return this.describeOne(
+      region,
+      'DescribeVirtualInterfaces',
+      virtualInterfaceId,
+      options,
+      NOT_FOUND.virtualInterface,
+      async (client, abortSignal) =>
+        (await client.send(new DescribeVirtualInterfacesCommand({ virtualInterfaceId }), { abortSignal })).virtualInterfaces?.map(withoutSecrets),
+      (v) => v.virtualInterfaceId,
+    );
+  }
+
+  /**
+   * The BGP failover tests AWS remembers (a year of them), every page, newest first:
+   * the region's, or those `filter` names. AWS does not document its order, so the
+   * gateway sorts by start time.
+   */
+  listVirtualInterfaceTests(region: string, filter: TestHistoryFilter = {}, options: ReadOptions = {}): Promise<VirtualInterfaceTestHistory[]> {
+    const { virtualInterfaceId, testId, status } = filter;
+    const id = virtualInterfaceId || testId || status ? `vif=${virtualInterfaceId ?? ''} test=${testId ?? ''} status=${status ?? ''}` : undefined;
+    return this.read({ region, operation: 'ListVirtualInterfaceTestHistory', id }, options, async (abortSignal) => {
+      const tests = await collectPages(async (nextToken) => {
+        const out = await this.call(region, 'ListVirtualInterfaceTestHistory', (client) =>
+          client.send(new ListVirtualInterfaceTestHistoryCommand({ virtualInterfaceId, testId, status, maxResults: PAGE_SIZE, nextToken }), { abortSignal }),
+        );
+        return { items: this.withIds(out.virtualInterfaceTestHistory, (t) => t.testId, 'virtual interface test'), nextToken: out.nextToken };
+      });
+      return tests.sort(newestFirst);
+    });
   }
 
   private async virtualInterfacePage(
@@ -370,6 +415,53 @@ export class DirectConnectService {
     );
     return { lag: result, awsRequestId };
   }
+
+  /**
+   * Brings the VIF's BGP sessions (`bgpPeerIds`, or all of them) down for
+   * `testDurationInMinutes`: AWS's failover test. The sessions come back up when it
+   * ends or is stopped.
+   */
+  async startBgpFailoverTest(
+    region: string,
+    virtualInterfaceId: string,
+    bgpPeerIds: readonly string[] | undefined,
+    testDurationInMinutes: number,
+  ): Promise<{ test: VirtualInterfaceTestHistory; awsRequestId?: string }> {
+    const { result, awsRequestId } = await this.change(
+      region,
+      'StartBgpFailoverTest',
+      (c) => c.send(new StartBgpFailoverTestCommand({ virtualInterfaceId, bgpPeers: bgpPeerIds ? [...bgpPeerIds] : undefined, testDurationInMinutes })),
+      testAnswer(`the failover test of ${virtualInterfaceId}`, virtualInterfaceId),
+    );
+    return { test: result, awsRequestId };
+  }
+
+  /** Ends the VIF's running failover test: its BGP sessions come back up. */
+  async stopBgpFailoverTest(region: string, virtualInterfaceId: string): Promise<{ test: VirtualInterfaceTestHistory; awsRequestId?: string }> {
+    const { result, awsRequestId } = await this.change(
+      region,
+      'StopBgpFailoverTest',
+      (c) => c.send(new StopBgpFailoverTestCommand({ virtualInterfaceId })),
+      testAnswer(`the end of the failover test of ${virtualInterfaceId}`, virtualInterfaceId),
+    );
+    return { test: result, awsRequestId };
+  }
+}
+
+/** Both test calls answer the test: it must name the VIF asked for. */
+type TestOutput = { $metadata: { requestId?: string }; virtualInterfaceTest?: VirtualInterfaceTestHistory };
+const testAnswer = (description: string, id: string) => ({
+  description,
+  id,
+  idOf: (o: TestOutput) => o.virtualInterfaceTest?.virtualInterfaceId,
+  // idOf checked it is there: an answer without the test is refused before this.
+  result: (o: TestOutput) => o.virtualInterfaceTest!,
+});
+
+/** By start time, newest first; ties (and tests without one) by ID, so the order is stable. */
+function newestFirst(a: VirtualInterfaceTestHistory, b: VirtualInterfaceTestHistory): number {
+  const byTime = (b.startTime?.getTime() ?? 0) - (a.startTime?.getTime() ?? 0);
+  return byTime !== 0 ? byTime : (a.testId ?? '') < (b.testId ?? '') ? -1 : 1;
 }
 
 /** A page of a DX gateway's associations or attachments. */

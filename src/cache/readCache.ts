@@ -22,11 +22,13 @@ export interface ReadKey {
     | 'DescribeDirectConnectGateways'
     | 'DescribeDirectConnectGatewayAssociations'
     | 'DescribeDirectConnectGatewayAttachments'
+    | 'ListVirtualInterfaceTestHistory'
     | 'GetMetricData'
     | 'DescribeEvents';
   /**
    * The ID asked for (for hosted connections, the LAG or interconnect they ride on; for
-   * a DX gateway's associations and attachments, the gateway; for traffic, the series),
+   * a DX gateway's associations and attachments, the gateway; for traffic, the series;
+   * for failover tests, the filter),
    * or undefined for the region's full listing.
    */
   id?: string;

@@ -9,7 +9,6 @@ import {
   invalidInput,
   resourceBusy,
   stateChanged,
-  type LagSubject,
   type RefusalMember,
   type Subject,
 } from '../errors/refusals.js';
@@ -22,11 +21,12 @@ import { lagResourceIds, lagTraffic, reportFor, type ReadTraffic } from '../load
 import { IMPACT_TRAFFIC_WINDOW_MINUTES, type LagView, type Surroundings } from './impact.js';
 import type { OpenPlan, PlanInput, PlannedState, Plans } from './plan.js';
 
-// What every change to a LAG shares (docs/contract.md, "The mutations"): the common
-// input fields, reading the LAG with what rides on it (through the cache for a dry
-// run, as queries do; from AWS itself for the real call, which acts on it), the plan
-// gate, and the order of the steps (runChange). The rules of each change stay in its
-// own module.
+// What every change shares (docs/contract.md, "The mutations"): the common input
+// fields, the order of the steps (runChange: plan, exactly-once, locks, a fresh read,
+// the plan's check, the call), and for the changes to a LAG, reading the LAG with
+// what rides on it (through the cache for a dry run, as queries do; from AWS itself
+// for the real call, which acts on it). The rules of each change stay in its own
+// module.
 
 /** The fields every mutation's input has beside what it names. */
 export interface ChangeInput {
@@ -231,10 +231,11 @@ export async function callAws<T>(
 /** One change's own steps; runChange puts them in the order every change follows. */
 export interface ChangeSteps<State, R> {
   operation: string;
-  subject: LagSubject & { connectionId?: string };
+  /** What the change names: a LAG (whose lock it always holds), a connection, a VIF. */
+  subject: { region: string; lagId?: string; connectionId?: string; virtualInterfaceId?: string };
   /** What a plan and a clientRequestId are bound to besides the state: the resolved input that names the change. */
   planInput: PlanInput;
-  /** The locks a real call holds besides its LAG's (lockKey names them), found before it takes them. */
+  /** The locks a real call holds besides its LAG's, if it names one (lockKey names them), found before it takes them. */
   locks?(): Promise<string[]>;
   /** What the checks and the impact read: through the cache for a dry run, from AWS itself for the real call. */
   read(fresh: boolean): Promise<State>;
@@ -246,8 +247,11 @@ export interface ChangeSteps<State, R> {
   failed(error: ClassifiedAwsError): R;
 }
 
-/** The name of a lock on a LAG or a connection. */
-export const lockKey = (kind: 'lag' | 'connection', region: string, id: string) => `${kind} ${region}/${id}`;
+/** The name of a lock on a LAG, a connection or a VIF. */
+export const lockKey = (kind: 'lag' | 'connection' | 'virtualInterface', region: string, id: string) => `${kind} ${region}/${id}`;
+
+/** The lock on what a VIF rides on: its connection or, for a VIF on a LAG, the LAG (AWS names either in `connectionId`). */
+export const parentLockKey = (region: string, parentId: string) => lockKey(parentId.startsWith('dxlag-') ? 'lag' : 'connection', region, parentId);
 
 /** What runChange needs beside the reads: plans, the exactly-once records and locks, and who is calling. */
 export interface RunDeps extends ReadDeps {
@@ -307,7 +311,8 @@ export async function runChange<State, R extends Answer>(
         if (!isAwsFailure(error)) throw error;
         return steps.failed(classifyAwsError(error));
       }
-      const keys = [lockKey('lag', steps.subject.region, steps.subject.lagId), ...extra];
+      const { region, lagId } = steps.subject;
+      const keys = [...(lagId === undefined ? [] : [lockKey('lag', region, lagId)]), ...extra];
       return holding(deps.guards, [...new Set(keys)].sort(), (held) =>
         run({
           begin() {

@@ -1,4 +1,4 @@
-import type { AssociatedGateway, Connection, DirectConnectGateway, VirtualInterface } from '@aws-sdk/client-direct-connect';
+import type { AssociatedGateway, BGPPeer, Connection, DirectConnectGateway, VirtualInterface, VirtualInterfaceTestHistory } from '@aws-sdk/client-direct-connect';
 import type { MaintenanceEvent } from '../aws/health.js';
 
 // What the changes return on success, before GraphQL shapes it: codegen maps each
@@ -21,6 +21,8 @@ export const IMPACT_WARNING_CODES = [
   'MAINTENANCE_ON_REMAINING_PATH',
   'TRAFFIC_UNKNOWN',
   'MAINTENANCE_UNKNOWN',
+  'NO_ALTERNATE_PATH',
+  'ALTERNATE_CAPACITY_BELOW_PEAK',
 ] as const;
 export type ImpactWarningCode = (typeof IMPACT_WARNING_CODES)[number];
 
@@ -80,3 +82,38 @@ export interface AssociationSuccess extends LagChangeSuccess {
 }
 
 export type MinimumLinksUpdateSuccess = LagChangeSuccess;
+
+/** What a BGP failover test does (docs/contract.md, "Failover tests"): failoverImpact.ts computes it. */
+export interface FailoverImpact {
+  virtualInterfaceId: string;
+  bgpSessionsGoingDown: BGPPeer[];
+  alternatePaths: VirtualInterface[];
+  /** The greater of the VIF's egress and ingress peaks over the last 60 minutes, in Gbps; null when unknown. */
+  trafficPeakGbps: number | null;
+  alternateCapacityGbps: number;
+  maintenanceEvents: MaintenanceEvent[];
+  /** Not in the schema: what a plan binds of the checks whose numbers move every minute (planPolicy.ts). */
+  verdicts: { alternateCapacityBelowPeak: 'true' | 'false' | 'unknown'; maintenanceOnRemainingPath: string };
+  warnings: ImpactWarning[];
+}
+
+/** A failover test as AWS lists it, with the region it was read in (AWS's shape has none): VirtualInterfaceTest's parent. */
+export type VirtualInterfaceTestModel = VirtualInterfaceTestHistory & { region: string };
+
+/** A started or ended failover test (dry run or real call): its success type resolves `virtualInterface` from these. */
+export interface FailoverTestSuccess {
+  region: string;
+  virtualInterfaceId: string;
+  /** AWS's answer for the real call; for a dry run of a stop, the running test; null for a dry run of a start. */
+  test: VirtualInterfaceTestModel | null;
+  dryRun: boolean;
+  replayed: boolean;
+  awsRequestId: string | null;
+  planToken: string | null;
+}
+
+export interface FailoverTestStarted extends FailoverTestSuccess {
+  impact: FailoverImpact;
+}
+
+export type FailoverTestStopped = FailoverTestSuccess;

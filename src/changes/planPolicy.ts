@@ -7,13 +7,17 @@ import type { PlannedState } from './plan.js';
 // that showed it. The one rule for every change, decided here; each change asks only
 // after the refusals its own rules give (a change the rules refuse answers that).
 
-/** The default of DX_PLAN_REQUIRED_FOR. NO_ALTERNATE_PATH is the BGP failover test's (not built yet), accepted already. */
+/** The default of DX_PLAN_REQUIRED_FOR. NO_ALTERNATE_PATH is the BGP failover test's (failoverImpact.ts). */
 export const DEFAULT_PLAN_REQUIRED_FOR = ['LAG_GOES_DOWN', 'CAPACITY_BELOW_PEAK', 'MAINTENANCE_ON_REMAINING_PATH', 'NO_ALTERNATE_PATH'] as const;
 
-/** The warnings of the impact, and of what leaving does to a LAG the connection leaves, that need a plan. */
+/** The warnings that need a plan, of any change's impact. */
+export function graveWarnings(warnings: readonly ImpactWarning[], requiredFor: ReadonlySet<string>): ImpactWarning[] {
+  return warnings.filter((warning) => requiredFor.has(warning.code));
+}
+
+/** The warnings of a LAG change's impact, and of what leaving does to a LAG the connection leaves, that need a plan. */
 export function warningsNeedingPlan(impact: LagImpact, requiredFor: ReadonlySet<string>): ImpactWarning[] {
-  const all = [...impact.warnings, ...(impact.previousLag?.warnings ?? [])];
-  return all.filter((warning) => requiredFor.has(warning.code));
+  return graveWarnings([...impact.warnings, ...(impact.previousLag?.warnings ?? [])], requiredFor);
 }
 
 /**

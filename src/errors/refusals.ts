@@ -1,4 +1,4 @@
-import type { Lag } from '@aws-sdk/client-direct-connect';
+import type { Lag, VirtualInterfaceTestHistory } from '@aws-sdk/client-direct-connect';
 import type { DirectConnectErrorCode, ResolversTypes, ResolversUnionTypes } from '../__generated__/resolvers-types.js';
 import type { MinimumLinksShortfall } from '../changes/impact.js';
 import type { ImpactWarning, LagImpact } from '../changes/models.js';
@@ -15,7 +15,9 @@ type Results = ResolversUnionTypes<ResolversTypes>;
 type Result =
   | Results['DisassociateConnectionFromLagResult']
   | Results['AssociateConnectionWithLagResult']
-  | Results['UpdateLagMinimumLinksResult'];
+  | Results['UpdateLagMinimumLinksResult']
+  | Results['StartBgpFailoverTestResult']
+  | Results['StopBgpFailoverTestResult'];
 
 /** Every member of the mutations' result unions but their successes. */
 export type Refusal = Exclude<Result, { __typename: `${string}Success` }>;
@@ -41,6 +43,9 @@ const CODE_OF = {
   ResourceBusy: 'RESOURCE_BUSY',
   Throttled: 'THROTTLED',
   PlanRequired: 'PLAN_REQUIRED',
+  VirtualInterfaceNotFound: 'VIRTUAL_INTERFACE_NOT_FOUND',
+  TestAlreadyRunning: 'TEST_ALREADY_RUNNING',
+  NoTestRunning: 'NO_TEST_RUNNING',
 } as const satisfies Record<Exclude<Refusal['__typename'], 'AwsServiceError'>, DirectConnectErrorCode>;
 
 function refusal<N extends keyof typeof CODE_OF>(__typename: N, message: string, fields: Fields<N>): Member<N> {
@@ -56,6 +61,12 @@ export interface LagSubject {
 
 export interface Subject extends LagSubject {
   connectionId: string;
+}
+
+/** What a failover test is about: a VIF, in its region. */
+export interface VifSubject {
+  virtualInterfaceId: string;
+  region: string;
 }
 
 export const invalidInput = (problem: InputProblem): Member<'InvalidInput'> =>
@@ -83,6 +94,45 @@ export function connectionNotInLag({ connectionId, lagId }: Subject, actualLagId
   return refusal('ConnectionNotInLag', message, { connectionId, lagId, actualLagId, awsRequestId: awsRequestId ?? null });
 }
 
+/** `state`: it exists, but deleted (AWS lists it for 15 minutes), being deleted or rejected, so nothing can test it. */
+export const virtualInterfaceNotFound = ({ virtualInterfaceId, region }: VifSubject, awsRequestId?: string, state?: string): Member<'VirtualInterfaceNotFound'> =>
+  refusal(
+    'VirtualInterfaceNotFound',
+    state
+      ? `Virtual interface ${virtualInterfaceId} in ${region} is ${state}: nothing can test it any more.`
+      : `No virtual interface ${virtualInterfaceId} exists in ${region}.`,
+    { virtualInterfaceId, region, awsRequestId: awsRequestId ?? null },
+  );
+
+const when = (date: Date | undefined) => date?.toISOString() ?? 'an unknown time';
+
+/** A test runs on the VIF already (`test`: as AWS lists it, when it does): AWS runs one at a time. */
+export function testAlreadyRunning(
+  { virtualInterfaceId, region }: VifSubject,
+  test: VirtualInterfaceTestHistory | null,
+  awsRequestId?: string,
+): Member<'TestAlreadyRunning'> {
+  const which = test ? `Test ${test.testId} has been running on ${virtualInterfaceId} since ${when(test.startTime)}, until ${when(test.endTime)}` : `A test is running on ${virtualInterfaceId}`;
+  return refusal(
+    'TestAlreadyRunning',
+    `${which}: AWS runs one BGP failover test per virtual interface at a time. Nothing was changed. Stop it with stopBgpFailoverTest, or wait for it to end.`,
+    { virtualInterfaceId, testId: test?.testId ?? null, test: test ? { ...test, region } : null, awsRequestId: awsRequestId ?? null },
+  );
+}
+
+/** Nothing to stop: the VIF is not testing (`last`: its newest test, if AWS lists one). */
+export function noTestRunning(
+  { virtualInterfaceId }: VifSubject,
+  state: string | undefined,
+  last: VirtualInterfaceTestHistory | null,
+  awsRequestId?: string,
+): Member<'NoTestRunning'> {
+  const lastWords = last ? `; its last test, ${last.testId}, ended ${when(last.endTime)} (${last.status ?? 'status unknown'})` : '; AWS lists no test of it';
+  return refusal('NoTestRunning', `No BGP failover test is running on ${virtualInterfaceId} (it is ${state ?? 'in an unknown state'})${lastWords}. There is nothing to stop.`, {
+    virtualInterfaceId,
+    awsRequestId: awsRequestId ?? null,
+  });
+}
 
 /** A change that takes `connectionId` out of `lag` (a disassociation, or a move to another LAG) would leave it below minimumLinks. */
 export function minimumLinksViolation(
@@ -171,23 +221,36 @@ export const withAwsWords = <R extends Refusal>(explained: R, aws: ClassifiedAws
 });
 
 /** Which input field AWS's BAD_USER_INPUT message is about. */
-const inputFieldOf = (message: string) => (/MinimumLinks/i.test(message) ? 'minimumLinks' : /\bLag ID\b/i.test(message) ? 'lagId' : 'connectionId');
+function inputFieldOf(message: string, subject: { virtualInterfaceId?: string }): string {
+  if (subject.virtualInterfaceId !== undefined) return /duration/i.test(message) ? 'testDurationInMinutes' : /peer/i.test(message) ? 'bgpPeerIds' : 'virtualInterfaceId';
+  return /MinimumLinks/i.test(message) ? 'minimumLinks' : /\bLag ID\b/i.test(message) ? 'lagId' : 'connectionId';
+}
 
-type Common = Member<'InvalidInput' | 'LagNotFound' | 'ResourceBusy' | 'Throttled' | 'AwsServiceError'>;
+type Common = Member<'InvalidInput' | 'ResourceBusy' | 'Throttled' | 'AwsServiceError'>;
 
-/** An AWS failure as the mutation's typed member; a change that names no connection never reports one missing. */
-export function fromAwsError(subject: Subject, error: ClassifiedAwsError): Common | Member<'ConnectionNotFound'>;
-export function fromAwsError(subject: LagSubject, error: ClassifiedAwsError): Common;
-export function fromAwsError(subject: LagSubject & { connectionId?: string }, error: ClassifiedAwsError): Refusal {
+/**
+ * An AWS failure as the mutation's typed member; a change reports missing only what
+ * it names (a connection, a LAG, a VIF).
+ */
+export function fromAwsError(subject: Subject, error: ClassifiedAwsError): Common | Member<'LagNotFound' | 'ConnectionNotFound'>;
+export function fromAwsError(subject: LagSubject, error: ClassifiedAwsError): Common | Member<'LagNotFound'>;
+export function fromAwsError(subject: VifSubject, error: ClassifiedAwsError): Common | Member<'VirtualInterfaceNotFound'>;
+export function fromAwsError(subject: { region: string; lagId?: string; connectionId?: string; virtualInterfaceId?: string }, error: ClassifiedAwsError): Refusal {
   const awsRequestId = error.awsRequestId ?? null;
   switch (error.code) {
     case 'CONNECTION_NOT_FOUND':
-      if (subject.connectionId !== undefined) return connectionNotFound({ ...subject, connectionId: subject.connectionId }, error.awsRequestId);
+      if (subject.connectionId !== undefined && subject.lagId !== undefined) {
+        return connectionNotFound({ ...subject, connectionId: subject.connectionId, lagId: subject.lagId }, error.awsRequestId);
+      }
       break;
     case 'LAG_NOT_FOUND':
-      return lagNotFound(subject, error.awsRequestId);
+      if (subject.lagId !== undefined) return lagNotFound({ ...subject, lagId: subject.lagId }, error.awsRequestId);
+      break;
+    case 'VIRTUAL_INTERFACE_NOT_FOUND':
+      if (subject.virtualInterfaceId !== undefined) return virtualInterfaceNotFound({ ...subject, virtualInterfaceId: subject.virtualInterfaceId }, error.awsRequestId);
+      break;
     case 'BAD_USER_INPUT':
-      return invalidInput({ field: inputFieldOf(error.message), message: error.message });
+      return invalidInput({ field: inputFieldOf(error.message, subject), message: error.message });
     case 'RESOURCE_BUSY':
       return refusal('ResourceBusy', `${error.message} The connection or LAG is changing state; retry in a minute.`, { awsRequestId });
     case 'THROTTLED':

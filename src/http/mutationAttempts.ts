@@ -7,13 +7,14 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { Mutation } from '../resolvers/Mutation.js';
 
 // What a request that never reaches a resolver (refused before GraphQL runs) was
 // asking to change, so that the refusal can be audited: read from the body as well
 // as a hostile body allows, never trusted for anything else.
 
-/** The mutations that change AWS state, and so are audited. */
-const AUDITED_MUTATIONS = new Set(['disassociateConnectionFromLag', 'associateConnectionWithLag', 'updateLagMinimumLinks']);
+/** The mutations that change AWS state, and so are audited: every one the gateway resolves, so a new one is never missed. */
+const AUDITED_MUTATIONS = new Set(Object.keys(Mutation));
 
 /** Root fields of a selection, through inline fragments and fragment spreads. */
 function rootFields(selectionSet: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>, seen = new Set<string>()): FieldNode[] {

@@ -7,9 +7,10 @@ import type {
   Interconnect,
   Lag,
   VirtualInterface,
+  VirtualInterfaceTestHistory,
 } from '@aws-sdk/client-direct-connect';
 import type { Reader } from '../cache/readCache.js';
-import type { DirectConnectService, ReadOptions } from '../aws/directConnect.js';
+import type { DirectConnectService, ReadOptions, TestHistoryFilter } from '../aws/directConnect.js';
 import type { Reading, TrafficService, TrafficSource } from '../aws/cloudWatch.js';
 import type { MaintenanceReport, MaintenanceService } from '../aws/health.js';
 import type { Metrics } from '../metrics.js';
@@ -52,6 +53,13 @@ export interface Loaders {
   associationsOf: DataLoader<RegionalId, DirectConnectGatewayAssociation[], string>;
   /** A DX gateway's attachments (`id` the gateway): AWS lists them per gateway only. */
   attachmentsOf: DataLoader<RegionalId, DirectConnectGatewayAttachment[], string>;
+  /**
+   * A VIF's BGP failover tests, newest first (`id` the VIF): one VIF of a region asks
+   * AWS for its own history, several list the region's once.
+   */
+  testsOf: DataLoader<RegionalId, VirtualInterfaceTestHistory[], string>;
+  /** A region's failover tests, or those `filter` names, newest first: one paged run per filter per request. */
+  virtualInterfaceTests(region: string, filter: TestHistoryFilter): Promise<VirtualInterfaceTestHistory[]>;
   /**
    * A connection's or VIF's traffic over a window. Never fails: a CloudWatch failure
    * is a reading that is not known, with the reason. Batched by the traffic service:
@@ -239,6 +247,8 @@ class RequestLoaders implements Loaders {
   private gatewaysList?: RegionListLoader<DirectConnectGateway>;
   private associationsLoader?: Loaders['associationsOf'];
   private attachmentsLoader?: Loaders['attachmentsOf'];
+  private testsLoader?: Loaders['testsOf'];
+  private readonly testListings = new Map<string, Promise<VirtualInterfaceTestHistory[]>>();
   private trafficLoader?: DataLoader<string, Reading>;
   private maintenanceLoader?: Loaders['maintenanceIn'];
   /** The source behind each traffic key this request asked for. */
@@ -343,6 +353,44 @@ class RequestLoaders implements Loaders {
     ));
   }
 
+  get testsOf(): Loaders['testsOf'] {
+    return (this.testsLoader ??= new DataLoader(
+      this.measured('testsOf', async (keys: readonly RegionalId[]) => {
+        const found = new Map<string, VirtualInterfaceTestHistory[] | Error>();
+        await Promise.all(
+          [...groupByRegion(keys)].map(async ([region, ids]) => {
+            try {
+              if (ids.length === 1) {
+                const id = ids[0]!;
+                found.set(cacheKeyFn({ region, id }), await this.service.listVirtualInterfaceTests(region, { virtualInterfaceId: id }, this.read));
+                return;
+              }
+              const all = await this.service.listVirtualInterfaceTests(region, {}, this.read);
+              for (const id of ids) found.set(cacheKeyFn({ region, id }), all.filter((test) => test.virtualInterfaceId === id));
+            } catch (error) {
+              const failure = AwsCallFailed.from(error);
+              for (const id of ids) found.set(cacheKeyFn({ region, id }), failure);
+            }
+          }),
+        );
+        return keys.map((key) => found.get(cacheKeyFn(key)) ?? []);
+      }),
+      { cacheKeyFn, ...this.loaderOptions },
+    ));
+  }
+
+  virtualInterfaceTests(region: string, filter: TestHistoryFilter): Promise<VirtualInterfaceTestHistory[]> {
+    const list = () => this.service.listVirtualInterfaceTests(region, filter, this.read);
+    if (!this.batching) return list();
+    const key = JSON.stringify([region, filter.virtualInterfaceId ?? null, filter.testId ?? null, filter.status ?? null]);
+    let listing = this.testListings.get(key);
+    if (!listing) {
+      listing = list();
+      this.testListings.set(key, listing);
+    }
+    return listing;
+  }
+
   trafficOf(region: string, source: TrafficSource, windowMinutes: number): Promise<Reading> {
     const id = source.kind === 'connection' ? source.connectionId : `${source.virtualInterfaceId}@${source.connectionId}`;
     const key = `${region} ${id} ${windowMinutes}`;
@@ -409,6 +457,8 @@ class RequestLoaders implements Loaders {
       this.interconnectLoader?.clear({ region, id: touched.connectionId });
       this.hostedLoader?.clear({ region, id: touched.connectionId });
     }
+    this.testsLoader?.clearAll();
+    this.testListings.clear();
     this.lagsList?.clear(region);
     this.connectionsList?.clear(region);
     this.interconnectsList?.clear(region);

@@ -3,6 +3,7 @@ import { audited } from '../audit/audited.js';
 import { requireRole } from '../auth/requireRole.js';
 import { hasRole, OPERATE, READ } from '../auth/roles.js';
 import { associateConnectionWithLag } from '../changes/associateConnectionWithLag.js';
+import { startBgpFailoverTest, stopBgpFailoverTest } from '../changes/bgpFailoverTest.js';
 import { disassociateConnectionFromLag } from '../changes/disassociateConnectionFromLag.js';
 import { updateLagMinimumLinks } from '../changes/updateLagMinimumLinks.js';
 import type { GatewayContext } from '../context.js';
@@ -47,5 +48,15 @@ export const Mutation: MutationResolvers = {
   updateLagMinimumLinks: (_parent, { input }, ctx) =>
     attempt(ctx, 'updateLagMinimumLinks', input, { dryRun: "run a dry-run update of a LAG's minimumLinks", change: "change a LAG's minimumLinks" }, () =>
       updateLagMinimumLinks(input, ctx),
+    ),
+
+  startBgpFailoverTest: (_parent, { input }, ctx) =>
+    attempt(ctx, 'startBgpFailoverTest', input, { dryRun: 'run a dry-run BGP failover test', change: 'start a BGP failover test' }, () =>
+      startBgpFailoverTest(input, ctx),
+    ),
+
+  stopBgpFailoverTest: (_parent, { input }, ctx) =>
+    attempt(ctx, 'stopBgpFailoverTest', input, { dryRun: 'run a dry-run stop of a BGP failover test', change: 'stop a BGP failover test' }, () =>
+      stopBgpFailoverTest(input, ctx),
     ),
 };

@@ -74,6 +74,17 @@ export const Query: QueryResolvers = {
     return loaders.virtualInterfaceById({ region: served.region, id: virtualInterfaceId });
   },
 
+  virtualInterfaceTests: async (_parent, { region, virtualInterfaceId, status }, { loaders, regions }) => {
+    const served = resolveRegion(region, regions);
+    assertValid(served);
+    if (virtualInterfaceId !== null && virtualInterfaceId !== undefined) assertValid(checkVirtualInterfaceId(virtualInterfaceId));
+    if (status !== null && status !== undefined && !/^[A-Za-z0-9 _-]{1,32}$/.test(status)) {
+      assertValid({ field: 'status', message: 'status must be 1 to 32 letters, digits, spaces, "_" or "-", exactly as AWS writes a test\'s status.' });
+    }
+    const tests = await loaders.virtualInterfaceTests(served.region, { virtualInterfaceId: virtualInterfaceId ?? undefined, status: status ?? undefined });
+    return tests.map((test) => ({ ...test, region: served.region }));
+  },
+
   interconnects: (_parent, { region }, { loaders, regions }) => {
     const served = resolveRegion(region, regions);
     assertValid(served);

@@ -26,6 +26,11 @@ export const VirtualInterface: VirtualInterfaceResolvers = {
   },
   directConnectGateway: (vif, _args, { loaders, regions }) =>
     vif.directConnectGatewayId ? loaders.directConnectGatewayById({ region: regions.defaultRegion, id: vif.directConnectGatewayId }) : null,
+  tests: async (vif, _args, { loaders, regions }) => {
+    const region = vif.region ?? regions.defaultRegion;
+    if (!vif.virtualInterfaceId) return [];
+    return (await loaders.testsOf.load({ region, id: vif.virtualInterfaceId })).map((test) => ({ ...test, region }));
+  },
   traffic: (vif, { windowMinutes }, { loaders, regions }) => {
     assertValid(checkWindowMinutes(windowMinutes));
     return virtualInterfaceTraffic((...args) => loaders.trafficOf(...args), vif, vif.region ?? regions.defaultRegion, windowMinutes);

@@ -16,8 +16,11 @@ import { MacSecKey } from './MacSecKey.js';
 import { Mutation } from './Mutation.js';
 import { Query } from './Query.js';
 import { Subscription } from './Subscription.js';
+import { StartBgpFailoverTestSuccess } from './StartBgpFailoverTestSuccess.js';
+import { StopBgpFailoverTestSuccess } from './StopBgpFailoverTestSuccess.js';
 import { UpdateLagMinimumLinksSuccess } from './UpdateLagMinimumLinksSuccess.js';
 import { VirtualInterface } from './VirtualInterface.js';
+import { VirtualInterfaceTest } from './VirtualInterfaceTest.js';
 
 // Union and interface members carry `__typename`, which graphql-js's default
 // type resolver reads, so the result union needs no resolver of its own.
@@ -39,6 +42,9 @@ export const resolvers: Resolvers = {
   DisassociateConnectionFromLagSuccess,
   AssociateConnectionWithLagSuccess,
   UpdateLagMinimumLinksSuccess,
+  StartBgpFailoverTestSuccess,
+  StopBgpFailoverTestSuccess,
+  VirtualInterfaceTest,
   DateTime: DateTimeResolver,
   SafeInt: SafeIntResolver,
   // Enum resolvers: GraphQL value → the string AWS uses.

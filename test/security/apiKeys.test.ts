@@ -91,6 +91,7 @@ describe('AUTH_MODE=apikey', () => {
   describe.each([
     ['associateConnectionWithLag', 'AssociateConnectionWithLagInput', { connectionId: 'dxcon-assoc01a', lagId: 'dxlag-allow001' }, 'AssociateConnectionWithLag'],
     ['updateLagMinimumLinks', 'UpdateLagMinimumLinksInput', { lagId: 'dxlag-allow001', minimumLinks: 2 }, 'UpdateLag'],
+    ['startBgpFailoverTest', 'StartBgpFailoverTestInput', { virtualInterfaceId: 'dxvif-allow01pv', testDurationInMinutes: 30 }, 'StartBgpFailoverTest'],
   ] as const)('%s', (mutation, inputType, input, awsOperation) => {
     const query = `mutation($input: ${inputType}!) { ${mutation}(input: $input) { __typename ... on DirectConnectError { code } } }`;
 

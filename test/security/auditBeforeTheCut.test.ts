@@ -13,7 +13,7 @@ import { capturedLogger } from '../helpers/logger.js';
 // cannot be written the change is refused as AuditUnavailable, nothing is called, the
 // gateway keeps serving and /readyz says why.
 
-const MUTATING = ['DisassociateConnectionFromLag', 'AssociateConnectionWithLag', 'UpdateLag'];
+const MUTATING = ['DisassociateConnectionFromLag', 'AssociateConnectionWithLag', 'UpdateLag', 'StartBgpFailoverTest', 'StopBgpFailoverTest'];
 
 const CHANGES = [
   {
@@ -30,6 +30,11 @@ const CHANGES = [
     mutation: 'updateLagMinimumLinks',
     inputType: 'UpdateLagMinimumLinksInput',
     input: { lagId: 'dxlag-allow001', minimumLinks: 2 },
+  },
+  {
+    mutation: 'startBgpFailoverTest',
+    inputType: 'StartBgpFailoverTestInput',
+    input: { virtualInterfaceId: 'dxvif-allow01pv', testDurationInMinutes: 30 },
   },
 ];
 const document = (mutation: string, inputType: string) =>
@@ -72,7 +77,7 @@ describe('AUDIT_LOG_FILE=/dev/full: the file opens, every write fails', () => {
 
   it('counts the failed writes on /metrics and logs each refused change', async () => {
     const metrics = await (await fetch(new URL('/metrics', gw.url))).text();
-    expect(metrics).toMatch(/^dxgraph_audit_write_failures_total\{kind="intent"\} 3$/m);
+    expect(metrics).toMatch(/^dxgraph_audit_write_failures_total\{kind="intent"\} 4$/m);
     const refused = log.lines.filter((line) => line.msg?.startsWith('audit intent not written'));
     expect(refused.map((line) => line.operation)).toEqual(CHANGES.map((c) => c.mutation));
     expect(refused.every((line) => line.reason === 'ENOSPC: no space left on device (AUDIT_LOG_FILE /dev/full)')).toBe(true);
