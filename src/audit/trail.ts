@@ -254,15 +254,25 @@ export interface Actor {
   requestId: string;
 }
 
+/** A list in an input longer than this is kept by its first items and its length: a record stays a line, not a body. */
+const MAX_LISTED = 16;
+
 /**
  * The input as the trail keeps it. A plan token is an opaque blob of any size a
- * caller sends; it is kept by a digest that still tells one plan from another.
+ * caller sends; it is kept by a digest that still tells one plan from another. A
+ * long list (thousands of BGP peer IDs, say, refused as they are) is cut to its first
+ * items and a count.
  */
 export function auditableInput(input: unknown): unknown {
-  if (typeof input !== 'object' || input === null || !('expectedPlanToken' in input)) return input;
-  const token = (input as { expectedPlanToken?: unknown }).expectedPlanToken;
-  if (typeof token !== 'string') return input;
-  return { ...input, expectedPlanToken: `sha256:${createHash('sha256').update(token).digest('hex').slice(0, 32)}` };
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
+  let kept: Record<string, unknown> | undefined;
+  for (const [key, value] of Object.entries(input)) {
+    let shown = value;
+    if (key === 'expectedPlanToken' && typeof value === 'string') shown = `sha256:${createHash('sha256').update(value).digest('hex').slice(0, 32)}`;
+    else if (Array.isArray(value) && value.length > MAX_LISTED) shown = [...value.slice(0, MAX_LISTED), `… and ${value.length - MAX_LISTED} more`];
+    if (shown !== value) (kept ??= { ...input })[key] = shown;
+  }
+  return kept ?? input;
 }
 
 /** What every record says of an attempt: who, when, what, with which input. */

@@ -102,8 +102,9 @@ const TIMEOUT_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeout
 const CLIENT_MESSAGE_RULES: Array<{ pattern: RegExp; code: AwsErrorCode }> = [
   { pattern: /Lag does not exist|Could not find Lag/i, code: 'LAG_NOT_FOUND' },
   { pattern: /Connection does not exist|Could not find Connection/i, code: 'CONNECTION_NOT_FOUND' },
-  // AWS's wording for an unknown VIF is not recorded; the emulator's follows the connection form.
-  { pattern: /Could not find Virtual Interface/i, code: 'VIRTUAL_INTERFACE_NOT_FOUND' },
+  // AWS's wording for an unknown VIF is not recorded: the emulator's follows the connection form,
+  // and Terraform's provider matches "does not exist" for VIFs.
+  { pattern: /Could not find Virtual Interface|Virtual ?interface \S+ does not exist/i, code: 'VIRTUAL_INTERFACE_NOT_FOUND' },
   { pattern: /invalid format/i, code: 'BAD_USER_INPUT' },
   { pattern: /MinimumLinks cannot be set higher than the number of connections/i, code: 'BAD_USER_INPUT' },
   { pattern: /is in a transitioning state/i, code: 'RESOURCE_BUSY' },

@@ -1,6 +1,6 @@
 import type { Connection, DirectConnectGatewayAttachment, Lag, VirtualInterface, VirtualInterfaceTestHistory } from '@aws-sdk/client-direct-connect';
 import type { ResolversTypes, ResolversUnionTypes } from '../__generated__/resolvers-types.js';
-import type { ClassifiedAwsError } from '../aws/classifyAwsError.js';
+import { isAwsFailure, type ClassifiedAwsError } from '../aws/classifyAwsError.js';
 import type { DirectConnectService } from '../aws/directConnect.js';
 import type { MaintenanceReport } from '../aws/health.js';
 import {
@@ -8,6 +8,7 @@ import {
   invalidInput,
   noTestRunning,
   planRequired,
+  resourceBusy,
   testAlreadyRunning,
   virtualInterfaceNotFound,
   withAwsWords,
@@ -19,7 +20,6 @@ import { checkVirtualInterfaceId, type ServedRegions } from '../input.js';
 import type { Loaders } from '../loaders/index.js';
 import { virtualInterfaceTraffic, type ReadTraffic } from '../loaders/traffic.js';
 import {
-  alternatesOf,
   failoverImpact,
   failoverState,
   isGoneVif,
@@ -139,11 +139,29 @@ const startPlanInput = ({ virtualInterfaceId, region, bgpPeerIds, minutes }: Sta
 
 const stopPlanInput = ({ virtualInterfaceId, region }: VifSubject) => ({ virtualInterfaceId, region });
 
+/** What a real call locked the VIF's parent by: the connection or LAG it rode on when the locks were taken. */
+interface Locked {
+  parent?: string | null;
+}
+
 /** The VIF's own lock and that of the connection or LAG it rides on, read from AWS before they are taken. */
-async function vifLocks(subject: VifSubject, deps: FailoverDeps): Promise<string[]> {
+async function vifLocks(subject: VifSubject, deps: FailoverDeps, locked: Locked): Promise<string[]> {
   const vif = await deps.directConnect.describeVirtualInterface(subject.region, subject.virtualInterfaceId, { fresh: true });
+  locked.parent = vif?.connectionId ?? null;
   const own = lockKey('virtualInterface', subject.region, subject.virtualInterfaceId);
   return vif?.connectionId ? [own, parentLockKey(subject.region, vif.connectionId)] : [own];
+}
+
+/**
+ * The VIF moved to another connection or LAG (a connection joining a LAG takes its
+ * VIFs along) between the read that chose the locks and the read under them: the lock
+ * held is not the one on what it rides now, so nothing is sent.
+ */
+function movedSinceLocked(view: FailoverView | null, locked: Locked): RefusalMember<'ResourceBusy'> | undefined {
+  if (!view || locked.parent === undefined || (view.vif.connectionId ?? null) === locked.parent) return undefined;
+  return resourceBusy(
+    `${view.vif.virtualInterfaceId} moved from ${locked.parent ?? 'nothing'} to ${view.vif.connectionId ?? 'nothing'} while this change waited for its locks. Nothing was changed; retry.`,
+  );
 }
 
 export async function startBgpFailoverTest(input: StartFailoverTestInput, deps: FailoverDeps): Promise<StartResult> {
@@ -151,13 +169,14 @@ export async function startBgpFailoverTest(input: StartFailoverTestInput, deps: 
   if ('__typename' in subject) return subject;
   const planInput = startPlanInput(subject);
   const impactOf = (view: FailoverView) => failoverImpact(view, subject.bgpPeerIds, subject.minutes);
+  const locked: Locked = {};
   return runChange(
     input,
     {
       operation: START,
       subject,
       planInput,
-      locks: () => vifLocks(subject, deps),
+      locks: () => vifLocks(subject, deps, locked),
       read: (fresh) => readFailoverView(subject, deps, fresh, true),
       planned: (view) => failoverState(view, view ? impactOf(view) : undefined),
       proceed: async (view, plan, mutating) => {
@@ -174,6 +193,8 @@ export async function startBgpFailoverTest(input: StartFailoverTestInput, deps: 
             () => failoverState(view, impact),
           );
         }
+        const moved = movedSinceLocked(view, locked);
+        if (moved) return moved;
         // A grave test needs the plan of a dry run that showed it (planPolicy.ts).
         const grave = plan ? [] : graveWarnings(impact.warnings, deps.planRequiredFor);
         if (grave.length > 0) return planRequired(START, grave);
@@ -198,7 +219,7 @@ async function start(
     () => deps.directConnect.startBgpFailoverTest(region, virtualInterfaceId, subject.bgpPeerIds, subject.minutes),
     () => deps.loaders.forget(region, {}),
   );
-  if ('refused' in called) return explain(called.refused, () => startRefusal(view, subject), subject);
+  if ('refused' in called) return explain(called.refused, (now) => startRefusal(now, subject), subject, deps);
   return {
     __typename: 'StartBgpFailoverTestSuccess',
     ...answer,
@@ -213,13 +234,14 @@ export async function stopBgpFailoverTest(input: StopFailoverTestInput, deps: Fa
   const subject = checkStop(input, deps.regions);
   if ('__typename' in subject) return subject;
   const planInput = stopPlanInput(subject);
+  const locked: Locked = {};
   return runChange(
     input,
     {
       operation: STOP,
       subject,
       planInput,
-      locks: () => vifLocks(subject, deps),
+      locks: () => vifLocks(subject, deps, locked),
       read: (fresh) => readFailoverView(subject, deps, fresh, false),
       planned: (view) => failoverState(view),
       proceed: async (view, _plan, mutating) => {
@@ -235,7 +257,7 @@ export async function stopBgpFailoverTest(input: StopFailoverTestInput, deps: Fa
             () => failoverState(view),
           );
         }
-        return stop(subject, view!, deps, mutating, answer);
+        return movedSinceLocked(view, locked) ?? stop(subject, deps, mutating, answer);
       },
       failed: (error) => fromAwsError(subject, error),
     },
@@ -245,7 +267,6 @@ export async function stopBgpFailoverTest(input: StopFailoverTestInput, deps: Fa
 
 async function stop(
   subject: VifSubject,
-  view: FailoverView,
   deps: FailoverDeps,
   mutating: MutatingCall,
   answer: { region: string; virtualInterfaceId: string; replayed: boolean },
@@ -256,7 +277,7 @@ async function stop(
     () => deps.directConnect.stopBgpFailoverTest(region, virtualInterfaceId),
     () => deps.loaders.forget(region, {}),
   );
-  if ('refused' in called) return explain(called.refused, () => stopRefusal(view, subject), subject);
+  if ('refused' in called) return explain(called.refused, (now) => stopRefusal(now, subject), subject, deps);
   return {
     __typename: 'StopBgpFailoverTestSuccess',
     ...answer,
@@ -297,13 +318,26 @@ function stopRefusal(view: FailoverView | null, subject: VifSubject): RefusalMem
 }
 
 /**
- * AWS said no. Its causes are in its message text only, and undocumented: the state
- * read just before the call, which AWS judged and a refusal does not change, explains
- * it where it can; failing that AWS's own answer is passed on.
+ * AWS said no. Its causes are in its message text only, and undocumented, so the state
+ * explains it where it can: read again from AWS, since a test may have ended by itself
+ * (or another started outside the gateway) between the read before the call and the
+ * call. Failing that, AWS's own answer is passed on.
  */
-function explain<R extends Refusal>(refusal: ClassifiedAwsError, fromState: () => R | undefined, subject: VifSubject) {
-  const explained = refusal.code === 'AWS_CLIENT_ERROR' ? fromState() : undefined;
-  return explained ? withAwsWords(explained, refusal) : fromAwsError(subject, refusal);
+async function explain<R extends Refusal>(
+  refusal: ClassifiedAwsError,
+  fromState: (view: FailoverView | null) => R | undefined,
+  subject: VifSubject,
+  deps: FailoverDeps,
+) {
+  if (refusal.code !== 'AWS_CLIENT_ERROR') return fromAwsError(subject, refusal);
+  try {
+    const explained = fromState(await readFailoverView(subject, deps, true, false));
+    if (explained) return withAwsWords(explained, refusal);
+  } catch (error) {
+    if (!isAwsFailure(error)) throw error;
+    // The state could not be read; AWS's own answer below is still true.
+  }
+  return fromAwsError(subject, refusal);
 }
 
 /**
@@ -336,8 +370,7 @@ export async function readFailoverView(subject: VifSubject, deps: FailoverDeps, 
     siblingsOf(withRegion, region, deps, fresh),
   ]);
   const siblings = await withParents(siblingVifs, deps, fresh);
-  const alternateRegions = [...new Set(alternatesOf({ region, vif: withRegion, tests, reach: { kind: 'none', virtualInterfaceType: null }, siblings }).map((s) => s.region))];
-  const maintenance = await readMaintenance(alternateRegions, deps, fresh);
+  const maintenance = await readMaintenance([...new Set(siblings.map((s) => s.region))], deps, fresh);
   return { region, vif: withRegion, tests, reach: reachOf(vif, gateway?.directConnectGatewayName ?? null), siblings, traffic, maintenance };
 }
 

@@ -70,13 +70,28 @@ export function sessionsGoingDown(vif: VirtualInterface, bgpPeerIds: readonly st
   return bgpPeerIds ? peers.filter((peer) => peer.bgpPeerId !== undefined && bgpPeerIds.includes(peer.bgpPeerId)) : peers;
 }
 
-const hasBgpUp = (vif: VirtualInterface) => (vif.bgpPeers ?? []).some((peer) => peer.bgpStatus === 'up');
+/** The address families of the sessions a test takes down that are up now: the traffic another path must carry. */
+const familiesGoingDown = (going: readonly BGPPeer[]): Set<string> =>
+  new Set(going.filter((peer) => peer.bgpStatus === 'up').map((peer) => peer.addressFamily ?? 'unknown'));
+
+/**
+ * Whether a sibling can carry what the test takes down: a session up in each address
+ * family going down (an IPv6 session carries no IPv4 traffic), or any session up when
+ * nothing up goes down. A sibling under test itself, or going away, carries nothing to rely on.
+ */
+function canCarry(sibling: VirtualInterface, families: ReadonlySet<string>): boolean {
+  if (isGoneVif(sibling.virtualInterfaceState) || isTesting(sibling)) return false;
+  const up = new Set<string>((sibling.bgpPeers ?? []).filter((peer) => peer.bgpStatus === 'up').map((peer) => peer.addressFamily ?? 'unknown'));
+  return families.size === 0 ? up.size > 0 : [...families].every((family) => up.has(family));
+}
 
 const byRegionThenId = (a: Sibling, b: Sibling) => (a.region !== b.region ? (a.region < b.region ? -1 : 1) : (a.vif.virtualInterfaceId ?? '') < (b.vif.virtualInterfaceId ?? '') ? -1 : 1);
 
-/** The siblings that can carry the traffic now, by region then ID: a BGP session up, and not going away. */
-export const alternatesOf = (view: FailoverView): Sibling[] =>
-  view.siblings.filter((sibling) => hasBgpUp(sibling.vif) && !isGoneVif(sibling.vif.virtualInterfaceState)).sort(byRegionThenId);
+/** The siblings that can carry what testing `going` takes down, by region then ID. */
+export function alternatesOf(view: Pick<FailoverView, 'siblings'>, going: readonly BGPPeer[]): Sibling[] {
+  const families = familiesGoingDown(going);
+  return view.siblings.filter((sibling) => canCarry(sibling.vif, families)).sort(byRegionThenId);
+}
 
 const gbps = (n: number) => `${Number(n.toFixed(3))} Gbps`;
 
@@ -95,7 +110,7 @@ function reachWords(reach: Reach): string {
 export function failoverImpact(view: FailoverView, bgpPeerIds: readonly string[] | undefined, minutes: number): FailoverImpact {
   const vifId = view.vif.virtualInterfaceId ?? '';
   const going = sessionsGoingDown(view.vif, bgpPeerIds);
-  const alternates = alternatesOf(view);
+  const alternates = alternatesOf(view, going);
   const capacities = new Map(alternates.map((sibling) => [sibling.parentKey, sibling.parentCapacityGbps]));
   const alternateCapacityGbps = [...capacities.values()].reduce((sum, capacity) => sum + capacity, 0);
   const peak = view.traffic ? peakGbps(view.traffic) : null;
@@ -111,7 +126,8 @@ export function failoverImpact(view: FailoverView, bgpPeerIds: readonly string[]
         view.reach.kind === 'none'
           ? `${vifId} is a ${view.reach.virtualInterfaceType ? `${view.reach.virtualInterfaceType} ` : ''}virtual interface on no Direct Connect gateway or virtual private gateway: ` +
             `the gateway knows of no other path that carries its traffic, so for ${minutes} minutes it may have none. Make sure another path (another VIF, a VPN) carries it first.`
-          : `${vifId} is the only virtual interface with BGP up to ${reachWords(view.reach)}: for the ${minutes} minutes of the test nothing carries its traffic. Bring up another path first, or run the test knowing it is an outage.`,
+          : `${vifId} is the only virtual interface with ${[...familiesGoingDown(going)].join(' and ')} BGP up to ${reachWords(view.reach)} that this gateway sees: ` +
+            `for the ${minutes} minutes of the test nothing carries its traffic. Bring up another path first, or run the test knowing it is an outage.`,
     });
   }
   let alternateCapacityBelowPeak: FailoverImpact['verdicts']['alternateCapacityBelowPeak'] = 'unknown';
@@ -175,7 +191,10 @@ export function failoverState(view: FailoverView | null, impact?: FailoverImpact
   const state: PlannedState = {
     virtualInterface: view.vif.virtualInterfaceId ?? 'exists',
     ...virtualInterfacesState([view.vif]),
+    'virtualInterface.connectionId': view.vif.connectionId ?? null,
     'virtualInterface.test': runningTest(view)?.testId ?? (isTesting(view.vif) ? 'running' : 'none'),
+    // The newest test AWS lists: a plan starts one test, not another each time the last one ends.
+    'virtualInterface.lastTest': view.tests[0]?.testId ?? 'none',
   };
   if (!impact) return state;
   for (const sibling of view.siblings) Object.assign(state, virtualInterfacesState([sibling.vif]));

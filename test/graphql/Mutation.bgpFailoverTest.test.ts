@@ -125,7 +125,7 @@ describe('startBgpFailoverTest: the dry run', () => {
     expect(dry.impact.alternatePaths).toEqual([]);
     expect(dry.impact.alternateCapacityGbps).toBe(0);
     const warning = dry.impact.warnings.find((w: { code: string }) => w.code === 'NO_ALTERNATE_PATH');
-    expect(warning?.message).toMatch(/dxvif-solo01pv is the only virtual interface with BGP up to Direct Connect gateway dxgw-solo \(.+\): for the 45 minutes/);
+    expect(warning?.message).toMatch(/^dxvif-solo01pv is the only virtual interface with ipv4 BGP up to Direct Connect gateway dxgw-solo \(.+\) that this gateway sees: for the 45 minutes/);
   });
 
   it('counts a path whose BGP went down as no path: NO_ALTERNATE_PATH once the other transit VIFs are down', async () => {
@@ -183,6 +183,40 @@ describe('startBgpFailoverTest and stopBgpFailoverTest: the real calls', () => {
     expect(body.data.virtualInterfaceTests).toEqual([{ testId: real.test.testId, virtualInterfaceId: 'dxvif-solo01pv' }]);
   });
 
+  it('starts one test per reviewed plan: the same plan again, after that test ended, is StateChanged', async () => {
+    const input = { virtualInterfaceId: 'dxvif-solo01pv', testDurationInMinutes: 30 };
+    const dry = await start({ ...input, dryRun: true });
+    expect((await start({ ...input, expectedPlanToken: dry.planToken })).__typename).toBe('StartBgpFailoverTestSuccess');
+    expect((await stop({ virtualInterfaceId: 'dxvif-solo01pv' })).__typename).toBe('StopBgpFailoverTestSuccess');
+    const again = await start({ ...input, expectedPlanToken: dry.planToken });
+    expect(again).toMatchObject({ __typename: 'StateChanged', code: 'STATE_CHANGED' });
+    expect(again.message).toContain('virtualInterface.lastTest was none and is now dxtest-');
+    expect(await mutatingCalls()).toEqual({ StartBgpFailoverTest: 1, StopBgpFailoverTest: 1 });
+  });
+
+  it('answers NoTestRunning for a stop that the test\'s own end overtook while the stop was on its way to AWS', async () => {
+    await start({ virtualInterfaceId: 'dxvif-allow01pv', testDurationInMinutes: 60 });
+    await gw.fault({ type: 'latency', operation: 'StopBgpFailoverTest', latencyMs: 1500, count: 1 });
+    const stopping = stop({ virtualInterfaceId: 'dxvif-allow01pv', clientRequestId: 'stop-late' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await advanceClock(61);
+    const stopped = await stopping;
+    expect(stopped).toMatchObject({ __typename: 'NoTestRunning', code: 'NO_TEST_RUNNING', virtualInterfaceId: 'dxvif-allow01pv' });
+    expect(stopped.message).toContain('AWS said: There is no failover test in progress');
+    expect((await stop({ virtualInterfaceId: 'dxvif-allow01pv', clientRequestId: 'stop-late' })).__typename).toBe('NoTestRunning');
+  });
+
+  it('refuses with ResourceBusy, sending nothing, a test whose VIF moved onto a LAG while the test waited for its locks', async () => {
+    await gw.fault({ type: 'latency', operation: 'AssociateConnectionWithLag', latencyMs: 1500, count: 1 });
+    const { body: joining } = { body: gw.graphql('mutation { associateConnectionWithLag(input: { connectionId: "dxcon-assoc01a", lagId: "dxlag-allow001" }) { __typename } }') };
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const moved = await start({ virtualInterfaceId: 'dxvif-assoc01pv', testDurationInMinutes: 30 });
+    expect((await joining).body.data.associateConnectionWithLag.__typename).toBe('AssociateConnectionWithLagSuccess');
+    expect(moved).toMatchObject({ __typename: 'ResourceBusy', code: 'RESOURCE_BUSY', retryable: true });
+    expect(moved.message).toContain('dxvif-assoc01pv moved from dxcon-assoc01a to dxlag-allow001');
+    expect(await mutatingCalls()).toEqual({ StartBgpFailoverTest: 0, StopBgpFailoverTest: 0 });
+  });
+
   it('ends a test by itself after its duration on the emulator\'s clock: completed, the VIF available, its peers up', async () => {
     const real = await start({ virtualInterfaceId: 'dxvif-allow01pv', testDurationInMinutes: 60, bgpPeerIds: ['dxpeer-allow01pv4'] });
     expect(real.__typename).toBe('StartBgpFailoverTestSuccess');
@@ -202,7 +236,14 @@ describe('startBgpFailoverTest and stopBgpFailoverTest: the real calls', () => {
     const first = await start(input);
     const again = await start(input);
     expect(first).toMatchObject({ __typename: 'StartBgpFailoverTestSuccess', replayed: false });
-    expect(again).toMatchObject({ __typename: 'StartBgpFailoverTestSuccess', replayed: true, awsRequestId: first.awsRequestId, test: { testId: first.test.testId } });
+    expect(again).toMatchObject({
+      __typename: 'StartBgpFailoverTestSuccess',
+      replayed: true,
+      awsRequestId: first.awsRequestId,
+      test: { testId: first.test.testId },
+      // The VIF as it is now, read afresh: still under the test the first call started.
+      virtualInterface: { virtualInterfaceState: 'TESTING' },
+    });
     expect(await mutatingCalls()).toEqual({ StartBgpFailoverTest: 1, StopBgpFailoverTest: 0 });
   });
 });

@@ -80,6 +80,16 @@ describe('Function: auditableInput', () => {
     expect((auditableInput({ expectedPlanToken: token }) as Record<string, string>).expectedPlanToken).toBe(kept.expectedPlanToken);
   });
 
+  it('cuts a long list to its first 16 items and a count, and keeps a short one as it is', () => {
+    const bgpPeerIds = Array.from({ length: 9000 }, (_, i) => `dxpeer-${i}`);
+    const kept = auditableInput({ virtualInterfaceId: 'dxvif-allow01pv', bgpPeerIds }) as { bgpPeerIds: string[] };
+    expect(kept.bgpPeerIds).toHaveLength(17);
+    expect(kept.bgpPeerIds.slice(0, 2)).toEqual(['dxpeer-0', 'dxpeer-1']);
+    expect(kept.bgpPeerIds[16]).toBe('… and 8984 more');
+    const short = { virtualInterfaceId: 'dxvif-allow01pv', bgpPeerIds: ['dxpeer-allow01pv4'] };
+    expect(auditableInput(short)).toBe(short);
+  });
+
   it('leaves every other input as it is', () => {
     const input = { connectionId: 'dxcon-allow01a', dryRun: true, expectedPlanToken: null };
     expect(auditableInput(input)).toBe(input);

@@ -16,7 +16,7 @@ const vif = (id: string, statuses: Array<'up' | 'down' | 'unknown'>, extra: Part
   virtualInterfaceType: 'transit',
   connectionId: 'dxlag-ffrz71kw',
   directConnectGatewayId: DX_GW,
-  bgpPeers: statuses.map((bgpStatus, i) => ({ bgpPeerId: `dxpeer-${id.slice(6)}${i === 0 ? 4 : 6}`, bgpStatus })),
+  bgpPeers: statuses.map((bgpStatus, i) => ({ bgpPeerId: `dxpeer-${id.slice(6)}${i === 0 ? 4 : 6}`, addressFamily: i === 0 ? 'ipv4' : 'ipv6', bgpStatus })),
   ...extra,
 });
 
@@ -62,16 +62,16 @@ describe('Function: failoverImpact', () => {
       view([
         sibling(vif('dxvif-b0000001', ['up']), 'us-east-1', 'dxlag-shared01', 20),
         sibling(vif('dxvif-a0000001', ['up']), 'us-east-1', 'dxlag-shared01', 20),
-        sibling(vif('dxvif-z0000001', ['down', 'up']), 'eu-west-1', 'dxcon-eu000001', 10),
+        sibling(vif('dxvif-z0000001', ['up', 'down']), 'eu-west-1', 'dxcon-eu000001', 10),
         sibling(vif('dxvif-down0001', ['down']), 'us-east-1', 'dxcon-other001', 10),
         sibling(vif('dxvif-gone0001', ['up'], { virtualInterfaceState: 'deleting' }), 'us-east-1', 'dxcon-other002', 10),
       ]),
-      undefined,
+      ['dxpeer-tested014'],
       180,
     );
     expect(impact.alternatePaths.map((v) => v.virtualInterfaceId)).toEqual(['dxvif-z0000001', 'dxvif-a0000001', 'dxvif-b0000001']);
     expect(impact.alternateCapacityGbps).toBe(30);
-    expect(impact.bgpSessionsGoingDown.map((p) => p.bgpPeerId)).toEqual(['dxpeer-tested014', 'dxpeer-tested016']);
+    expect(impact.bgpSessionsGoingDown.map((p) => p.bgpPeerId)).toEqual(['dxpeer-tested014']);
     expect(impact.trafficPeakGbps).toBe(4);
     expect(impact.warnings).toEqual([]);
   });
@@ -80,14 +80,27 @@ describe('Function: failoverImpact', () => {
     const impact = failoverImpact(view([sibling(vif('dxvif-down0001', ['down']), 'us-east-1', 'dxcon-other001', 10)]), undefined, 45);
     expect(codes(impact)).toEqual(['NO_ALTERNATE_PATH']);
     expect(impact.warnings[0]!.message).toBe(
-      `dxvif-tested01 is the only virtual interface with BGP up to Direct Connect gateway dxgw-transit (${DX_GW}): for the 45 minutes of the test nothing carries its traffic. Bring up another path first, or run the test knowing it is an outage.`,
+      `dxvif-tested01 is the only virtual interface with ipv4 and ipv6 BGP up to Direct Connect gateway dxgw-transit (${DX_GW}) that this gateway sees: for the 45 minutes of the test nothing carries its traffic. Bring up another path first, or run the test knowing it is an outage.`,
     );
     expect(impact.verdicts.alternateCapacityBelowPeak).toBe('false');
   });
 
+  it('counts a sibling only if it has a session up in every address family going down, and not while it is testing itself', () => {
+    const ipv6Only = sibling(vif('dxvif-v6only01', ['down', 'up']), 'us-east-1', 'dxcon-v6only01', 10);
+    const testing = sibling(vif('dxvif-testing1', ['up'], { virtualInterfaceState: 'testing' }), 'us-east-1', 'dxcon-testing1', 10);
+    const ipv4Test = failoverImpact(view([ipv6Only, testing]), ['dxpeer-tested014'], 30);
+    expect(ipv4Test.alternatePaths).toEqual([]);
+    expect(codes(ipv4Test)).toEqual(['NO_ALTERNATE_PATH']);
+    expect(ipv4Test.warnings[0]!.message).toContain('the only virtual interface with ipv4 BGP up');
+    // Its IPv6 session carries what an IPv6-only test takes down.
+    expect(failoverImpact(view([ipv6Only, testing]), ['dxpeer-tested016'], 30).alternatePaths.map((v) => v.virtualInterfaceId)).toEqual(['dxvif-v6only01']);
+    // Testing both families needs both up on one path.
+    expect(failoverImpact(view([ipv6Only]), undefined, 30).alternatePaths).toEqual([]);
+  });
+
   it('does not warn NO_ALTERNATE_PATH when the sessions tested are down already: the test takes nothing down', () => {
     const impact = failoverImpact(view([], { vif: vif('dxvif-tested01', ['down', 'up']) }), ['dxpeer-tested014'], 30);
-    expect(impact.bgpSessionsGoingDown).toEqual([{ bgpPeerId: 'dxpeer-tested014', bgpStatus: 'down' }]);
+    expect(impact.bgpSessionsGoingDown).toEqual([{ bgpPeerId: 'dxpeer-tested014', addressFamily: 'ipv4', bgpStatus: 'down' }]);
     expect(codes(impact)).toEqual([]);
   });
 
@@ -98,12 +111,12 @@ describe('Function: failoverImpact', () => {
 
   it('warns ALTERNATE_CAPACITY_BELOW_PEAK when the alternate paths ride on less than the peak, and TRAFFIC_UNKNOWN when it is not known', () => {
     const small = [sibling(vif('dxvif-a0000001', ['up']), 'us-east-1', 'dxcon-small001', 1)];
-    const below = failoverImpact(view(small), undefined, 30);
+    const below = failoverImpact(view(small), ['dxpeer-tested014'], 30);
     expect(codes(below)).toEqual(['ALTERNATE_CAPACITY_BELOW_PEAK']);
     expect(below.warnings[0]!.message).toContain('peaked at 4 Gbps');
     expect(below.verdicts.alternateCapacityBelowPeak).toBe('true');
 
-    const unknown = failoverImpact(view(small, { traffic: traffic(null) }), undefined, 30);
+    const unknown = failoverImpact(view(small, { traffic: traffic(null) }), ['dxpeer-tested014'], 30);
     expect(codes(unknown)).toEqual(['TRAFFIC_UNKNOWN']);
     expect(unknown.trafficPeakGbps).toBeNull();
     expect(unknown.verdicts.alternateCapacityBelowPeak).toBe('unknown');
@@ -121,12 +134,12 @@ describe('Function: failoverImpact', () => {
       affectedResourceIds: ['dxcon-maint01c'],
     };
     const elsewhere = { ...event, eventArn: 'arn:other', affectedResourceIds: ['dxcon-unrelat1'] };
-    const impact = failoverImpact(view(paths, { maintenance: { known: true, unknownReason: null, events: [event, elsewhere] } }), undefined, 30);
+    const impact = failoverImpact(view(paths, { maintenance: { known: true, unknownReason: null, events: [event, elsewhere] } }), ['dxpeer-tested014'], 30);
     expect(codes(impact)).toEqual(['MAINTENANCE_ON_REMAINING_PATH']);
     expect(impact.maintenanceEvents).toEqual([event]);
     expect(impact.verdicts.maintenanceOnRemainingPath).toBe(event.eventArn);
 
-    const unread = failoverImpact(view(paths, { maintenance: { known: false, unknownReason: 'No support plan.', events: [] } }), undefined, 30);
+    const unread = failoverImpact(view(paths, { maintenance: { known: false, unknownReason: 'No support plan.', events: [] } }), ['dxpeer-tested014'], 30);
     expect(codes(unread)).toEqual(['MAINTENANCE_UNKNOWN']);
   });
 });
@@ -147,12 +160,18 @@ describe('Functions: the rules the start and the stop share', () => {
   it("binds a sibling's BGP status and the verdicts in the plan, so a path going down since the dry run is a StateChanged", () => {
     const up = view([sibling(vif('dxvif-a0000001', ['up']), 'us-east-1', 'dxcon-a0000001', 10)]);
     const down = view([sibling(vif('dxvif-a0000001', ['down']), 'us-east-1', 'dxcon-a0000001', 10)]);
-    const planned = failoverState(up, failoverImpact(up, undefined, 30));
-    const now = failoverState(down, failoverImpact(down, undefined, 30));
+    const planned = failoverState(up, failoverImpact(up, ['dxpeer-tested014'], 30));
+    const now = failoverState(down, failoverImpact(down, ['dxpeer-tested014'], 30));
     expect(compareStates(planned, now)).toEqual([
       { field: 'bgpPeer(dxpeer-a00000014).bgpStatus', planned: 'up', current: 'down' },
       { field: 'failover.alternateCapacityGbps', planned: '10', current: '0' },
     ]);
     expect(failoverState(null)).toEqual({ virtualInterface: null });
+  });
+
+  it('binds the newest test in the plan, so one reviewed plan starts one test, not one each time the last ended', () => {
+    const before = view([]);
+    const after = view([], { tests: [{ testId: 'dxtest-ended001', status: 'cancelled' }] });
+    expect(compareStates(failoverState(before), failoverState(after))).toEqual([{ field: 'virtualInterface.lastTest', planned: 'none', current: 'dxtest-ended001' }]);
   });
 });
