@@ -22,7 +22,6 @@ import { virtualInterfaceTraffic, type ReadTraffic } from '../loaders/traffic.js
 import {
   failoverImpact,
   failoverState,
-  isGoneVif,
   isTesting,
   runningTest,
   unknownPeers,
@@ -31,7 +30,7 @@ import {
   type Sibling,
 } from './failoverImpact.js';
 import { bandwidthGbps, IMPACT_TRAFFIC_WINDOW_MINUTES, isOperational } from './impact.js';
-import { callAws, checkChangeInput, lockKey, parentLockKey, runChange, type ChangeInput, type MutatingCall, type ReadDeps, type RunDeps } from './lagChange.js';
+import { callAws, checkChangeInput, isGone, lockKey, parentLockKey, runChange, type ChangeInput, type MutatingCall, type ReadDeps, type RunDeps } from './lagChange.js';
 import type { VirtualInterfaceTestModel } from './models.js';
 import { withPlanToken } from './plan.js';
 import { graveWarnings } from './planPolicy.js';
@@ -198,7 +197,7 @@ export async function startBgpFailoverTest(input: StartFailoverTestInput, deps: 
         // A grave test needs the plan of a dry run that showed it (planPolicy.ts).
         const grave = plan ? [] : graveWarnings(impact.warnings, deps.planRequiredFor);
         if (grave.length > 0) return planRequired(START, grave);
-        return start(subject, view!, deps, mutating, answer);
+        return start(subject, deps, mutating, answer);
       },
       failed: (error) => fromAwsError(subject, error),
     },
@@ -208,7 +207,6 @@ export async function startBgpFailoverTest(input: StartFailoverTestInput, deps: 
 
 async function start(
   subject: StartSubject,
-  view: FailoverView,
   deps: FailoverDeps,
   mutating: MutatingCall,
   answer: Pick<Extract<StartResult, { __typename: 'StartBgpFailoverTestSuccess' }>, 'region' | 'virtualInterfaceId' | 'replayed' | 'impact'>,
@@ -297,7 +295,7 @@ function startRefusal(
 ): RefusalMember<'VirtualInterfaceNotFound' | 'InvalidInput' | 'TestAlreadyRunning'> | undefined {
   if (!view) return virtualInterfaceNotFound(subject);
   const state = view.vif.virtualInterfaceState;
-  if (isGoneVif(state)) return virtualInterfaceNotFound(subject, undefined, state);
+  if (isGone(state)) return virtualInterfaceNotFound(subject, undefined, state);
   const unknown = unknownPeers(view.vif, subject.bgpPeerIds);
   if (unknown.length > 0) {
     const known = (view.vif.bgpPeers ?? []).map((peer) => peer.bgpPeerId).join(', ') || 'none';
@@ -355,8 +353,6 @@ export async function readFailoverView(subject: VifSubject, deps: FailoverDeps, 
   ]);
   if (!vif) return null;
   const withRegion = { ...vif, region: vif.region ?? region };
-  // Most alternate paths are in the VIF's own region: its maintenance is read alongside the paths, not after them.
-  if (paths && !fresh) void deps.loaders.maintenanceIn.load(region).catch(() => undefined);
   if (!paths) return { region, vif: withRegion, tests, reach: reachOf(vif, null), siblings: [] };
 
   const read: ReadTraffic = fresh

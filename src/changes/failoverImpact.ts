@@ -4,6 +4,7 @@ import type { MaintenanceReport } from '../aws/health.js';
 import { eventsNaming } from '../aws/health.js';
 import type { FailoverImpact, ImpactWarning } from './models.js';
 import { IMPACT_TRAFFIC_WINDOW_MINUTES } from './impact.js';
+import { isGone } from './lagChange.js';
 import { virtualInterfacesState, type PlannedState } from './plan.js';
 
 // What a BGP failover test does (docs/contract.md, "Failover tests"), computed from
@@ -47,9 +48,6 @@ export interface FailoverView {
   maintenance?: MaintenanceReport;
 }
 
-/** Deleted (AWS lists it for 15 minutes), being deleted, or rejected: nothing can test it. */
-export const isGoneVif = (state: string | undefined): boolean => state === 'deleted' || state === 'deleting' || state === 'rejected';
-
 /** AWS shows a VIF under test as `testing`: the state, not the test's status string (not documented), says a test runs. */
 export const isTesting = (vif: VirtualInterface): boolean => vif.virtualInterfaceState === 'testing';
 
@@ -80,7 +78,7 @@ const familiesGoingDown = (going: readonly BGPPeer[]): Set<string> =>
  * nothing up goes down. A sibling under test itself, or going away, carries nothing to rely on.
  */
 function canCarry(sibling: VirtualInterface, families: ReadonlySet<string>): boolean {
-  if (isGoneVif(sibling.virtualInterfaceState) || isTesting(sibling)) return false;
+  if (isGone(sibling.virtualInterfaceState) || isTesting(sibling)) return false;
   const up = new Set<string>((sibling.bgpPeers ?? []).filter((peer) => peer.bgpStatus === 'up').map((peer) => peer.addressFamily ?? 'unknown'));
   return families.size === 0 ? up.size > 0 : [...families].every((family) => up.has(family));
 }
