@@ -59,8 +59,9 @@ const config: CodegenConfig = {
           FailoverImpact: '../changes/models.js#FailoverImpact',
           StartBgpFailoverTestSuccess: '../changes/models.js#FailoverTestStarted',
           StopBgpFailoverTestSuccess: '../changes/models.js#FailoverTestStopped',
+          Change: '../audit/history.js#Change',
         },
-        scalars: { DateTime: 'Date', SafeInt: 'number' },
+        scalars: { DateTime: 'Date', SafeInt: 'number', JSONObject: 'Record<string, unknown>' },
         enumValues: Object.fromEntries(
           AWS_ENUMS.map((name) => [name, `../resolvers/awsEnums.js#${name}`]),
         ),

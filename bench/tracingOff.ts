@@ -159,6 +159,8 @@ export async function tracingOff(
   const config = loadConfig({
     NODE_ENV: 'production',
     DX_BACKEND: 'aws',
+    // The log as the only audit record: accepted out loud, as DX_BACKEND=aws requires.
+    AUDIT_SINK: 'log',
     DX_ENDPOINT: emulatorUrl,
     AUTH_MODE: 'none',
     AWS_REGION: DEFAULT_REGION,

@@ -73,6 +73,9 @@ const common = z.object({
   JWT_JWKS_COOLDOWN_MS: millis(30_000, 3_600_000),
   API_KEYS_FILE: z.string().optional(),
   AUDIT_LOG_FILE: z.string().optional(),
+  AUDIT_SINK: z.enum(['log', 'file', 'database'], { error: 'must be log, file or database' }).optional(),
+  // Never echoed (it may hold a password): describeIssue keeps quiet about any *_URL.
+  AUDIT_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' }).optional(),
   CORS_ORIGINS: commaList(z.url({ error: 'must list origins such as https://console.example.com' })).optional(),
   BODY_LIMIT_BYTES: positiveInt(102_400, 10_485_760),
   DX_CACHE_TTL_MS: z.coerce.number({ error: 'must be a number' }).int().min(0, 'must be 0 (off) or more').max(3_600_000).default(3000),
@@ -170,6 +173,46 @@ function defaultRegionProblem(input: Record<string, string>): string | undefined
   return `AWS_REGION: ${defaultRegion} is the default region, so it must be one the gateway serves (the emulator's ${seed} seed: ${served.join(', ')})`;
 }
 
+type AuditSink = 'log' | 'file' | 'database';
+
+/** The sink when AUDIT_SINK is unset: the one whose setting is there, else the log. */
+const defaultAuditSink = (input: Record<string, string>): AuditSink =>
+  input.AUDIT_DATABASE_URL !== undefined ? 'database' : input.AUDIT_LOG_FILE !== undefined ? 'file' : 'log';
+
+/**
+ * One audit trail, and a durable one against real AWS unless the log is accepted out
+ * loud. Like the default region, judged apart from the schema on what is set: a value
+ * whose format is wrong is reported by the schema and still counts as set here.
+ */
+function auditSinkProblems(input: Record<string, string>): string[] {
+  const file = input.AUDIT_LOG_FILE !== undefined;
+  const database = input.AUDIT_DATABASE_URL !== undefined;
+  const chosen = common.shape.AUDIT_SINK.safeParse(input.AUDIT_SINK);
+  // A value AUDIT_SINK does not know is the schema's to report; nothing to judge it by here.
+  if (!chosen.success) return [];
+  const sink = chosen.data;
+  const problems: string[] = [];
+  if (file && database) {
+    problems.push(
+      'AUDIT_LOG_FILE and AUDIT_DATABASE_URL: both are set, but the gateway keeps one audit trail: keep one (AUDIT_LOG_FILE for a single replica, AUDIT_DATABASE_URL for a fleet)',
+    );
+  }
+  if (sink === 'file' && !file) problems.push('AUDIT_LOG_FILE: must be set with AUDIT_SINK=file');
+  if (sink === 'database' && !database) problems.push('AUDIT_DATABASE_URL: must be set with AUDIT_SINK=database');
+  if (sink === 'log') {
+    for (const name of ['AUDIT_LOG_FILE', 'AUDIT_DATABASE_URL'] as const) {
+      if (input[name] !== undefined) problems.push(`${name}: is not used with AUDIT_SINK=log (the log is then the only record): unset one of them`);
+    }
+  }
+  if (sink === undefined && !file && !database && input.DX_BACKEND === 'aws') {
+    problems.push(
+      'AUDIT_SINK: with DX_BACKEND=aws the audit trail needs a durable sink: set AUDIT_LOG_FILE (one replica) or AUDIT_DATABASE_URL (a fleet of replicas), ' +
+        'or set AUDIT_SINK=log to accept the log as the only record of changes to live links',
+    );
+  }
+  return problems;
+}
+
 const envSchema = common.and(backend).and(auth);
 
 type Env = z.infer<typeof envSchema>;
@@ -197,8 +240,16 @@ export interface Config {
   /** JSON lines, or lines for a person; unset: pretty on a terminal, JSON otherwise (main.ts decides). */
   logFormat?: 'json' | 'pretty';
   auth: AuthSettings;
-  /** Append-only JSON-lines file of mutation attempts, beside the log. */
+  /**
+   * Where audit records are kept (AUDIT_SINK): the log alone, AUDIT_LOG_FILE, or the
+   * database at AUDIT_DATABASE_URL. Unset: the one whose setting is there, else the log
+   * (with DX_BACKEND=aws only when AUDIT_SINK=log says so).
+   */
+  auditSink: AuditSink;
+  /** Append-only JSON-lines file of mutation attempts, beside the log (AUDIT_SINK=file). */
   auditLogFile?: string;
+  /** The PostgreSQL database of the audit trail (AUDIT_SINK=database); may hold a password. */
+  auditDatabaseUrl?: string;
   /** Browser origins allowed to call the gateway (CORS). */
   corsOrigins: Array<string | RegExp>;
   bodyLimitBytes: number;
@@ -290,7 +341,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const input = setVariables(env);
   const parsed = envSchema.safeParse(input);
   const regionProblem = defaultRegionProblem(input);
-  const problems = [...(parsed.error?.issues ?? []).map((issue) => describeIssue(issue, input)), ...(regionProblem ? [regionProblem] : [])];
+  const problems = [
+    ...(parsed.error?.issues ?? []).map((issue) => describeIssue(issue, input)),
+    ...(regionProblem ? [regionProblem] : []),
+    ...auditSinkProblems(input),
+  ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   return {
@@ -307,7 +362,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
     auth: authSettings(e),
+    auditSink: e.AUDIT_SINK ?? defaultAuditSink(input),
     auditLogFile: e.AUDIT_LOG_FILE,
+    auditDatabaseUrl: e.AUDIT_DATABASE_URL,
     // Developer defaults follow the backend, like introspection: a gateway over real AWS
     // allows no browser origin until CORS_ORIGINS names one.
     corsOrigins: e.CORS_ORIGINS ?? (e.DX_BACKEND === 'emulator' ? [LOCAL_ORIGIN, ...SANDBOX_ORIGINS] : []),

@@ -56,6 +56,8 @@ export interface RequestNotes {
   operation?: OperationTypeNode;
   /** A prepared operation's result that Apollo is to answer with, instead of executing it again (src/executor.ts). */
   ranAlready?: ExecutionResult;
+  /** Set by a field read from somewhere other than AWS (the change record): nothing would tell its cached answer stale. */
+  uncacheable?: boolean;
 }
 
 /**

@@ -2,6 +2,7 @@ import { isatty } from 'node:tty';
 import { pino, type Logger } from 'pino';
 import pretty from 'pino-pretty';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { LogDestination } from './logDestination.js';
 import { start } from './start.js';
 
 let logger = pino({ name: 'dxgraph' });
@@ -17,9 +18,12 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  logger = createLogger(config);
+  const destination = new LogDestination();
+  logger = createLogger(config, destination);
 
-  const running = await start(config, logger);
+  // The audit trail watches the log's writes: with the log as its sink, a record that
+  // could not be written refuses the change (AuditUnavailable) instead of vanishing.
+  const running = await start(config, logger, { logWrites: destination });
   // Ready is announced only once SIGTERM drains: a supervisor may send it the moment it
   // reads the line, and a signal with no handler yet would end the process on the spot.
   let stopping = false;
@@ -51,19 +55,21 @@ async function main(): Promise<void> {
 
 /**
  * JSON lines for machines (what log shippers read), or coloured lines for a person at a
- * terminal. Pretty-printing runs in this process, synchronously, not in a worker thread,
- * so a line is written when it is logged. JSON lines go through pino's own buffered
- * stdout writer, not synchronously: every stream.pipe() in the process makes a stdout
- * pipe non-blocking (Node compares the destination with process.stdout, creating it),
- * and a synchronous writer that then meets a full pipe sleeps 100 ms, stalling every
- * request, before it tries again.
+ * terminal. Both end in `destination` (src/logDestination.ts), which writes each line to
+ * stdout synchronously and counts what it could not write, rather than pino's default
+ * writer, which drops every line after an EPIPE without a word. Pretty-printing runs in
+ * this process, synchronously, not in a worker thread, so a line is written (or counted
+ * as not written) by the time the log call returns. A full stdout pipe (every
+ * stream.pipe() in the process makes it non-blocking) is waited for in short sleeps, up
+ * to 10 s, before the line counts as not written.
  */
-function createLogger(config: Config): Logger {
+function createLogger(config: Config, destination: LogDestination): Logger {
   const terminal = isatty(1);
   const format = config.logFormat ?? (terminal ? 'pretty' : 'json');
   const options = { name: 'dxgraph', level: config.logLevel };
-  if (format === 'json') return pino(options);
-  return pino(options, pretty({ colorize: terminal, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }));
+  if (format === 'json') return pino(options, destination);
+  // With a destination of ours, pino-pretty builds no writer of its own (its `sync` option is that writer's).
+  return pino(options, pretty({ colorize: terminal, destination, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }));
 }
 
 main().catch((error: unknown) => {

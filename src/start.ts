@@ -5,7 +5,10 @@ import { DirectConnectService } from './aws/directConnect.js';
 import { TrafficService } from './aws/cloudWatch.js';
 import { MaintenanceService } from './aws/health.js';
 import { createEmulator, type Emulator } from './emulator/index.js';
-import { createAuditTrail } from './audit/trail.js';
+import { createAuditTrail, INTENT_TIMEOUT_MS, type LogWrites } from './audit/trail.js';
+import { openAuditDatabase } from './audit/database.js';
+import { changeTiming } from './audit/history.js';
+import { startReconciler } from './changes/reconcile.js';
 import { createPlans } from './changes/plan.js';
 import { createGuards } from './coordination/createGuards.js';
 import { loadTrustedDocuments } from './http/trustedDocuments.js';
@@ -35,13 +38,24 @@ const EMULATOR_CREDENTIALS = { accessKeyId: 'emulator', secretAccessKey: 'emulat
 /** What tests may replace: the clock that dates and expires plans. */
 export interface StartOptions {
   now?: () => number;
+  /** The log's destination (main.ts): with the log as the audit sink, a line it could not write refuses the change. */
+  logWrites?: LogWrites;
 }
 
 export async function start(config: Config, logger: Logger, options: StartOptions = {}): Promise<Running> {
   // Key files and the audit file are checked before anything listens.
   const authenticate = await createAuthenticator(config.auth);
   const metrics = createMetrics();
-  const audit = await createAuditTrail(logger, config.auditLogFile, metrics.auditWriteFailures);
+  // The database is made ready (migrated) before anything listens, as the file is checked.
+  const database = config.auditSink === 'database' ? await openAuditDatabase(config.auditDatabaseUrl!, logger) : undefined;
+  const audit = await createAuditTrail(logger, config.auditLogFile, metrics.auditWriteFailures, {
+    logWrites: options.logWrites,
+    database,
+    timing: changeTiming(config.aws, INTENT_TIMEOUT_MS),
+  }).catch(async (error: unknown) => {
+    await database?.close();
+    throw error;
+  });
   if (config.backend === 'aws' && config.auth.mode === 'none') {
     logger.warn(
       'AUTH_MODE=none with DX_BACKEND=aws: ANYONE WHO CAN REACH THIS PORT CAN DISASSOCIATE LIVE CONNECTIONS. ' +
@@ -61,7 +75,7 @@ export async function start(config: Config, logger: Logger, options: StartOption
   const stopTracing = config.tracing ? await startTracing() : undefined;
 
   // What has been started so far, closed in reverse if a later step fails.
-  const started: Array<() => Promise<void>> = [];
+  const started: Array<() => Promise<void>> = [() => audit.close()];
   if (stopTracing) started.push(stopTracing);
   const abandon = async (error: unknown): Promise<never> => {
     for (const close of started.reverse()) await close().catch(() => undefined);
@@ -115,6 +129,15 @@ export async function start(config: Config, logger: Logger, options: StartOption
   }).catch(abandon);
   started.push(() => gateway.stop());
   const url = await gateway.listen(config.port, config.host).catch(abandon);
+  // Changes a stopped replica left unsettled are settled from AWS's state (one replica
+  // at a time with the database: a lock), from now on and every minute.
+  const reconciler = startReconciler({
+    history: audit.history,
+    audit,
+    directConnect,
+    isReconciler: database ? () => database.holdLock('dxgraph reconciler') : undefined,
+    logger,
+  });
 
   return {
     url,
@@ -123,11 +146,13 @@ export async function start(config: Config, logger: Logger, options: StartOption
     regions: config.regions,
     async stop() {
       await gateway.stop(config.shutdownDelayMs);
+      await reconciler.stop();
       clients.destroyAll();
       try {
         await watching.close();
         await cache.close();
         await guards.close();
+        await audit.close();
       } finally {
         // What is still buffered goes out, but shutting down does not wait on a collector for long.
         await Promise.race([stopTracing?.(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);

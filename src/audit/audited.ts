@@ -39,17 +39,19 @@ interface Ending {
   outcome: string;
   awsRequestId: string | null;
   replayed?: true;
+  warnings: string[];
 }
 
 /** Runs `attempt`, then writes how it ended: the typed member's code or SUCCESS (and whether it was a replay), or the thrown error's code. */
 async function finish<T extends object>(attempt: () => Promise<T>, write: (ending: Ending) => Promise<void>): Promise<T> {
-  const ending: Ending = { outcome: 'INTERNAL_SERVER_ERROR', awsRequestId: null };
+  const ending: Ending = { outcome: 'INTERNAL_SERVER_ERROR', awsRequestId: null, warnings: [] };
   try {
     const result = await attempt();
-    const fields = result as { code?: string; awsRequestId?: string | null; replayed?: boolean };
+    const fields = result as { code?: string; awsRequestId?: string | null; replayed?: boolean; impact?: { warnings?: Array<{ code: string }> } };
     ending.outcome = fields.code ?? 'SUCCESS';
     ending.awsRequestId = fields.awsRequestId ?? null;
     if (fields.replayed) ending.replayed = true;
+    ending.warnings = fields.impact?.warnings?.map((warning) => warning.code) ?? [];
     return result;
   } catch (error) {
     ending.outcome = errorCode(error) ?? ending.outcome;

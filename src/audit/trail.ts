@@ -1,10 +1,18 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { appendFile, open } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { appendFile, open, stat } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
 import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import type { Caller } from '../auth/roles.js';
 import { inSpan } from '../telemetry.js';
 import type { Metrics } from '../metrics.js';
+import type { LogWrites } from '../logDestination.js';
+import type { AttemptRecord, AuditRecord, AuditResult, AuditSubject, IntentRecord, OutcomeRecord } from './records.js';
+import type { AuditDatabase } from './database.js';
+import { changeTiming, MemoryHistory, type Change, type ChangeHistory, type ChangeTiming, type Settlement } from './history.js';
+
+export type { LogWrites };
 
 // A real change is recorded twice: an intent before any mutating AWS call, and an
 // outcome linked to it by `intentId`. A dry run or a refused request is one `attempt`
@@ -12,33 +20,7 @@ import type { Metrics } from '../metrics.js';
 // before its promise resolves (docs/contract.md, "The mutations"). Records hold the
 // caller's name and roles, never a credential.
 
-/** Who did what: every kind of record repeats it, so one line alone tells the whole story. */
-export interface AuditSubject {
-  time: string;
-  requestId: string;
-  caller: string | null;
-  roles: readonly string[];
-  operation: string;
-  input: unknown;
-  clientRequestId: string | null;
-}
-
-/** How an attempt ended. */
-export interface AuditResult {
-  /** SUCCESS, or the DirectConnectErrorCode the attempt ended with. */
-  outcome: string;
-  awsRequestId: string | null;
-  durationMs: number;
-  /** True when the outcome was answered again for a repeated clientRequestId, without calling AWS. */
-  replayed?: boolean;
-}
-
-export type IntentRecord = { kind: 'intent'; id: string } & AuditSubject;
-export type OutcomeRecord = { kind: 'outcome'; id: string; intentId: string } & AuditSubject & AuditResult;
-export type AttemptRecord = { kind: 'attempt'; id: string } & AuditSubject & AuditResult;
-/** Written only while the sink is unhealthy, to learn whether it can be written again. */
-export type ProbeRecord = { kind: 'probe'; id: string; time: string };
-export type AuditRecord = IntentRecord | OutcomeRecord | AttemptRecord | ProbeRecord;
+export type { AttemptRecord, AuditRecord, AuditResult, AuditSubject, IntentRecord, OutcomeRecord, ProbeRecord } from './records.js';
 
 export interface AuditHealth {
   ok: boolean;
@@ -73,6 +55,37 @@ export interface AuditTrail {
    * recovered: what /readyz asks.
    */
   recheck(): Promise<AuditHealth>;
+  /** The changes this trail holds: every replica's in the database, else this replica's. */
+  readonly history: ChangeHistory;
+  /** The windows a change keeps to (its intent's deadline among them). */
+  readonly timing: ChangeTiming;
+  /**
+   * Records how reconciliation settled `change`, unless an outcome settled it first;
+   * whether this did. Rejects when the sink cannot be written (tried again next round).
+   */
+  settle(change: Change, settlement: Settlement): Promise<boolean>;
+  /** The sink's connections, closed at shutdown. */
+  close(): Promise<void>;
+}
+
+/** With the log as the sink, the changes of this run that `history` keeps (the log itself keeps them all). */
+const LOG_HISTORY_LIMIT = 10_000;
+
+/** Reads AUDIT_LOG_FILE's records into `history`, line by line; a line that is not a record is skipped and counted. */
+async function readHistory(file: string, history: MemoryHistory, logger: Logger): Promise<void> {
+  // A device (/dev/full, a FIFO) holds no history, and reading one would not end.
+  if (!(await stat(file)).isFile()) return;
+  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+  let unreadable = 0;
+  for await (const line of lines) {
+    if (line.trim() === '') continue;
+    try {
+      history.add(JSON.parse(line) as AuditRecord);
+    } catch {
+      unreadable += 1;
+    }
+  }
+  if (unreadable > 0) logger.warn({ file, unreadable }, 'AUDIT_LOG_FILE has lines that are not audit records; the change history leaves them out');
 }
 
 /** How long a real call waits for its intent record before it is refused: a hung disk must not hang changes. */
@@ -111,9 +124,26 @@ export async function createAuditTrail(
   logger: Logger,
   file?: string,
   failures?: FailureCounter,
-  timing: { intentTimeoutMs?: number; probeEveryMs?: number } = {},
+  options: {
+    intentTimeoutMs?: number;
+    probeEveryMs?: number;
+    /**
+     * The writes of the destination `logger` ends in (src/logDestination.ts). With the
+     * log as the sink, a record counts as written only if no write failed while it was
+     * logged. Without it, the log is taken at its word (what a test's silent logger wants).
+     */
+    logWrites?: LogWrites;
+    /** AUDIT_DATABASE_URL's database, opened (database.ts): the sink instead of a file or the log. */
+    database?: AuditDatabase;
+    /** The windows changes keep to; by default those of the AWS client's defaults. */
+    timing?: ChangeTiming;
+    /** With the log as the sink, how many of this run's changes `history` keeps. */
+    historyLimit?: number;
+  } = {},
 ): Promise<AuditTrail> {
-  const { intentTimeoutMs = INTENT_TIMEOUT_MS, probeEveryMs = PROBE_EVERY_MS } = timing;
+  const { intentTimeoutMs = INTENT_TIMEOUT_MS, probeEveryMs = PROBE_EVERY_MS, logWrites, database } = options;
+  const timing = options.timing ?? changeTiming({ timeoutMs: 10_000, maxAttempts: 3 }, intentTimeoutMs);
+  if (file && database) throw new Error('the audit trail has one sink: a file or a database, not both');
   if (file) {
     // Fail at start-up, not at the first mutation, if the file cannot be opened.
     // (A device such as /dev/full takes this and fails only on real writes.)
@@ -126,36 +156,57 @@ export async function createAuditTrail(
       .catch(() => undefined);
   }
 
+  // This replica's changes, for a trail that is not a database: the file's, read now, or this run's.
+  const memory = database ? undefined : new MemoryHistory(file ? Infinity : (options.historyLimit ?? LOG_HISTORY_LIMIT));
+  if (file && memory) await readHistory(file, memory, logger);
+  const history: ChangeHistory = database?.history ?? memory!;
+
   let health: AuditHealth = { ok: true };
-  const sink = file ? `AUDIT_LOG_FILE ${file}` : 'the log';
+  const sink = database ? `AUDIT_DATABASE_URL ${database.name}` : file ? `AUDIT_LOG_FILE ${file}` : 'the log';
+  const what = database ? 'database' : file ? 'file' : 'log';
 
   // Audit records are not diagnostics: they are written to the log whatever LOG_LEVEL says.
   const auditLog = logger.child({}, { level: 'info' });
   const write = (record: AuditRecord): Promise<void> => inSpan('audit.write', { 'dxgraph.audit.kind': record.kind }, () => writeRecord(record));
   const writeRecord = async (record: AuditRecord): Promise<void> => {
+    if (database) {
+      await database.write(record);
+      copyToLog(record);
+      return;
+    }
     if (!file) {
-      // The log is the sink; pino reports a failure only by throwing.
+      // The log is the sink. pino itself reports a failure only by throwing; the
+      // destination counts the rest (a reader gone, EPIPE, included). The child logger
+      // writes to its parent's stream, so the audit line goes through that destination;
+      // the log is synchronous, so any failure during this call is this record's.
+      const before = logWrites?.failures;
       auditLog.info({ audit: record }, 'audit');
+      if (logWrites && logWrites.failures !== before) throw new Error(logWrites.lastError ?? 'the log could not be written');
       return;
     }
     await appendDurably(file, `${JSON.stringify(record)}\n`);
+    copyToLog(record);
+  };
+  const copyToLog = (record: AuditRecord): void => {
+    if (record.kind === 'probe') return;
     try {
       auditLog.info({ audit: record }, 'audit');
     } catch {
-      // The file holds it; the log is only a copy.
+      // The sink holds it; the log is only a copy.
     }
   };
 
   const attempt = async (record: AuditRecord): Promise<void> => {
     try {
       await write(record);
+      memory?.add(record);
       health = { ok: true };
     } catch (error) {
       const reason = describeError(error);
       health = { ok: false, reason: `${reason} (${sink})` };
       // A probe that fails says only that the sink is still down; the failures were counted.
       if (record.kind !== 'probe') failures?.inc({ kind: record.kind });
-      throw new AuditUnwritable(`the audit ${file ? 'file' : 'log'} could not be written: ${reason}`, health.reason!);
+      throw new AuditUnwritable(`the audit ${what} could not be written: ${reason}`, health.reason!);
     }
   };
 
@@ -175,7 +226,7 @@ export async function createAuditTrail(
    * what waits on it. A write to the log has finished by the time it is waited for.
    */
   const bounded = (done: Promise<void>, what: string): Promise<void> => {
-    if (!file) return done;
+    if (!file && !database) return done;
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<void>((resolve) => {
       timer = setTimeout(() => {
@@ -191,9 +242,10 @@ export async function createAuditTrail(
   };
 
   let lastProbe = 0;
+  let closing: Promise<void> | undefined;
   return {
     async intent(subject) {
-      const record: IntentRecord = { kind: 'intent', id: randomUUID(), ...subject };
+      const record: IntentRecord = { kind: 'intent', id: randomUUID(), deadline: new Date(Date.parse(subject.time) + timing.deadlineMs).toISOString(), ...subject };
       let timer: NodeJS.Timeout | undefined;
       const written = enqueue(record);
       const hung = new Promise<never>((_resolve, reject) => {
@@ -202,7 +254,7 @@ export async function createAuditTrail(
           failures?.inc({ kind: 'intent' });
           // Should the queued intent land after all, the record right behind it says nothing was done.
           void enqueue({ ...subject, kind: 'outcome', id: randomUUID(), intentId: record.id, time: new Date().toISOString(), outcome: 'AUDIT_UNAVAILABLE', awsRequestId: null, durationMs: intentTimeoutMs }).catch(() => undefined);
-          reject(new AuditUnwritable(`the audit ${file ? 'file' : 'log'} did not answer within ${intentTimeoutMs} ms`, health.reason!));
+          reject(new AuditUnwritable(`the audit ${what} did not answer within ${intentTimeoutMs} ms`, health.reason!));
         }, intentTimeoutMs);
       });
       try {
@@ -237,6 +289,43 @@ export async function createAuditTrail(
       });
       await bounded(done, record.kind === 'outcome' ? 'outcome' : 'record');
     },
+    history,
+    timing,
+    async settle(change, settlement) {
+      const at = new Date();
+      const record: OutcomeRecord = {
+        kind: 'outcome',
+        id: randomUUID(),
+        intentId: change.id,
+        settledBy: 'reconciliation',
+        time: at.toISOString(),
+        requestId: change.requestId,
+        caller: change.caller,
+        roles: change.roles,
+        operation: change.operation,
+        input: change.input,
+        clientRequestId: change.clientRequestId,
+        region: change.region,
+        resourceIds: change.resourceIds,
+        outcome: settlement,
+        awsRequestId: null,
+        durationMs: at.getTime() - change.requestedAt.getTime(),
+      };
+      if (database) {
+        const settled = await database.settle(record);
+        if (settled) copyToLog(record);
+        return settled;
+      }
+      // One replica alone writes this trail: what it holds is the whole story.
+      if (memory!.get(change.id)?.status !== 'PENDING') return false;
+      await enqueue(record);
+      return true;
+    },
+    close: () =>
+      (closing ??= (async () => {
+        await tail;
+        await database?.close();
+      })()),
     healthy: () => ({ ...health }),
     async recheck() {
       if (!health.ok && Date.now() - lastProbe >= probeEveryMs) {
@@ -248,11 +337,15 @@ export async function createAuditTrail(
   };
 }
 
-/** Whom a record is about: the caller (null when unauthenticated) and the request. */
+/** Whom a record is about: the caller (null when unauthenticated) and the request; the default region, where an input names none. */
 export interface Actor {
   caller: Caller | null;
   requestId: string;
+  regions?: { defaultRegion: string };
 }
+
+/** The IDs an input names, in this order: what the change record is searched by. */
+const RESOURCE_FIELDS = ['connectionId', 'lagId', 'virtualInterfaceId'] as const;
 
 /** A list in an input longer than this is kept by its first items and its length: a record stays a line, not a body. */
 const MAX_LISTED = 16;
@@ -277,7 +370,8 @@ export function auditableInput(input: unknown): unknown {
 
 /** What every record says of an attempt: who, when, what, with which input. */
 export function auditSubject(actor: Actor, operation: string, input: unknown): AuditSubject {
-  const clientRequestId = (input as { clientRequestId?: unknown } | null)?.clientRequestId;
+  const fields = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+  const { clientRequestId, region } = fields;
   return {
     time: new Date().toISOString(),
     requestId: actor.requestId,
@@ -286,6 +380,8 @@ export function auditSubject(actor: Actor, operation: string, input: unknown): A
     operation,
     input: auditableInput(input),
     clientRequestId: typeof clientRequestId === 'string' ? clientRequestId : null,
+    region: typeof region === 'string' ? region : (actor.regions?.defaultRegion ?? null),
+    resourceIds: RESOURCE_FIELDS.map((field) => fields[field]).filter((id): id is string => typeof id === 'string'),
   };
 }
 
@@ -293,12 +389,13 @@ export function auditSubject(actor: Actor, operation: string, input: unknown): A
 export function recordAttempt(
   trail: AuditTrail,
   actor: Actor,
-  attempt: { operation: string; input: unknown; outcome: string; awsRequestId: string | null; startedAt: number },
+  attempt: { operation: string; input: unknown; outcome: string; awsRequestId: string | null; startedAt: number; warnings?: string[] },
 ): Promise<void> {
   return trail.record({
     ...auditSubject(actor, attempt.operation, attempt.input),
     outcome: attempt.outcome,
     awsRequestId: attempt.awsRequestId,
     durationMs: Math.round(performance.now() - attempt.startedAt),
+    warnings: attempt.warnings ?? [],
   });
 }

@@ -1,3 +1,4 @@
+import type { AppliedCheck } from './models.js';
 import type { Connection, Interconnect, Lag } from '@aws-sdk/client-direct-connect';
 import type { ResolversTypes, ResolversUnionTypes } from '../__generated__/resolvers-types.js';
 import type { ClassifiedAwsError } from '../aws/classifyAwsError.js';
@@ -282,3 +283,10 @@ function explainRefusal(subject: Subject, state: AssociationState, refusal: Clas
   const explained = refusalFromState(state, subject, refusal.awsRequestId);
   return explained ? withAwsWords(explained, refusal) : fromAwsError(subject, refusal);
 }
+
+/** Reconciliation (reconcile.ts): AWS's state shows the association made once the connection is in the LAG. */
+export const associationApplied: AppliedCheck = async ({ connectionId, lagId }, region, { directConnect }) => {
+  if (typeof connectionId !== 'string' || typeof lagId !== 'string') return undefined;
+  const connection = await directConnect.describeConnection(region, connectionId, { fresh: true });
+  return connection ? connection.lagId === lagId : undefined;
+};

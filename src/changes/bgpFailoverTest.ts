@@ -1,3 +1,4 @@
+import type { AppliedCheck } from './models.js';
 import type { Connection, DirectConnectGatewayAttachment, Lag, VirtualInterface, VirtualInterfaceTestHistory } from '@aws-sdk/client-direct-connect';
 import type { ResolversTypes, ResolversUnionTypes } from '../__generated__/resolvers-types.js';
 import { isAwsFailure, type ClassifiedAwsError } from '../aws/classifyAwsError.js';
@@ -452,3 +453,35 @@ async function readMaintenance(regions: readonly string[], deps: FailoverDeps, f
     ? { known: false, unknownReason: unknown.unknownReason, events: [] }
     : { known: true, unknownReason: null, events: reports.flatMap((report) => report.events) };
 }
+
+/**
+ * How far apart the gateway's clock and AWS's may be when reconciliation asks whether
+ * a test began or ended after a change was asked for.
+ */
+const CLOCK_SKEW_MS = 5000;
+
+/** Reconciliation (reconcile.ts): AWS's state shows the test started once AWS lists a test of the VIF begun since it was asked for. */
+export const startApplied: AppliedCheck = async ({ virtualInterfaceId }, region, { directConnect }, requestedAt) => {
+  if (typeof virtualInterfaceId !== 'string') return undefined;
+  const tests = await directConnect.listVirtualInterfaceTests(region, { virtualInterfaceId }, { fresh: true });
+  return tests.some((test) => (test.startTime?.getTime() ?? 0) >= requestedAt.getTime() - CLOCK_SKEW_MS);
+};
+
+/**
+ * Reconciliation (reconcile.ts): AWS's state shows the test stopped once the VIF is
+ * not testing and its newest test ended, since the stop was asked for, before its
+ * time was up (a test that ran its course was not stopped).
+ */
+export const stopApplied: AppliedCheck = async ({ virtualInterfaceId }, region, { directConnect }, requestedAt) => {
+  if (typeof virtualInterfaceId !== 'string') return undefined;
+  const [vif, tests] = await Promise.all([
+    directConnect.describeVirtualInterface(region, virtualInterfaceId, { fresh: true }),
+    directConnect.listVirtualInterfaceTests(region, { virtualInterfaceId }, { fresh: true }),
+  ]);
+  if (!vif) return undefined;
+  const newest = tests[0];
+  const ended = newest?.endTime?.getTime();
+  if (vif.virtualInterfaceState === 'testing' || !newest || ended === undefined) return false;
+  const due = (newest.startTime?.getTime() ?? 0) + (newest.testDurationInMinutes ?? 0) * 60_000;
+  return ended >= requestedAt.getTime() - CLOCK_SKEW_MS && ended < due;
+};

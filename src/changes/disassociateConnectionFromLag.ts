@@ -1,3 +1,4 @@
+import type { AppliedCheck } from './models.js';
 import type { ResolversTypes, ResolversUnionTypes } from '../__generated__/resolvers-types.js';
 import { isAwsFailure, type ClassifiedAwsError } from '../aws/classifyAwsError.js';
 import type { DirectConnectService } from '../aws/directConnect.js';
@@ -175,3 +176,13 @@ async function explainRefusal(subject: Subject, view: LagView | null, refusal: C
   }
   return fromAwsError(subject, refusal);
 }
+
+/**
+ * Reconciliation (reconcile.ts): AWS's state shows the disassociation made once the
+ * connection is no longer in the LAG. A connection AWS no longer lists tells nothing.
+ */
+export const disassociationApplied: AppliedCheck = async ({ connectionId, lagId }, region, { directConnect }) => {
+  if (typeof connectionId !== 'string' || typeof lagId !== 'string') return undefined;
+  const connection = await directConnect.describeConnection(region, connectionId, { fresh: true });
+  return connection ? connection.lagId !== lagId : undefined;
+};

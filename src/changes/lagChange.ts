@@ -20,6 +20,8 @@ import type { MaintenanceReport, MaintenanceService } from '../aws/health.js';
 import { lagResourceIds, lagTraffic, reportFor, type ReadTraffic } from '../loaders/traffic.js';
 import { IMPACT_TRAFFIC_WINDOW_MINUTES, type LagView, type Surroundings } from './impact.js';
 import type { OpenPlan, PlanInput, PlannedState, Plans } from './plan.js';
+import type { Change, ChangeHistory, ChangeTiming } from '../audit/history.js';
+import { auditableInput } from '../audit/trail.js';
 
 // What every change shares (docs/contract.md, "The mutations"): the common input
 // fields, the order of the steps (runChange: plan, exactly-once, locks, a fresh read,
@@ -256,6 +258,9 @@ export const parentLockKey = (region: string, parentId: string) => lockKey(paren
 /** What runChange needs beside the reads: plans, the exactly-once records and locks, and who is calling. */
 export interface RunDeps extends ReadDeps {
   plans: Plans;
+  /** The change record (for a clientRequestId whose earlier attempt this replica's exactly-once store does not hold) and the change's windows. */
+  audit: { history: Pick<ChangeHistory, 'lastFor'>; timing: Pick<ChangeTiming, 'sendWindowMs'> };
+  requestId: string;
   /** The warning codes a real call may carry only with a plan (DX_PLAN_REQUIRED_FOR; planPolicy.ts). */
   planRequiredFor: ReadonlySet<string>;
   guards: Guards;
@@ -263,14 +268,31 @@ export interface RunDeps extends ReadDeps {
   logger: Logger;
 }
 
+/** A clientRequestId's earlier change, answered from the change record. */
+export interface RecordedChangeMember {
+  __typename: 'RecordedChange';
+  change: Change;
+  replayed: true;
+  message: string;
+}
+
 /** What a change may answer beyond its own members: every result union has these. */
-type Guarded = RefusalMember<'InvalidInput' | 'StateChanged' | 'ResourceBusy' | 'CoordinationUnavailable' | 'AwsServiceError' | 'PlanRequired'>;
+type Guarded =
+  | RefusalMember<'InvalidInput' | 'StateChanged' | 'ResourceBusy' | 'CoordinationUnavailable' | 'AwsServiceError' | 'PlanRequired'>
+  | RecordedChangeMember;
 
 /** A change's answer: its success or a typed member, each of which says whether to retry. */
 type Answer = { __typename?: string; code?: string; retryable?: boolean; replayed?: boolean };
 
 /** A lock lost before the mutating call: nothing was sent. */
 class LockLost extends Error {}
+
+/** The change's window to reach its mutating call passed: nothing was sent. */
+class WindowPassed extends Error {
+  constructor(readonly windowMs: number) {
+    super(`the change did not reach its AWS call within ${windowMs} ms`);
+  }
+}
 
 /**
  * The order every change follows: a token this gateway did not make is refused
@@ -302,6 +324,8 @@ export async function runChange<State, R extends Answer>(
     }
   };
   if (input.dryRun) return run({ begin: () => {} });
+  const { sendWindowMs } = deps.audit.timing;
+  const sendBy = performance.now() + sendWindowMs;
   return guarded(() =>
     exactlyOnce(input, steps, deps, async (attempt) => {
       let extra: string[];
@@ -317,6 +341,7 @@ export async function runChange<State, R extends Answer>(
         run({
           begin() {
             if (!held()) throw new LockLost();
+            if (performance.now() > sendBy) throw new WindowPassed(sendWindowMs);
             attempt.sent = true;
           },
         }),
@@ -343,6 +368,12 @@ async function guarded<R>(fn: () => Promise<R | Guarded>): Promise<R | Guarded> 
     }
     if (error instanceof LockLost) {
       return resourceBusy('This change lost its lock before calling AWS (the coordination store stopped answering). Nothing was changed; retry in a few seconds.');
+    }
+    if (error instanceof WindowPassed) {
+      return resourceBusy(
+        `This change took more than ${Math.round(error.windowMs / 1000)} s to reach its AWS call (slow AWS reads, or a long wait for a lock). ` +
+          'Nothing was changed, so the change record can trust what AWS shows; retry.',
+      );
     }
     throw error;
   }
@@ -380,6 +411,16 @@ async function exactlyOnce<R extends Answer>(
     });
   }
   if (claim.kind === 'replay') return { ...claim.outcome, replayed: true };
+  // This replica's store may not know an earlier attempt the change record holds
+  // (it started since, or that attempt's replica stopped mid-change): the record answers.
+  const recorded = await fromRecord(operation, id, steps.planInput, input, deps).catch(async (error: unknown) => {
+    await claim.release().catch(() => undefined);
+    throw error;
+  });
+  if (recorded) {
+    await (recorded.__typename === 'RecordedChange' ? claim.complete(recorded).catch(() => claim.release()) : claim.release()).catch(() => undefined);
+    return recorded;
+  }
   // Once the change has run, its outcome is the answer: a store that fails to keep it
   // cannot make it "nothing was changed". A record that cannot be kept is freed.
   const release = () =>
@@ -401,9 +442,65 @@ async function exactlyOnce<R extends Answer>(
     outcome = mayHaveChanged(operation, id);
   }
   // PlanRequired sent nothing and asks for the same input with a plan: the ID stays free for that.
-  const free = outcome.code === 'PLAN_REQUIRED' || (outcome.retryable && !(attempt.sent && MAY_HAVE_CHANGED.has(outcome.code ?? '')));
+  const { code, retryable } = outcome as Answer;
+  const free = code === 'PLAN_REQUIRED' || (retryable && !(attempt.sent && MAY_HAVE_CHANGED.has(code ?? '')));
   await (free ? release() : keep(outcome));
   return outcome;
+}
+
+/**
+ * The change record's word on this clientRequestId's earlier attempt, when it has one
+ * this replica's store does not: made (SUCCEEDED, APPLIED_PER_AWS) is answered from
+ * the record; unsettled is ResourceBusy until reconciliation settles it; a failure
+ * or NOT_APPLIED_PER_AWS lets the change run. Another input is a conflict, as ever.
+ */
+async function fromRecord(
+  operation: string,
+  id: string,
+  planInput: PlanInput,
+  input: ChangeInput,
+  deps: RunDeps,
+): Promise<RecordedChangeMember | RefusalMember<'InvalidInput' | 'ResourceBusy'> | undefined> {
+  const earlier = await deps.audit.history.lastFor(operation, deps.caller.id, id, deps.requestId);
+  // A failed or unmade change lets the ID run again, as this replica's own store does for what it frees.
+  if (!earlier || earlier.status === 'FAILED' || earlier.status === 'NOT_APPLIED_PER_AWS') return undefined;
+  if (!sameInput(earlier, planInput, input)) {
+    return invalidInput({
+      field: 'clientRequestId',
+      message: `clientRequestId "${id}" was used at ${earlier.requestedAt.toISOString()} for a different ${operation} input; choose a new ID for a new change.`,
+    });
+  }
+  switch (earlier.status) {
+    case 'SUCCEEDED':
+    case 'APPLIED_PER_AWS':
+      return {
+        __typename: 'RecordedChange',
+        change: earlier,
+        replayed: true,
+        message:
+          `clientRequestId "${id}" names a change made at ${earlier.requestedAt.toISOString()} (${earlier.status}); ` +
+          'it is answered from the change record and nothing was called.',
+      };
+    default:
+      return resourceBusy(
+        `An earlier attempt with clientRequestId "${id}" (at ${earlier.requestedAt.toISOString()}) has no outcome yet: it is still running, or its ` +
+          `replica stopped and the change record settles it from AWS's state by ${new Date(earlier.deadline.getTime() + 60_000).toISOString()}. ` +
+          'Nothing was changed; retry after that.',
+      );
+  }
+}
+
+/**
+ * Whether the recorded change had this input: the region as resolved, and every
+ * other field as the trail records it (a plan token by its digest), so a retry
+ * matches the record exactly when it would match the exactly-once fingerprint.
+ */
+function sameInput(earlier: Change, planInput: PlanInput, input: ChangeInput): boolean {
+  const comparable = (value: unknown) => {
+    const { region: _region, dryRun: _dryRun, clientRequestId: _id, ...rest } = (value ?? {}) as Record<string, unknown>;
+    return JSON.stringify(Object.entries(rest).filter(([, field]) => field !== null && field !== undefined).sort(([a], [b]) => (a < b ? -1 : 1)));
+  };
+  return earlier.region === (planInput as { region?: unknown }).region && comparable(earlier.input) === comparable(auditableInput(input));
 }
 
 /** The answer, kept for the clientRequestId, when the gateway failed after sending the change. */

@@ -1,4 +1,5 @@
 import type { AssociatedGateway, BGPPeer, Connection, DirectConnectGateway, VirtualInterface, VirtualInterfaceTestHistory } from '@aws-sdk/client-direct-connect';
+import type { DirectConnectService } from '../aws/directConnect.js';
 import type { MaintenanceEvent } from '../aws/health.js';
 
 // What the changes return on success, before GraphQL shapes it: codegen maps each
@@ -117,3 +118,11 @@ export interface FailoverTestStarted extends FailoverTestSuccess {
 }
 
 export type FailoverTestStopped = FailoverTestSuccess;
+
+/** Reconciliation (reconcile.ts): what AWS's state says of a recorded change: made (true), not made (false), or cannot tell (undefined: looked at again later). */
+export type AppliedCheck = (
+  input: Record<string, unknown>,
+  region: string,
+  aws: { directConnect: Pick<DirectConnectService, 'describeConnection' | 'describeLag' | 'describeVirtualInterface' | 'listVirtualInterfaceTests'> },
+  requestedAt: Date,
+) => Promise<boolean | undefined>;

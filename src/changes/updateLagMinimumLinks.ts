@@ -1,3 +1,4 @@
+import type { AppliedCheck } from './models.js';
 import type { ResolversTypes, ResolversUnionTypes } from '../__generated__/resolvers-types.js';
 import type { DirectConnectService } from '../aws/directConnect.js';
 import { fromAwsError, invalidInput, lagNotFound, planRequired, withAwsWords, type LagSubject, type RefusalMember } from '../errors/refusals.js';
@@ -132,3 +133,10 @@ async function update(subject: Subject, view: LagView, deps: MinimumLinksDeps, m
     planToken: null,
   };
 }
+
+/** Reconciliation (reconcile.ts): AWS's state shows the update made once the LAG's minimumLinks is the value asked for. */
+export const minimumLinksApplied: AppliedCheck = async ({ lagId, minimumLinks }, region, { directConnect }) => {
+  if (typeof lagId !== 'string' || typeof minimumLinks !== 'number') return undefined;
+  const lag = await directConnect.describeLag(region, lagId, { fresh: true });
+  return lag ? lag.minimumLinks === minimumLinks : undefined;
+};

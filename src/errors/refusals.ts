@@ -19,8 +19,8 @@ type Result =
   | Results['StartBgpFailoverTestResult']
   | Results['StopBgpFailoverTestResult'];
 
-/** Every member of the mutations' result unions but their successes. */
-export type Refusal = Exclude<Result, { __typename: `${string}Success` }>;
+/** Every member of the mutations' result unions but their successes (and an earlier change answered from the record). */
+export type Refusal = Exclude<Result, { __typename: `${string}Success` | 'RecordedChange' }>;
 
 /** One typed member by its name, e.g. `RefusalMember<'StateChanged'>`. */
 export type RefusalMember<N extends Refusal['__typename']> = Extract<Refusal, { __typename: N }>;

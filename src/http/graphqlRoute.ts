@@ -196,7 +196,7 @@ export function graphqlRoute(parts: GraphQLRouteParts) {
     const stamps: ReadStamp[] | undefined = key === undefined ? undefined : [];
     const context = parts.contextFor(new ReplyFacts(request.id, caller, stamps, reply));
     const keep = (body: string, headers: ReadonlyArray<readonly [string, string]>) => {
-      if (key === undefined || context.notes.operation !== 'query' || !body.startsWith('{"data":')) return;
+      if (key === undefined || context.notes.operation !== 'query' || context.notes.uncacheable || !body.startsWith('{"data":')) return;
       responses!.store(key, { status: 200, headers, body, operationName: operationNameOf(request, requestBody), stamps: stamps! });
     };
 

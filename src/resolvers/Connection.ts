@@ -1,10 +1,12 @@
 import type { ConnectionResolvers } from '../__generated__/resolvers-types.js';
+import { changePage, NO_CHANGES } from './Change.js';
 import { assertValid } from '../errors/GatewayError.js';
 import { checkWindowMinutes } from '../input.js';
 import { connectionTraffic, reportFor } from '../loaders/traffic.js';
 import { knownEnumValue } from './knownEnumValue.js';
 
 export const Connection: ConnectionResolvers = {
+  changes: (connection, args, context) => (connection.connectionId ? changePage(context, { ...args, connectionId: connection.connectionId }) : NO_CHANGES),
   connectionState: (connection, _args, context) => knownEnumValue('ConnectionState', connection.connectionState, context),
   hasLogicalRedundancy: (connection, _args, context) =>
     knownEnumValue('HasLogicalRedundancy', connection.hasLogicalRedundancy, context),

@@ -1,10 +1,12 @@
 import type { LagResolvers } from '../__generated__/resolvers-types.js';
+import { changePage, NO_CHANGES } from './Change.js';
 import { assertValid } from '../errors/GatewayError.js';
 import { checkWindowMinutes } from '../input.js';
 import { lagResourceIds, lagTraffic, reportFor } from '../loaders/traffic.js';
 import { knownEnumValue } from './knownEnumValue.js';
 
 export const Lag: LagResolvers = {
+  changes: (lag, args, context) => (lag.lagId ? changePage(context, { ...args, lagId: lag.lagId }) : NO_CHANGES),
   lagState: (lag, _args, context) => knownEnumValue('LagState', lag.lagState, context),
   hasLogicalRedundancy: (lag, _args, context) => knownEnumValue('HasLogicalRedundancy', lag.hasLogicalRedundancy, context),
   encryptionMode: (lag, _args, context) => knownEnumValue('EncryptionMode', lag.encryptionMode, context),

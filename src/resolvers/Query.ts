@@ -1,4 +1,5 @@
 import type { QueryResolvers } from '../__generated__/resolvers-types.js';
+import { changePage } from './Change.js';
 import { assertValid, GatewayError } from '../errors/GatewayError.js';
 import {
   checkConnectionId,
@@ -73,6 +74,9 @@ export const Query: QueryResolvers = {
     assertValid(served);
     return loaders.virtualInterfaceById({ region: served.region, id: virtualInterfaceId });
   },
+
+  // The change record: the trail's own history (src/audit/).
+  changes: (_parent, args, context) => changePage(context, args),
 
   virtualInterfaceTests: async (_parent, { region, virtualInterfaceId, status }, { loaders, regions }) => {
     const served = resolveRegion(region, regions);

@@ -1,4 +1,5 @@
 import type { VirtualInterfaceResolvers } from '../__generated__/resolvers-types.js';
+import { changePage, NO_CHANGES } from './Change.js';
 import { assertValid } from '../errors/GatewayError.js';
 import { checkWindowMinutes } from '../input.js';
 import { virtualInterfaceTraffic } from '../loaders/traffic.js';
@@ -9,6 +10,7 @@ import { knownEnumValue } from './knownEnumValue.js';
 const ridesOnLag = (id: string | undefined) => id?.startsWith('dxlag-') ?? false;
 
 export const VirtualInterface: VirtualInterfaceResolvers = {
+  changes: (vif, args, context) => (vif.virtualInterfaceId ? changePage(context, { ...args, virtualInterfaceId: vif.virtualInterfaceId }) : NO_CHANGES),
   addressFamily: (vif, _args, context) => knownEnumValue('AddressFamily', vif.addressFamily, context),
   virtualInterfaceState: (vif, _args, context) => knownEnumValue('VirtualInterfaceState', vif.virtualInterfaceState, context),
   routeFilterPrefixes: (vif) => vif.routeFilterPrefixes ?? [],

@@ -1,7 +1,8 @@
-import { DateTimeResolver, SafeIntResolver } from 'graphql-scalars';
+import { DateTimeResolver, JSONObjectResolver, SafeIntResolver } from 'graphql-scalars';
 import type { Resolvers } from '../__generated__/resolvers-types.js';
 import { AssociateConnectionWithLagSuccess } from './AssociateConnectionWithLagSuccess.js';
 import { BgpPeer } from './BgpPeer.js';
+import { Change } from './Change.js';
 import { AssociatedGateway } from './AssociatedGateway.js';
 import { Connection } from './Connection.js';
 import { DirectConnectGateway } from './DirectConnectGateway.js';
@@ -45,7 +46,9 @@ export const resolvers: Resolvers = {
   StartBgpFailoverTestSuccess,
   StopBgpFailoverTestSuccess,
   VirtualInterfaceTest,
+  Change,
   DateTime: DateTimeResolver,
+  JSONObject: JSONObjectResolver,
   SafeInt: SafeIntResolver,
   // Enum resolvers: GraphQL value → the string AWS uses.
   ...enumValues,

@@ -9,6 +9,7 @@ import type { DirectConnectService } from '../../src/aws/directConnect.js';
 import { ANONYMOUS } from '../../src/auth/roles.js';
 import { createPlans } from '../../src/changes/plan.js';
 import { createMemoryGuards } from '../../src/coordination/memoryGuards.js';
+import { changeTiming, MemoryHistory } from '../../src/audit/history.js';
 import { createMetrics } from '../../src/metrics.js';
 
 // An unexpected failure inside the gateway (here: a backend answer of the wrong
@@ -54,7 +55,16 @@ async function serve(production: boolean) {
       live: {} as Live,
       logger: pino(sink),
       authenticate: async () => ANONYMOUS,
-      audit: { record: async () => {}, intent: async () => 'unused', healthy: () => ({ ok: true }), recheck: async () => ({ ok: true }) },
+      audit: {
+        record: async () => {},
+        intent: async () => 'unused',
+        healthy: () => ({ ok: true }),
+        recheck: async () => ({ ok: true }),
+        history: new MemoryHistory(),
+        timing: changeTiming({ timeoutMs: 10_000, maxAttempts: 3 }, 10_000),
+        settle: async () => false,
+        close: async () => {},
+      },
       metrics: createMetrics(),
       plans: createPlans(),
       guards: createMemoryGuards(),

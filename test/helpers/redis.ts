@@ -1,27 +1,13 @@
+import { freePort, reportMissing } from './programs.js';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 
 // A real redis-server for the shared-cache tests (Debian's package; .ci/run
 // installs it where it is missing). Each test file gets its own, on a free port.
 
 export const redisAvailable = spawnSync('redis-server', ['--version']).status === 0;
 
-// .ci/run sets CI: there a missing redis-server fails the suite rather than skipping it.
-if (!redisAvailable) {
-  if (process.env.CI) throw new Error('redis-server is missing; .ci/run installs Debian\'s redis-server before the tests.');
-  console.warn('Skipping the tests that need a real Redis: redis-server is not on PATH (install Debian\'s redis-server to run them).');
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
+// A missing program fails the suite under .ci/run, and skips its tests elsewhere.
+reportMissing(redisAvailable, 'redis-server', "Debian's redis-server");
 
 export interface RedisServer {
   url: string;

@@ -1,10 +1,9 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashApiKey, newApiKey } from '../../src/auth/apiKeys.js';
+import { buildGateway, launchGateway, until, type Build } from '../helpers/builtGateway.js';
 import { startTestGateway, totalCalls, useTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { capturedLogger } from '../helpers/logger.js';
 
@@ -94,45 +93,8 @@ describe('AUDIT_LOG_FILE=/dev/full: the file opens, every write fails', () => {
   });
 });
 
-// The compiled entry point, built and run as test/graphql/startCommand.test.ts does
-// (tsc with tsconfig.build.json, then node main.js), but into a directory of its own:
-// that test rebuilds dist/ at the same time in another worker, and a file rewritten
-// while a process loads it would break either test.
-const run = promisify(execFile);
-let build: string;
-
-async function launch(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; emulatorUrl: string; exited: Promise<unknown> }> {
-  const chunks: string[] = [];
-  const child = spawn(process.execPath, [join(build, 'dist', 'main.js')], {
-    env: { ...process.env, NODE_ENV: 'production', PORT: '0', DX_EMULATOR_PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
-  const output = () => chunks.join('');
-  child.stderr!.on('data', (chunk) => chunks.push(chunk.toString()));
-  const ready = await new Promise<RegExpMatchArray>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not ready within 30 s:\n${output()}`)), 30_000);
-    child.stdout!.on('data', (chunk) => {
-      chunks.push(chunk.toString());
-      const match = output().match(/dxgraph ready at (http:\/\/\S+\/graphql)[\s\S]*embedded emulator at (http:\/\/\S+?);/);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match);
-      }
-    });
-  });
-  return { child, url: ready[1]!, emulatorUrl: ready[2]!, exited };
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, withinMs = 10_000): Promise<T> {
-  const deadline = Date.now() + withinMs;
-  for (;;) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${withinMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+// The compiled entry point, built into a directory of its own (test/helpers/builtGateway.ts).
+let build: Build;
 
 const recordsIn = async (file: string) =>
   (await readFile(file, 'utf8'))
@@ -166,21 +128,16 @@ describe('AUDIT_LOG_FILE=/dev/full with a caller who may not change anything', (
 
 describe('node dist/main.js killed with SIGKILL while a disassociation waits on AWS', () => {
   beforeAll(async () => {
-    build = await mkdtemp(join(tmpdir(), 'dxgraph-build-'));
-    await run('npx', ['tsc', '-p', 'tsconfig.build.json', '--outDir', join(build, 'dist')]);
-    // What dist/ finds beside it in the repository: schema/ (src/schema.ts), the packages, "type": "module".
-    await symlink(resolve('schema'), join(build, 'schema'));
-    await symlink(resolve('node_modules'), join(build, 'node_modules'));
-    await writeFile(join(build, 'package.json'), JSON.stringify({ type: 'module' }));
+    build = await buildGateway();
   }, 120_000);
 
   afterAll(async () => {
-    if (build) await rm(build, { recursive: true, force: true });
+    await build?.remove();
   });
 
   it('leaves the intent record in the audit file, and no outcome for it', async () => {
     const auditFile = join(await mkdtemp(join(tmpdir(), 'dxgraph-cut-')), 'audit.jsonl');
-    const gateway = await launch({ AUDIT_LOG_FILE: auditFile, DX_EMULATOR_TRANSITION_MS: '0', DX_TIMEOUT_MS: '30000' });
+    const gateway = await launchGateway(build, { AUDIT_LOG_FILE: auditFile, DX_EMULATOR_TRANSITION_MS: '0', DX_TIMEOUT_MS: '30000' });
     try {
       const fault = await fetch(`${gateway.emulatorUrl}/_emulator/faults`, {
         method: 'POST',
@@ -219,6 +176,9 @@ describe('node dist/main.js killed with SIGKILL while a disassociation waits on 
         operation: 'disassociateConnectionFromLag',
         input: { ...input, dryRun: false },
         clientRequestId: 'cut-0001',
+        region: 'us-east-1',
+        resourceIds: [input.connectionId, input.lagId],
+        deadline: expect.any(String),
       });
       expect(records.filter((r) => r.intentId === intent!.id)).toEqual([]);
     } finally {

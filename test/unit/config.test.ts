@@ -2,8 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, loadEmulatorSettings } from '../../src/config.js';
 import { seedRegions } from '../../src/emulator/seedRegions.js';
 
-/** The aws backend needs AUTH_MODE; these tests are about other settings. */
-const AWS_BACKEND = { DX_BACKEND: 'aws', AUTH_MODE: 'jwt', JWT_JWKS_URL: 'https://idp.example/jwks', JWT_ISSUER: 'https://idp.example', JWT_AUDIENCE: 'dxgraph' };
+/** The aws backend needs AUTH_MODE and an audit sink; these tests are about other settings. */
+const AWS_BACKEND = {
+  DX_BACKEND: 'aws',
+  AUTH_MODE: 'jwt',
+  JWT_JWKS_URL: 'https://idp.example/jwks',
+  JWT_ISSUER: 'https://idp.example',
+  JWT_AUDIENCE: 'dxgraph',
+  AUDIT_SINK: 'log',
+};
 
 // src/config.ts: pinned names and defaults (docs/contract.md, "Configuration"), every
 // problem reported at once.
@@ -313,5 +320,92 @@ describe('DX_PLAN_REQUIRED_FOR', () => {
 
   it('rejects a code no impact has, naming the ones it knows', () => {
     expect(() => loadConfig({ DX_PLAN_REQUIRED_FOR: 'LAG_GOES_DOWN,CAPACITY_LOW' })).toThrow(/DX_PLAN_REQUIRED_FOR\.1: must list impact warning codes \(.*CAPACITY_BELOW_PEAK.*\)/);
+  });
+});
+
+describe('AUDIT_SINK, AUDIT_LOG_FILE and AUDIT_DATABASE_URL', () => {
+  const DATABASE = 'postgres://audit:hunter2@db.internal:5432/dxgraph';
+  const { AUDIT_SINK: _accepted, ...awsWithoutSink } = AWS_BACKEND;
+
+  it.each([
+    [{}, 'log'],
+    [{ AUDIT_LOG_FILE: '/var/log/dxgraph/audit.jsonl' }, 'file'],
+    [{ AUDIT_DATABASE_URL: DATABASE }, 'database'],
+    [{ AUDIT_DATABASE_URL: 'postgresql://db.internal/dxgraph' }, 'database'],
+  ])('with AUDIT_SINK unset follows what is set (%j: %s)', (env, sink) => {
+    const config = loadConfig(env);
+    expect(config.auditSink).toBe(sink);
+    expect(config.auditLogFile).toBe((env as { AUDIT_LOG_FILE?: string }).AUDIT_LOG_FILE);
+    expect(config.auditDatabaseUrl).toBe((env as { AUDIT_DATABASE_URL?: string }).AUDIT_DATABASE_URL);
+  });
+
+  it('takes AUDIT_SINK when its setting is there', () => {
+    expect(loadConfig({ AUDIT_SINK: 'log' }).auditSink).toBe('log');
+    expect(loadConfig({ AUDIT_SINK: 'file', AUDIT_LOG_FILE: '/audit.jsonl' })).toMatchObject({ auditSink: 'file', auditLogFile: '/audit.jsonl' });
+    expect(loadConfig({ AUDIT_SINK: 'database', AUDIT_DATABASE_URL: DATABASE })).toMatchObject({ auditSink: 'database', auditDatabaseUrl: DATABASE });
+  });
+
+  it('keeps one trail: a file and a database together are refused, whatever AUDIT_SINK says', () => {
+    for (const sink of [undefined, 'file', 'database']) {
+      const problems = problemsOf({ AUDIT_SINK: sink, AUDIT_LOG_FILE: '/audit.jsonl', AUDIT_DATABASE_URL: DATABASE });
+      expect(problems).toEqual([expect.stringMatching(/^AUDIT_LOG_FILE and AUDIT_DATABASE_URL: .*keep one/)]);
+      expect(problems[0]).not.toContain('hunter2');
+    }
+  });
+
+  it('needs the setting of the sink AUDIT_SINK names', () => {
+    expect(problemsOf({ AUDIT_SINK: 'file' })).toEqual(['AUDIT_LOG_FILE: must be set with AUDIT_SINK=file']);
+    expect(problemsOf({ AUDIT_SINK: 'database' })).toEqual(['AUDIT_DATABASE_URL: must be set with AUDIT_SINK=database']);
+    // The other sink's setting is no stand-in.
+    expect(problemsOf({ AUDIT_SINK: 'file', AUDIT_DATABASE_URL: DATABASE })).toEqual(['AUDIT_LOG_FILE: must be set with AUDIT_SINK=file']);
+    expect(problemsOf({ AUDIT_SINK: 'database', AUDIT_LOG_FILE: '/audit.jsonl' })).toEqual(['AUDIT_DATABASE_URL: must be set with AUDIT_SINK=database']);
+  });
+
+  it('refuses AUDIT_SINK=log beside a durable sink it would leave unused', () => {
+    expect(problemsOf({ AUDIT_SINK: 'log', AUDIT_LOG_FILE: '/audit.jsonl' })).toEqual([expect.stringMatching(/^AUDIT_LOG_FILE: is not used with AUDIT_SINK=log/)]);
+    const problems = problemsOf({ AUDIT_SINK: 'log', AUDIT_DATABASE_URL: DATABASE });
+    expect(problems).toEqual([expect.stringMatching(/^AUDIT_DATABASE_URL: is not used with AUDIT_SINK=log/)]);
+    expect(problems[0]).not.toContain('hunter2');
+  });
+
+  it('rejects a sink it does not know, and nothing else about it', () => {
+    expect(problemsOf({ AUDIT_SINK: 'syslog' })).toEqual(['AUDIT_SINK: must be log, file or database (got "syslog")']);
+  });
+
+  it('accepts only a postgres:// or postgresql:// URL, never echoing it', () => {
+    for (const url of ['mysql://audit:hunter2@db.internal/dxgraph', 'https://audit:hunter2@db.internal/', 'not a url hunter2']) {
+      const problems = problemsOf({ AUDIT_DATABASE_URL: url });
+      expect(problems).toEqual(['AUDIT_DATABASE_URL: must be a postgres:// or postgresql:// URL']);
+    }
+  });
+
+  describe('with DX_BACKEND=aws', () => {
+    it('refuses to start on the log alone unless AUDIT_SINK=log says so, saying how to fix it', () => {
+      const problems = problemsOf(awsWithoutSink);
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^AUDIT_SINK: with DX_BACKEND=aws the audit trail needs a durable sink/);
+      for (const fix of ['AUDIT_LOG_FILE (one replica)', 'AUDIT_DATABASE_URL (a fleet of replicas)', 'AUDIT_SINK=log']) expect(problems[0]).toContain(fix);
+    });
+
+    it('starts with a durable sink, or with the log accepted out loud', () => {
+      expect(loadConfig({ ...awsWithoutSink, AUDIT_LOG_FILE: '/audit.jsonl' }).auditSink).toBe('file');
+      expect(loadConfig({ ...awsWithoutSink, AUDIT_DATABASE_URL: DATABASE }).auditSink).toBe('database');
+      expect(loadConfig({ ...awsWithoutSink, AUDIT_SINK: 'log' }).auditSink).toBe('log');
+    });
+
+    it('reports the missing sink beside every other problem', () => {
+      const problems = problemsOf({ DX_BACKEND: 'aws', PORT: 'abc' });
+      expect(problems.some((p) => p.startsWith('PORT: '))).toBe(true);
+      expect(problems.some((p) => p.startsWith('AUTH_MODE: '))).toBe(true);
+      expect(problems.some((p) => p.startsWith('AUDIT_SINK: with DX_BACKEND=aws'))).toBe(true);
+    });
+
+    it('counts an empty AUDIT_LOG_FILE as unset, so as no sink', () => {
+      expect(problemsOf({ ...awsWithoutSink, AUDIT_LOG_FILE: '' })).toEqual([expect.stringMatching(/^AUDIT_SINK: with DX_BACKEND=aws/)]);
+    });
+  });
+
+  it("keeps the log as the emulator's default, with no problem", () => {
+    expect(loadConfig({ DX_BACKEND: 'emulator' }).auditSink).toBe('log');
   });
 });

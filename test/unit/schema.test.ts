@@ -112,9 +112,9 @@ describe('the SDL against the installed AWS SDK model', () => {
       if (!isObjectType(type)) return [];
       return Object.keys(type.getFields()).filter((field) => !sdkMembers(structure).includes(field));
     };
-    expect(extra('Connection', Connection$)).toEqual(['lag', 'virtualInterfaces', 'traffic', 'maintenanceEvents', 'maintenance']);
-    expect(extra('Lag', Lag$)).toEqual(['virtualInterfaces', 'hostedConnections', 'traffic', 'maintenanceEvents', 'maintenance']);
-    expect(extra('VirtualInterface', VirtualInterface$)).toEqual(['connection', 'lag', 'directConnectGateway', 'traffic', 'tests']);
+    expect(extra('Connection', Connection$)).toEqual(['lag', 'virtualInterfaces', 'traffic', 'maintenanceEvents', 'maintenance', 'changes']);
+    expect(extra('Lag', Lag$)).toEqual(['virtualInterfaces', 'hostedConnections', 'traffic', 'maintenanceEvents', 'maintenance', 'changes']);
+    expect(extra('VirtualInterface', VirtualInterface$)).toEqual(['connection', 'lag', 'directConnectGateway', 'traffic', 'tests', 'changes']);
     expect(extra('VirtualInterfaceTest', VirtualInterfaceTestHistory$)).toEqual(['virtualInterface']);
     expect(extra('DirectConnectGateway', DirectConnectGateway$)).toEqual(['associations', 'attachments']);
     expect(extra('DirectConnectGatewayAssociation', DirectConnectGatewayAssociation$)).toEqual([]);

@@ -7,6 +7,7 @@ import { AuditUnwritable, createAuditTrail, type AuditTrail } from '../../../src
 import type { Caller } from '../../../src/auth/roles.js';
 import { GatewayError } from '../../../src/errors/GatewayError.js';
 import { createMetrics } from '../../../src/metrics.js';
+import { changeTiming, MemoryHistory } from '../../../src/audit/history.js';
 import { capturedLogger } from '../../helpers/logger.js';
 
 // src/audit/audited.ts: a real call is audited before the cut (an intent, then an
@@ -40,6 +41,10 @@ function failingTrail() {
       written.push(fields.outcome);
     }),
     healthy: () => ({ ok: false, reason: 'ENOSPC (AUDIT_LOG_FILE /dev/full)' }),
+    history: new MemoryHistory(),
+    timing: changeTiming({ timeoutMs: 10_000, maxAttempts: 3 }, 10_000),
+    settle: async () => false,
+    close: async () => {},
     recheck: async () => ({ ok: false, reason: 'ENOSPC (AUDIT_LOG_FILE /dev/full)' }),
   };
   return { trail, written };

@@ -105,7 +105,7 @@ describe('Function: createAuditTrail, with AUDIT_LOG_FILE', () => {
     fileOps.length = 0;
     const id = await trail.intent(subject());
     expect(fileOps).toEqual([`open ${file} a`, 'stat', 'writeFile', 'datasync', 'close']);
-    expect(linesOf(file)).toEqual([{ kind: 'intent', id, ...subject(), time: expect.any(String) }]);
+    expect(linesOf(file)).toEqual([{ kind: 'intent', id, ...subject(), time: expect.any(String), deadline: expect.any(String) }]);
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
   });
 
@@ -117,7 +117,9 @@ describe('Function: createAuditTrail, with AUDIT_LOG_FILE', () => {
     const [intent, outcome] = linesOf(file);
     expect(outcome).toMatchObject({ kind: 'outcome', intentId: intent!.id, ...result, ...subject(), time: expect.any(String) });
     expect(outcome!.id).not.toBe(intent!.id);
-    expect(Object.keys(intent!).sort()).toEqual(['caller', 'clientRequestId', 'id', 'input', 'kind', 'operation', 'requestId', 'roles', 'time']);
+    expect(Object.keys(intent!).sort()).toEqual(['caller', 'clientRequestId', 'deadline', 'id', 'input', 'kind', 'operation', 'requestId', 'roles', 'time']);
+    // By its deadline (the AWS client's default windows here) the attempt has ended, whatever happened to it.
+    expect(Date.parse(intent!.deadline) - Date.parse(intent!.time)).toBe(70_000);
     expect(Object.keys(outcome!).sort()).toEqual([
       'awsRequestId', 'caller', 'clientRequestId', 'durationMs', 'id', 'input', 'intentId', 'kind', 'operation', 'outcome', 'requestId', 'roles', 'time',
     ]);
