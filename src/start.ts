@@ -7,7 +7,7 @@ import { MaintenanceService } from './aws/health.js';
 import { createEmulator, type Emulator } from './emulator/index.js';
 import { createAuditTrail, INTENT_TIMEOUT_MS, type LogWrites } from './audit/trail.js';
 import { openAuditDatabase } from './audit/database.js';
-import { changeTiming } from './audit/history.js';
+import { changeTiming } from './audit/timing.js';
 import { startReconciler } from './changes/reconcile.js';
 import { createPlans } from './changes/plan.js';
 import { createGuards } from './coordination/createGuards.js';
@@ -48,10 +48,11 @@ export async function start(config: Config, logger: Logger, options: StartOption
   const metrics = createMetrics();
   // The database is made ready (migrated) before anything listens, as the file is checked.
   const database = config.auditSink === 'database' ? await openAuditDatabase(config.auditDatabaseUrl!, logger) : undefined;
+  const timing = changeTiming(config.aws, INTENT_TIMEOUT_MS);
   const audit = await createAuditTrail(logger, config.auditLogFile, metrics.auditWriteFailures, {
     logWrites: options.logWrites,
     database,
-    timing: changeTiming(config.aws, INTENT_TIMEOUT_MS),
+    timing,
   }).catch(async (error: unknown) => {
     await database?.close();
     throw error;
@@ -109,7 +110,12 @@ export async function start(config: Config, logger: Logger, options: StartOption
   started.push(async () => clients.destroyAll());
   // A change through the gateway tells the subscriptions' watcher at once; it exists just below.
   let live: Live | undefined;
-  const directConnect = new DirectConnectService(clients.directConnect, logger, { cache, metrics, onChange: (region) => live?.changed(region) });
+  const directConnect = new DirectConnectService(clients.directConnect, logger, {
+    cache,
+    metrics,
+    onChange: (region) => live?.changed(region),
+    callWindowMs: timing.callWindowMs,
+  });
   const watching = await createLive({ redisUrl: config.cache.redisUrl, watchIntervalMs: config.watchIntervalMs }, directConnect, logger, metrics).catch(abandon);
   live = watching.live;
   started.push(() => watching.close());

@@ -3,36 +3,91 @@ import { errorCode } from '../errors/masking.js';
 import { AuditUnwritable, auditSubject, recordAttempt, type Actor, type AuditTrail } from './trail.js';
 
 /**
+ * A real change's place in the audit trail while it runs (lagChange.ts, runChange):
+ * its intent is opened once the change is known (its input valid, its fingerprint
+ * made) and before anything that may change AWS; `sent` once the mutating call goes.
+ */
+export interface ChangeRecording {
+  /** Writes the intent, bound to `fingerprint`; its ID. Once only. Rejects with AuditUnwritable. */
+  open(fingerprint: string): Promise<string>;
+  /** The intent's ID once it is written. */
+  readonly intentId: string | undefined;
+  /** Whether the mutating AWS call was sent: from then on, AWS may have made the change. */
+  sent: boolean;
+}
+
+/**
+ * Outcomes of a sent call that leave AWS's state unknown: AWS unreachable or failing,
+ * or the gateway failing while it waited (docs/change-record.md). Throttling and
+ * "transitioning" are AWS refusing, which changes nothing.
+ */
+export const UNCERTAIN_OUTCOMES: ReadonlySet<string> = new Set(['AWS_UNAVAILABLE', 'AWS_SERVER_ERROR', 'INTERNAL_SERVER_ERROR']);
+
+/**
  * Runs one mutation attempt and audits it, whether it returned or threw.
  *
- * A real call (`change: true`) is audited before the cut: its intent record must be
- * in the sink before `attempt` runs, else the answer is AuditUnavailable and nothing
- * is called (docs/contract.md, "The mutations"); its outcome record follows, linked
- * by `intentId`. A dry run changes nothing, so it runs whatever the sink's state and
- * leaves one `attempt` record, whose failure is logged and counted.
+ * A real call (`change: true`) is audited before the cut: `attempt` gets a
+ * ChangeRecording, and its intent record must be in the sink before anything may
+ * change AWS, else the answer is AuditUnavailable and nothing is called
+ * (docs/contract.md, "The mutations"); the outcome record follows, linked by
+ * `intentId`. A real call refused before its intent (bad input, a plan token this
+ * gateway did not make) changed nothing and leaves one `attempt` record, as a dry
+ * run does; a dry run runs whatever the sink's state, and a failure to record it is
+ * logged and counted.
  */
 export async function audited<T extends object>(
   trail: AuditTrail,
   actor: Actor,
   operation: string,
   input: unknown,
-  attempt: () => Promise<T>,
+  attempt: (recording: ChangeRecording | undefined) => Promise<T>,
   { change }: { change: boolean },
 ): Promise<T | RefusalMember<'AuditUnavailable'>> {
   const startedAt = performance.now();
-  if (!change) return finish(attempt, (result) => recordAttempt(trail, actor, { operation, input, ...result, startedAt }));
+  const single = (ending: Ending) => recordAttempt(trail, actor, { operation, input, ...ending, startedAt });
+  if (!change) return finish(() => attempt(undefined), single);
 
   const subject = auditSubject(actor, operation, input);
-  let intentId: string;
-  try {
-    intentId = await trail.intent(subject);
-  } catch (error) {
-    if (error instanceof AuditUnwritable) return auditUnavailable(error.reason);
-    throw error;
-  }
-  return finish(attempt, (result) =>
-    trail.record({ ...subject, time: new Date().toISOString(), intentId, ...result, durationMs: Math.round(performance.now() - startedAt) }),
+  let intent: Promise<string> | undefined;
+  let intentId: string | undefined;
+  const recording: ChangeRecording = {
+    open(fingerprint) {
+      intent ??= trail.intent({ ...subject, time: new Date().toISOString() }, fingerprint).then((id) => (intentId = id));
+      return intent;
+    },
+    get intentId() {
+      return intentId;
+    },
+    sent: false,
+  };
+  let refusedByTrail: AuditUnwritable | undefined;
+  const result = await finish(
+    async () => {
+      try {
+        return await attempt(recording);
+      } catch (error) {
+        if (!(error instanceof AuditUnwritable) || intentId !== undefined) throw error;
+        refusedByTrail = error;
+        return auditUnavailable(error.reason);
+      }
+    },
+    (ending) => {
+      // The sink refused the intent: it has nothing more to take (the trail already queued what it can).
+      if (refusedByTrail) return Promise.resolve();
+      if (intentId === undefined) return single(ending);
+      const uncertain = recording.sent && UNCERTAIN_OUTCOMES.has(ending.outcome);
+      return trail.record({
+        ...subject,
+        time: new Date().toISOString(),
+        intentId,
+        ...ending,
+        sent: recording.sent,
+        uncertain,
+        durationMs: Math.round(performance.now() - startedAt),
+      });
+    },
   );
+  return result;
 }
 
 interface Ending {

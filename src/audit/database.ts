@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { runner } from 'node-pg-migrate';
 import type { Logger } from 'pino';
-import { SETTLE_WITHIN_MS, statusOf, type Change, type ChangeFilter, type ChangeHistory, type ChangePage } from './history.js';
+import { EARLIER_LIMIT, SETTLE_WITHIN_MS, statusOf, UNSETTLED_LIMIT, type Change, type ChangeFilter, type ChangeHistory, type ChangePage } from './history.js';
 import type { AuditRecord, OutcomeRecord } from './records.js';
 
 // The change record in PostgreSQL (AUDIT_DATABASE_URL), shared by every replica: one
@@ -68,6 +68,9 @@ const COLUMNS = [
   ['warnings', 'text[]'],
   ['deadline', 'timestamptz'],
   ['settled_by', 'text'],
+  ['fingerprint', 'text'],
+  ['sent', 'boolean'],
+  ['uncertain', 'boolean'],
 ] as const;
 const NAMES = COLUMNS.map(([name]) => name).join(', ');
 
@@ -96,20 +99,27 @@ function valuesOf(record: Exclude<AuditRecord, { kind: 'probe' }>): unknown[] {
     [...(outcome?.warnings ?? [])],
     record.kind === 'intent' ? record.deadline : null,
     record.kind === 'outcome' ? (record.settledBy ?? null) : null,
+    record.kind === 'intent' ? (record.fingerprint ?? null) : null,
+    outcome?.sent ?? null,
+    outcome?.uncertain === true,
   ];
 }
 
-/** An intent with the outcome that says how it ended: the attempt's own before a settlement. */
+/**
+ * An intent with the outcome that says most of how it ended (history.ts,
+ * outcomeRank): the attempt's own answer, then a settlement, then an attempt that
+ * could not tell.
+ */
 const CHANGES = `
   SELECT i.seq, i.id, i.operation, i.caller, i.roles, i.request_id, i.region, i.resource_ids, i.client_request_id,
-         i.input, i.recorded_at, i.deadline,
-         o.outcome, o.aws_request_id, o.recorded_at AS completed_at, o.warnings, o.replayed, o.settled_by
+         i.fingerprint, i.input, i.recorded_at, i.deadline,
+         o.outcome, o.aws_request_id, o.recorded_at AS completed_at, o.warnings, o.replayed, o.settled_by, o.uncertain
     FROM dxgraph_audit_records i
     LEFT JOIN LATERAL (
-      SELECT outcome, aws_request_id, recorded_at, warnings, replayed, settled_by
+      SELECT outcome, aws_request_id, recorded_at, warnings, replayed, settled_by, uncertain
         FROM dxgraph_audit_records o
        WHERE o.kind = 'outcome' AND o.intent_id = i.id
-       ORDER BY (o.settled_by IS NOT NULL), o.seq
+       ORDER BY CASE WHEN o.settled_by IS NOT NULL THEN 1 WHEN o.uncertain THEN 2 ELSE 0 END, o.seq
        LIMIT 1
     ) o ON true
    WHERE i.kind = 'intent'`;
@@ -124,6 +134,7 @@ interface ChangeRow {
   region: string | null;
   resource_ids: string[];
   client_request_id: string | null;
+  fingerprint: string | null;
   input: unknown;
   recorded_at: Date;
   deadline: Date;
@@ -133,6 +144,7 @@ interface ChangeRow {
   warnings: string[] | null;
   replayed: boolean | null;
   settled_by: string | null;
+  uncertain: boolean | null;
 }
 
 function changeOfRow(row: ChangeRow): Change {
@@ -145,8 +157,9 @@ function changeOfRow(row: ChangeRow): Change {
     region: row.region,
     resourceIds: row.resource_ids,
     clientRequestId: row.client_request_id,
+    fingerprint: row.fingerprint,
     input: row.input,
-    status: statusOf(row.outcome),
+    status: statusOf(row.outcome, row.uncertain === true),
     outcome: row.outcome,
     awsRequestId: row.aws_request_id,
     requestedAt: row.recorded_at,
@@ -175,7 +188,11 @@ export async function openAuditDatabase(url: string, logger: Logger): Promise<Au
   pool.on('error', (error) => logger.warn({ database: name, error: error.message }, 'a connection to the audit database was lost; the next write reconnects'));
 
   try {
-    const client = await pool.connect();
+    // A client of its own, without the pool's statement timeout: waiting for another
+    // replica's migration (the lock) or running a long one must not fail start-up.
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: STATEMENT_TIMEOUT_MS, application_name: 'dxgraph migrations' });
+    client.on('error', (error) => logger.warn({ database: name, error: error.message }, 'the audit database connection for migrations was lost'));
+    await client.connect();
     try {
       await runner({
         dbClient: client,
@@ -193,7 +210,7 @@ export async function openAuditDatabase(url: string, logger: Logger): Promise<Au
         },
       });
     } finally {
-      client.release();
+      await client.end().catch(() => undefined);
     }
   } catch (error) {
     await pool.end().catch(() => undefined);
@@ -223,18 +240,19 @@ export async function openAuditDatabase(url: string, logger: Logger): Promise<Au
     },
     async unsettled() {
       const { rows } = await pool.query<ChangeRow>(
-        `${CHANGES} AND o.outcome IS NULL AND i.recorded_at >= now() - $1 * interval '1 millisecond' ORDER BY i.seq LIMIT 1000`,
-        [SETTLE_WITHIN_MS],
+        `${CHANGES} AND (o.outcome IS NULL OR o.uncertain) AND i.recorded_at >= now() - $1 * interval '1 millisecond' ORDER BY i.seq DESC LIMIT $2`,
+        [SETTLE_WITHIN_MS, UNSETTLED_LIMIT],
       );
       return rows.map(changeOfRow);
     },
-    async lastFor(operation, caller, clientRequestId, exceptRequestId) {
+    async earlierFor(operation, caller, clientRequestId, exceptIntentId) {
+      // `=` (not IS NOT DISTINCT FROM) so the index on (operation, caller, client_request_id) serves it.
       const { rows } = await pool.query<ChangeRow>(
-        `${CHANGES} AND i.operation = $1 AND i.caller IS NOT DISTINCT FROM $2 AND i.client_request_id = $3 AND i.request_id IS DISTINCT FROM $4
-           AND o.replayed IS NOT TRUE ORDER BY i.seq DESC LIMIT 1`,
-        [operation, caller, clientRequestId, exceptRequestId ?? null],
+        `${CHANGES} AND i.operation = $1 AND ${caller === null ? 'i.caller IS NULL AND $2::text IS NULL' : 'i.caller = $2'} AND i.client_request_id = $3
+           AND i.id <> $4 AND o.replayed IS NOT TRUE ORDER BY i.seq DESC LIMIT $5`,
+        [operation, caller, clientRequestId, exceptIntentId ?? '00000000-0000-0000-0000-000000000000', EARLIER_LIMIT],
       );
-      return rows[0] ? changeOfRow(rows[0]) : undefined;
+      return rows.map(changeOfRow);
     },
   };
 
@@ -252,7 +270,7 @@ export async function openAuditDatabase(url: string, logger: Logger): Promise<Au
       const { rowCount } = await pool.query(
         `INSERT INTO dxgraph_audit_records (${NAMES})
          SELECT ${COLUMNS.map(([, type], index) => `$${index + 1}::${type}`).join(', ')}
-          WHERE NOT EXISTS (SELECT 1 FROM dxgraph_audit_records WHERE kind = 'outcome' AND intent_id = $3::uuid)
+          WHERE NOT EXISTS (SELECT 1 FROM dxgraph_audit_records WHERE kind = 'outcome' AND intent_id = $3::uuid AND NOT uncertain)
          ON CONFLICT DO NOTHING`,
         values,
       );

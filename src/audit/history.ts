@@ -23,10 +23,17 @@ export interface Change {
   region: string | null;
   resourceIds: readonly string[];
   clientRequestId: string | null;
+  /** What the clientRequestId is bound to (lagChange.ts); null for an intent recorded before it was kept. */
+  fingerprint: string | null;
   /** As recorded: a plan token kept by its digest, long lists cut. */
   input: unknown;
   status: ChangeStatus;
-  /** SUCCESS, the error code the attempt ended with, or the settlement; null while pending. */
+  /**
+   * SUCCESS, the error code the attempt ended with, or the settlement. Null while
+   * pending, unless the attempt ended not knowing whether AWS made the change (its
+   * call sent, then AWS unreachable or failing): pending with that code, until
+   * reconciliation settles it.
+   */
   outcome: string | null;
   awsRequestId: string | null;
   requestedAt: Date;
@@ -65,37 +72,23 @@ export interface ChangeHistory {
   readonly scope: 'fleet' | 'replica';
   /** Newest first: up to `first` changes matching `filter` that come before `before` (a position). Replays left out. */
   list(filter: ChangeFilter, first: number, before?: number): Promise<ChangePage>;
-  /** The intents no outcome has settled (the recent ones: a week), oldest first. */
+  /** The pending changes of the last week (no outcome, or one that left AWS's state unknown), newest first, at most UNSETTLED_LIMIT. */
   unsettled(): Promise<Change[]>;
-  /** The newest change (not a replay) this caller made with this operation and clientRequestId, in a request other than `exceptRequestId`. */
-  lastFor(operation: string, caller: string | null, clientRequestId: string, exceptRequestId?: string): Promise<Change | undefined>;
+  /** Every change (not a replay) this caller made with this operation and clientRequestId but `exceptIntentId`, newest first, at most EARLIER_LIMIT. */
+  earlierFor(operation: string, caller: string | null, clientRequestId: string, exceptIntentId?: string): Promise<Change[]>;
 }
 
-/**
- * How long a real change may take: it must reach its mutating AWS call within
- * `sendWindowMs` of starting, or it is refused with nothing sent; its intent's
- * deadline (`deadlineMs` after it) is then past every step it can still take, so
- * reconciliation can trust what AWS shows (reconcile.ts).
- */
-export interface ChangeTiming {
-  sendWindowMs: number;
-  deadlineMs: number;
-}
-
-/** The windows that follow from the AWS client's own bounds (DX_TIMEOUT_MS, DX_MAX_ATTEMPTS) and the audit sink's. */
-export function changeTiming(aws: { timeoutMs: number; maxAttempts: number }, intentTimeoutMs: number): ChangeTiming {
-  // A lock's wait (5 s) and the fresh reads, which run side by side, two at most one after the other.
-  const sendWindowMs = 5000 + 2 * aws.timeoutMs;
-  // Every attempt of the mutating call, with the SDK's backoff between them.
-  const callMs = aws.timeoutMs * aws.maxAttempts + 1000 * (aws.maxAttempts - 1);
-  return { sendWindowMs, deadlineMs: intentTimeoutMs + sendWindowMs + callMs + 3000 };
-}
+/** How many pending changes a reconciliation round looks at: the newest, so a fresh crash is never stuck behind old ones AWS cannot tell. */
+export const UNSETTLED_LIMIT = 1000;
+/** How many earlier changes of one clientRequestId are weighed; a caller retries an ID a few times, not hundreds. */
+export const EARLIER_LIMIT = 100;
 
 /** How long an unsettled intent is looked after: older ones are left to an operator (logged). */
 export const SETTLE_WITHIN_MS = 7 * 24 * 3_600_000;
 
-export function statusOf(outcome: string | null): ChangeStatus {
-  if (outcome === null) return 'PENDING';
+/** A change's status from the outcome that settles it; `uncertain` when that outcome left AWS's state unknown. */
+export function statusOf(outcome: string | null, uncertain = false): ChangeStatus {
+  if (outcome === null || uncertain) return 'PENDING';
   if (outcome === 'SUCCESS') return 'SUCCEEDED';
   if (outcome === 'APPLIED_PER_AWS' || outcome === 'NOT_APPLIED_PER_AWS') return outcome;
   return 'FAILED';
@@ -137,6 +130,7 @@ export function changeOf(intent: IntentRecord): Change {
     region: intent.region ?? null,
     resourceIds: intent.resourceIds ?? [],
     clientRequestId: intent.clientRequestId,
+    fingerprint: intent.fingerprint ?? null,
     input: intent.input,
     status: 'PENDING',
     outcome: null,
@@ -151,16 +145,28 @@ export function changeOf(intent: IntentRecord): Change {
 }
 
 /**
- * The change once `outcome` is known. The attempt's own outcome wins over a
- * settlement: should both exist (a paused replica that finished after all), what the
- * attempt saw AWS answer is the better word.
+ * How much an outcome says, lower first: the attempt's own answer from AWS, then a
+ * settlement from AWS's state, then an attempt that could not tell (uncertain).
+ * Should several exist (a paused replica that finished after all), the lowest wins.
  */
+export function outcomeRank(outcome: { settledBy?: string | null; uncertain?: boolean | null }): number {
+  if (outcome.settledBy) return 1;
+  return outcome.uncertain ? 2 : 0;
+}
+
+/** The rank of the outcome `change` holds; none at all ranks below every outcome. */
+const rankOf = (change: Change): number => {
+  if (change.outcome === null) return Infinity;
+  return outcomeRank({ settledBy: change.settled ? 'reconciliation' : null, uncertain: change.status === 'PENDING' });
+};
+
+/** The change once `outcome` is known, unless the outcome it holds says more (outcomeRank). */
 export function settledBy(change: Change, outcome: OutcomeRecord): Change {
   const settlement = outcome.settledBy === 'reconciliation';
-  if (change.outcome !== null && settlement) return change;
+  if (outcomeRank(outcome) > rankOf(change)) return change;
   return {
     ...change,
-    status: statusOf(outcome.outcome),
+    status: statusOf(outcome.outcome, outcome.uncertain === true),
     outcome: outcome.outcome,
     awsRequestId: outcome.awsRequestId,
     completedAt: new Date(outcome.time),
@@ -222,15 +228,22 @@ export class MemoryHistory implements ChangeHistory {
 
   async unsettled(): Promise<Change[]> {
     const since = Date.now() - SETTLE_WITHIN_MS;
-    return this.changes.filter((change) => change.status === 'PENDING' && change.requestedAt.getTime() >= since);
+    const found: Change[] = [];
+    for (let index = this.changes.length - 1; index >= 0 && found.length < UNSETTLED_LIMIT; index -= 1) {
+      const change = this.changes[index]!;
+      if (change.requestedAt.getTime() < since) break;
+      if (change.status === 'PENDING') found.push(change);
+    }
+    return found;
   }
 
-  async lastFor(operation: string, caller: string | null, clientRequestId: string, exceptRequestId?: string): Promise<Change | undefined> {
-    for (let index = this.changes.length - 1; index >= 0; index -= 1) {
+  async earlierFor(operation: string, caller: string | null, clientRequestId: string, exceptIntentId?: string): Promise<Change[]> {
+    const found: Change[] = [];
+    for (let index = this.changes.length - 1; index >= 0 && found.length < EARLIER_LIMIT; index -= 1) {
       const change = this.changes[index]!;
-      if (change.requestId === exceptRequestId) continue;
-      if (change.operation === operation && change.caller === caller && change.clientRequestId === clientRequestId && !change.replayed) return change;
+      if (change.id === exceptIntentId || change.replayed) continue;
+      if (change.operation === operation && change.caller === caller && change.clientRequestId === clientRequestId) found.push(change);
     }
-    return undefined;
+    return found;
   }
 }

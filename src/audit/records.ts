@@ -26,10 +26,22 @@ export interface AuditResult {
   replayed?: boolean;
   /** The codes of the warnings of the impact it answered with. */
   warnings?: readonly string[];
+  /** A real change's: whether its mutating AWS call was sent. */
+  sent?: boolean;
+  /**
+   * A real change's: the call was sent and then AWS could not be heard (unreachable,
+   * failing, or the gateway failed reading the answer), so whether AWS made it is
+   * unknown. Reconciliation settles it from AWS's state, as it does a missing outcome.
+   */
+  uncertain?: boolean;
 }
 
-/** `deadline`: by then the attempt has ended, whatever happened to it (history.ts, ChangeTiming). */
-export type IntentRecord = { kind: 'intent'; id: string; deadline: string } & AuditSubject;
+/**
+ * `deadline`: by then the attempt has ended, whatever happened to it (history.ts,
+ * ChangeTiming). `fingerprint`: what the change's clientRequestId is bound to (the
+ * resolved input and the plan it carries), as exactly-once compares a retry with it.
+ */
+export type IntentRecord = { kind: 'intent'; id: string; deadline: string; fingerprint?: string } & AuditSubject;
 /** `settledBy`: set when reconciliation wrote it, from AWS's state, for an attempt that never finished. */
 export type OutcomeRecord = { kind: 'outcome'; id: string; intentId: string; settledBy?: 'reconciliation' } & AuditSubject & AuditResult;
 export type AttemptRecord = { kind: 'attempt'; id: string } & AuditSubject & AuditResult;

@@ -10,7 +10,8 @@ import type { Metrics } from '../metrics.js';
 import type { LogWrites } from '../logDestination.js';
 import type { AttemptRecord, AuditRecord, AuditResult, AuditSubject, IntentRecord, OutcomeRecord } from './records.js';
 import type { AuditDatabase } from './database.js';
-import { changeTiming, MemoryHistory, type Change, type ChangeHistory, type ChangeTiming, type Settlement } from './history.js';
+import { MemoryHistory, type Change, type ChangeHistory, type Settlement } from './history.js';
+import { changeTiming, type ChangeTiming } from './timing.js';
 
 export type { LogWrites };
 
@@ -40,8 +41,11 @@ export class AuditUnwritable extends Error {
 }
 
 export interface AuditTrail {
-  /** Writes an intent record; resolves to its id once it is in the sink, rejects with AuditUnwritable otherwise. */
-  intent(subject: AuditSubject): Promise<string>;
+  /**
+   * Writes an intent record bound to `fingerprint` (what its clientRequestId names);
+   * resolves to its id once it is in the sink, rejects with AuditUnwritable otherwise.
+   */
+  intent(subject: AuditSubject, fingerprint?: string): Promise<string>;
   /**
    * Writes an outcome (with `intentId`) or a single attempt record. Never rejects: a
    * failure is logged (fatal for an outcome, whose change cannot be undone) and counted.
@@ -86,6 +90,27 @@ async function readHistory(file: string, history: MemoryHistory, logger: Logger)
     }
   }
   if (unreadable > 0) logger.warn({ file, unreadable }, 'AUDIT_LOG_FILE has lines that are not audit records; the change history leaves them out');
+}
+
+/**
+ * A process killed mid-write can leave the file's last line without its newline; the
+ * next record would join it and be lost with it. The fragment is ended here, at
+ * start-up (readHistory has counted it as unreadable), so what follows is whole.
+ */
+async function endTornLine(file: string): Promise<void> {
+  const handle = await open(file, 'r');
+  let torn = false;
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile() || stats.size === 0) return;
+    const { size } = stats;
+    const last = Buffer.alloc(1);
+    await handle.read(last, 0, 1, size - 1);
+    torn = last[0] !== 0x0a;
+  } finally {
+    await handle.close();
+  }
+  if (torn) await appendDurably(file, '\n');
 }
 
 /** How long a real call waits for its intent record before it is refused: a hung disk must not hang changes. */
@@ -158,7 +183,10 @@ export async function createAuditTrail(
 
   // This replica's changes, for a trail that is not a database: the file's, read now, or this run's.
   const memory = database ? undefined : new MemoryHistory(file ? Infinity : (options.historyLimit ?? LOG_HISTORY_LIMIT));
-  if (file && memory) await readHistory(file, memory, logger);
+  if (file && memory) {
+    await readHistory(file, memory, logger);
+    await endTornLine(file);
+  }
   const history: ChangeHistory = database?.history ?? memory!;
 
   let health: AuditHealth = { ok: true };
@@ -201,11 +229,13 @@ export async function createAuditTrail(
       await write(record);
       memory?.add(record);
       health = { ok: true };
+      if (owed.size > 0 && !owed.has(record.id)) queueMicrotask(payOwed);
     } catch (error) {
       const reason = describeError(error);
       health = { ok: false, reason: `${reason} (${sink})` };
       // A probe that fails says only that the sink is still down; the failures were counted.
-      if (record.kind !== 'probe') failures?.inc({ kind: record.kind });
+      // An owed outcome failing again is the intent's failure, already counted.
+      if (record.kind !== 'probe' && !owed.has(record.id)) failures?.inc({ kind: record.kind });
       throw new AuditUnwritable(`the audit ${what} could not be written: ${reason}`, health.reason!);
     }
   };
@@ -241,25 +271,64 @@ export async function createAuditTrail(
     return Promise.race([done, late]).finally(() => clearTimeout(timer));
   };
 
+  /**
+   * Outcomes of intents whose write failed, owed to the sink: written after the
+   * intent's own try (queued behind it), and again after every later write that
+   * succeeds and every probe, until one lands. Bounded: a sink down for that many
+   * refused changes has its operator's attention.
+   */
+  const owed = new Map<string, OutcomeRecord>();
+  const OWED_LIMIT = 1000;
+  let paying: Promise<void> | undefined;
+  const owe = (outcome: OutcomeRecord) => {
+    if (owed.size < OWED_LIMIT) owed.set(outcome.id, outcome);
+    payOwed();
+  };
+  const payOwed = () => {
+    if (paying || owed.size === 0) return;
+    paying = (async () => {
+      for (const [id, outcome] of owed) {
+        try {
+          await enqueue(outcome);
+          owed.delete(id);
+        } catch {
+          return; // The sink is still down: the next write or probe tries again.
+        }
+      }
+    })().finally(() => {
+      paying = undefined;
+    });
+  };
+
   let lastProbe = 0;
   let closing: Promise<void> | undefined;
   return {
-    async intent(subject) {
-      const record: IntentRecord = { kind: 'intent', id: randomUUID(), deadline: new Date(Date.parse(subject.time) + timing.deadlineMs).toISOString(), ...subject };
+    async intent(subject, fingerprint) {
+      const record: IntentRecord = {
+        kind: 'intent',
+        id: randomUUID(),
+        deadline: new Date(Date.parse(subject.time) + timing.deadlineMs).toISOString(),
+        ...(fingerprint === undefined ? {} : { fingerprint }),
+        ...subject,
+      };
       let timer: NodeJS.Timeout | undefined;
       const written = enqueue(record);
       const hung = new Promise<never>((_resolve, reject) => {
         timer = setTimeout(() => {
           health = { ok: false, reason: `no write finished within ${intentTimeoutMs} ms (${sink})` };
           failures?.inc({ kind: 'intent' });
-          // Should the queued intent land after all, the record right behind it says nothing was done.
-          void enqueue({ ...subject, kind: 'outcome', id: randomUUID(), intentId: record.id, time: new Date().toISOString(), outcome: 'AUDIT_UNAVAILABLE', awsRequestId: null, durationMs: intentTimeoutMs }).catch(() => undefined);
           reject(new AuditUnwritable(`the audit ${what} did not answer within ${intentTimeoutMs} ms`, health.reason!));
         }, intentTimeoutMs);
       });
       try {
         await Promise.race([written, hung]);
       } catch (error) {
+        // The intent may be in the sink after all (it lands late, or a database
+        // committed it and then lost the connection before saying so): the outcome
+        // that says nothing was done follows it, so reconciliation never reads AWS's
+        // state as this change's doing. Kept until the sink takes it. (A line the log
+        // refused is gone, and the log's history holds only what it took.)
+        if (file || database) owe({ ...subject, kind: 'outcome', id: randomUUID(), intentId: record.id, time: new Date().toISOString(), outcome: 'AUDIT_UNAVAILABLE', awsRequestId: null, durationMs: 0, sent: false });
         try {
           logger.error(
             { operation: record.operation, requestId: record.requestId, caller: record.caller, reason: (error as AuditUnwritable).sinkReason },
@@ -323,6 +392,7 @@ export async function createAuditTrail(
     },
     close: () =>
       (closing ??= (async () => {
+        await paying;
         await tail;
         await database?.close();
       })()),

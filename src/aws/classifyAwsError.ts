@@ -96,7 +96,8 @@ const NETWORK_CODES = new Set([
   'UND_ERR_SOCKET',
 ]);
 
-const TIMEOUT_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'AbortError']);
+// CallWindowPassed: a mutating call's retries ran out of its window (callWindow.ts).
+const TIMEOUT_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'AbortError', 'CallWindowPassed']);
 
 // Known fragments of DirectConnectClientException messages (docs/aws-behaviour.md, "Error messages").
 const CLIENT_MESSAGE_RULES: Array<{ pattern: RegExp; code: AwsErrorCode }> = [

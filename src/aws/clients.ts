@@ -3,6 +3,7 @@ import { DirectConnectClient } from '@aws-sdk/client-direct-connect';
 import { HealthClient } from '@aws-sdk/client-health';
 import { trace } from '@opentelemetry/api';
 import type { InitializeMiddleware } from '@smithy/types';
+import { keepToCallWindow } from './callWindow.js';
 
 interface Metadata {
   $metadata?: { requestId?: string; attempts?: number };
@@ -90,7 +91,13 @@ export function createAwsClients(options: ClientOptions): AwsClients {
     return client;
   };
   return {
-    directConnect: (region) => clientFor('directconnect', region, (settings) => new DirectConnectClient(settings)),
+    directConnect: (region) =>
+      clientFor('directconnect', region, (settings) => {
+        const client = new DirectConnectClient(settings);
+        // After the retry middleware (same step, higher priority), so it runs before every attempt (callWindow.ts).
+        client.middlewareStack.add(keepToCallWindow, { step: 'finalizeRequest', priority: 'low', name: 'dxgraphCallWindow' });
+        return client;
+      }),
     cloudWatch: (region) => clientFor('monitoring', region, (settings) => new CloudWatchClient(settings)),
     health: () => clientFor('health', HEALTH_REGION, (settings) => new HealthClient(settings)),
     destroyAll() {

@@ -1,3 +1,4 @@
+import { withinCallWindow } from './callWindow.js';
 import {
   DescribeConnectionsCommand,
   DescribeDirectConnectGatewayAssociationsCommand,
@@ -94,13 +95,16 @@ export class DirectConnectService {
   /** Told of every mutating call once it has returned (or failed): subscriptions then look again at once. */
   private readonly onChange?: (region: string) => void;
   private readonly metrics?: Metrics;
+  /** No attempt of a mutating call begins later than this after it starts (callWindow.ts); unset, the SDK's own limits alone. */
+  private readonly callWindowMs?: number;
 
   constructor(
     private readonly clientFor: ClientForRegion,
     private readonly logger: Logger,
-    options: { cache?: ReadCache; metrics?: Metrics; onChange?: (region: string) => void } = {},
+    options: { cache?: ReadCache; metrics?: Metrics; onChange?: (region: string) => void; callWindowMs?: number } = {},
   ) {
     this.cache = options.cache ?? NO_CACHE;
+    this.callWindowMs = options.callWindowMs;
     this.metrics = options.metrics;
     this.onChange = options.onChange;
   }
@@ -355,7 +359,9 @@ export class DirectConnectService {
 
   /**
    * One mutating call. Deliberately not abortable: once sent, the change happens,
-   * and the gateway waits for AWS's answer so that the attempt is audited truly.
+   * and the gateway waits for AWS's answer so that the attempt is audited truly; but
+   * no retry begins after the call's window, which the change record's deadline
+   * counts on.
    * Whatever AWS answered, the region's cached reads are forgotten before this
    * returns: even a failed call may have changed something. An answer that does not
    * describe what was changed is an error that says the change may have happened.
@@ -366,7 +372,8 @@ export class DirectConnectService {
     send: (client: DirectConnectClient) => Promise<Output>,
     what: { description: string; id: string; idOf: (output: Output) => string | undefined; result: (output: Output) => T },
   ): Promise<{ result: T; awsRequestId?: string }> {
-    const output = await this.call(region, operation, send).finally(async () => {
+    const sent = () => this.call(region, operation, send);
+    const output = await (this.callWindowMs === undefined ? sent() : withinCallWindow(this.callWindowMs, sent)).finally(async () => {
       await this.cache.invalidateRegion(region);
       this.onChange?.(region);
     });

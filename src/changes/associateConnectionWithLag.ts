@@ -1,4 +1,5 @@
 import type { AppliedCheck } from './models.js';
+import type { ChangeRecording } from '../audit/audited.js';
 import type { Connection, Interconnect, Lag } from '@aws-sdk/client-direct-connect';
 import type { ResolversTypes, ResolversUnionTypes } from '../__generated__/resolvers-types.js';
 import type { ClassifiedAwsError } from '../aws/classifyAwsError.js';
@@ -72,7 +73,7 @@ interface AssociationState {
 
 const planInput = ({ connectionId, lagId, region }: Subject) => ({ connectionId, lagId, region });
 
-export async function associateConnectionWithLag(input: AssociationInput, deps: AssociationDeps): Promise<Result> {
+export async function associateConnectionWithLag(input: AssociationInput, deps: AssociationDeps, recording?: ChangeRecording): Promise<Result> {
   const subject = checkMembershipInput(input, deps.regions);
   if ('__typename' in subject) return subject;
   // The LAG a connection leaves is locked too; which one it is comes from AWS before
@@ -105,6 +106,7 @@ export async function associateConnectionWithLag(input: AssociationInput, deps: 
       failed: (error) => fromAwsError(subject, error),
     },
     deps,
+    recording,
   );
 }
 

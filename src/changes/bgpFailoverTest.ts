@@ -1,4 +1,5 @@
 import type { AppliedCheck } from './models.js';
+import type { ChangeRecording } from '../audit/audited.js';
 import type { Connection, DirectConnectGatewayAttachment, Lag, VirtualInterface, VirtualInterfaceTestHistory } from '@aws-sdk/client-direct-connect';
 import type { ResolversTypes, ResolversUnionTypes } from '../__generated__/resolvers-types.js';
 import { isAwsFailure, type ClassifiedAwsError } from '../aws/classifyAwsError.js';
@@ -164,7 +165,7 @@ function movedSinceLocked(view: FailoverView | null, locked: Locked): RefusalMem
   );
 }
 
-export async function startBgpFailoverTest(input: StartFailoverTestInput, deps: FailoverDeps): Promise<StartResult> {
+export async function startBgpFailoverTest(input: StartFailoverTestInput, deps: FailoverDeps, recording?: ChangeRecording): Promise<StartResult> {
   const subject = checkStart(input, deps.regions);
   if ('__typename' in subject) return subject;
   const planInput = startPlanInput(subject);
@@ -203,6 +204,7 @@ export async function startBgpFailoverTest(input: StartFailoverTestInput, deps: 
       failed: (error) => fromAwsError(subject, error),
     },
     deps,
+    recording,
   );
 }
 
@@ -229,7 +231,7 @@ async function start(
   };
 }
 
-export async function stopBgpFailoverTest(input: StopFailoverTestInput, deps: FailoverDeps): Promise<StopResult> {
+export async function stopBgpFailoverTest(input: StopFailoverTestInput, deps: FailoverDeps, recording?: ChangeRecording): Promise<StopResult> {
   const subject = checkStop(input, deps.regions);
   if ('__typename' in subject) return subject;
   const planInput = stopPlanInput(subject);
@@ -261,6 +263,7 @@ export async function stopBgpFailoverTest(input: StopFailoverTestInput, deps: Fa
       failed: (error) => fromAwsError(subject, error),
     },
     deps,
+    recording,
   );
 }
 
@@ -463,7 +466,12 @@ const CLOCK_SKEW_MS = 5000;
 /** Reconciliation (reconcile.ts): AWS's state shows the test started once AWS lists a test of the VIF begun since it was asked for. */
 export const startApplied: AppliedCheck = async ({ virtualInterfaceId }, region, { directConnect }, requestedAt) => {
   if (typeof virtualInterfaceId !== 'string') return undefined;
-  const tests = await directConnect.listVirtualInterfaceTests(region, { virtualInterfaceId }, { fresh: true });
+  const [vif, tests] = await Promise.all([
+    directConnect.describeVirtualInterface(region, virtualInterfaceId, { fresh: true }),
+    directConnect.listVirtualInterfaceTests(region, { virtualInterfaceId }, { fresh: true }),
+  ]);
+  // A VIF AWS no longer lists has no tests to show either way.
+  if (!vif) return undefined;
   return tests.some((test) => (test.startTime?.getTime() ?? 0) >= requestedAt.getTime() - CLOCK_SKEW_MS);
 };
 

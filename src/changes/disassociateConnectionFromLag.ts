@@ -1,4 +1,5 @@
 import type { AppliedCheck } from './models.js';
+import type { ChangeRecording } from '../audit/audited.js';
 import type { ResolversTypes, ResolversUnionTypes } from '../__generated__/resolvers-types.js';
 import { isAwsFailure, type ClassifiedAwsError } from '../aws/classifyAwsError.js';
 import type { DirectConnectService } from '../aws/directConnect.js';
@@ -49,7 +50,7 @@ const OPERATION = 'disassociateConnectionFromLag';
 
 const planInput = ({ connectionId, lagId, region }: Subject) => ({ connectionId, lagId, region });
 
-export async function disassociateConnectionFromLag(input: DisassociationInput, deps: DisassociationDeps): Promise<Result> {
+export async function disassociateConnectionFromLag(input: DisassociationInput, deps: DisassociationDeps, recording?: ChangeRecording): Promise<Result> {
   const subject = checkMembershipInput(input, deps.regions);
   if ('__typename' in subject) return subject;
   return runChange(
@@ -65,6 +66,7 @@ export async function disassociateConnectionFromLag(input: DisassociationInput, 
       failed: (error) => fromAwsError(subject, error),
     },
     deps,
+    recording,
   );
 }
 

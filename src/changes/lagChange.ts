@@ -20,7 +20,9 @@ import type { MaintenanceReport, MaintenanceService } from '../aws/health.js';
 import { lagResourceIds, lagTraffic, reportFor, type ReadTraffic } from '../loaders/traffic.js';
 import { IMPACT_TRAFFIC_WINDOW_MINUTES, type LagView, type Surroundings } from './impact.js';
 import type { OpenPlan, PlanInput, PlannedState, Plans } from './plan.js';
-import type { Change, ChangeHistory, ChangeTiming } from '../audit/history.js';
+import type { Change, ChangeHistory } from '../audit/history.js';
+import type { ChangeTiming } from '../audit/timing.js';
+import { UNCERTAIN_OUTCOMES, type ChangeRecording } from '../audit/audited.js';
 import { auditableInput } from '../audit/trail.js';
 
 // What every change shares (docs/contract.md, "The mutations"): the common input
@@ -259,8 +261,7 @@ export const parentLockKey = (region: string, parentId: string) => lockKey(paren
 export interface RunDeps extends ReadDeps {
   plans: Plans;
   /** The change record (for a clientRequestId whose earlier attempt this replica's exactly-once store does not hold) and the change's windows. */
-  audit: { history: Pick<ChangeHistory, 'lastFor'>; timing: Pick<ChangeTiming, 'sendWindowMs'> };
-  requestId: string;
+  audit: { history: Pick<ChangeHistory, 'earlierFor'>; timing: Pick<ChangeTiming, 'sendWindowMs'> };
   /** The warning codes a real call may carry only with a plan (DX_PLAN_REQUIRED_FOR; planPolicy.ts). */
   planRequiredFor: ReadonlySet<string>;
   guards: Guards;
@@ -296,17 +297,19 @@ class WindowPassed extends Error {
 
 /**
  * The order every change follows: a token this gateway did not make is refused
- * before anything is read. A real call is then exactly-once per clientRequestId; a
- * plan for another input or too old is refused; under the locks of its LAG (and of
- * what else it names) the state is read from AWS, a plan whose state moved is refused
- * (and the stale cache forgotten), and the change's own real call runs. A dry run
- * reads through the cache and takes neither lock nor record (docs/contract.md,
- * "Exactly once, one at a time").
+ * before anything is read. A real call then opens its intent in the audit trail
+ * (`recording`, from audited.ts: nothing that may change AWS runs without it), is
+ * exactly-once per clientRequestId; a plan for another input or too old is refused;
+ * under the locks of its LAG (and of what else it names) the state is read from AWS,
+ * a plan whose state moved is refused (and the stale cache forgotten), and the
+ * change's own real call runs. A dry run reads through the cache and takes neither
+ * lock nor record (docs/contract.md, "Exactly once, one at a time").
  */
 export async function runChange<State, R extends Answer>(
   input: ChangeInput,
   steps: ChangeSteps<State, R>,
   deps: RunDeps,
+  recording?: ChangeRecording,
 ): Promise<R | Guarded> {
   const { plan, refusal, staleness } = openPlan(deps.plans, input.expectedPlanToken, steps.operation, steps.planInput);
   if (refusal) return refusal;
@@ -324,10 +327,13 @@ export async function runChange<State, R extends Answer>(
     }
   };
   if (input.dryRun) return run({ begin: () => {} });
+  if (!recording) throw new Error(`${steps.operation}: a real change runs only with its audit record (audited.ts)`);
   const { sendWindowMs } = deps.audit.timing;
+  // The window counts from here, the intent's write included: its deadline is reckoned from it (timing.ts).
   const sendBy = performance.now() + sendWindowMs;
+  await recording.open(fingerprint(steps.planInput, input));
   return guarded(() =>
-    exactlyOnce(input, steps, deps, async (attempt) => {
+    exactlyOnce(input, steps, deps, recording, async () => {
       let extra: string[];
       try {
         extra = (await steps.locks?.()) ?? [];
@@ -342,7 +348,7 @@ export async function runChange<State, R extends Answer>(
           begin() {
             if (!held()) throw new LockLost();
             if (performance.now() > sendBy) throw new WindowPassed(sendWindowMs);
-            attempt.sent = true;
+            recording.sent = true;
           },
         }),
       );
@@ -380,30 +386,26 @@ async function guarded<R>(fn: () => Promise<R | Guarded>): Promise<R | Guarded> 
 }
 
 /**
- * Outcomes that say AWS may have made the change after all: kept, though retryable,
- * once the call was sent. Throttling and "transitioning" are AWS refusing, so a retry
- * may run (a change AWS already made is refused then, not made twice).
- */
-const MAY_HAVE_CHANGED = new Set(['AWS_UNAVAILABLE', 'AWS_SERVER_ERROR']);
-
-/**
  * Runs the change once per caller and clientRequestId: a duplicate with the same input
  * gets the first outcome again, marked replayed, without calling AWS. Outcomes worth
  * retrying (throttling, a busy resource, AWS unreachable before the mutating call) are
- * not kept, so a retry runs; once the mutating call was sent, the outcome is kept
- * whatever it is, since AWS may have made the change.
+ * not kept, so a retry runs; once the mutating call was sent, an outcome that leaves
+ * AWS's state unknown (UNCERTAIN_OUTCOMES) is kept whatever it is, since AWS may have
+ * made the change. Throttling and "transitioning" are AWS refusing, so a retry may run
+ * (a change AWS already made is refused then, not made twice).
  */
 async function exactlyOnce<R extends Answer>(
   input: ChangeInput,
   steps: ChangeSteps<unknown, R>,
   deps: RunDeps,
-  fn: (attempt: { sent: boolean }) => Promise<R | Guarded>,
+  recording: ChangeRecording,
+  fn: () => Promise<R | Guarded>,
 ): Promise<R | Guarded> {
   const id = input.clientRequestId;
-  const attempt = { sent: false };
-  if (id === undefined || id === null) return fn(attempt);
+  if (id === undefined || id === null) return fn();
   const { operation } = steps;
-  const claim = await deps.guards.idempotency.claim<R | Guarded>(`${operation} ${deps.caller.id} ${id}`, fingerprint(steps.planInput, input));
+  const bound = fingerprint(steps.planInput, input);
+  const claim = await deps.guards.idempotency.claim<R | Guarded>(`${operation} ${deps.caller.id} ${id}`, bound);
   if (claim.kind === 'conflict') {
     return invalidInput({
       field: 'clientRequestId',
@@ -413,7 +415,7 @@ async function exactlyOnce<R extends Answer>(
   if (claim.kind === 'replay') return { ...claim.outcome, replayed: true };
   // This replica's store may not know an earlier attempt the change record holds
   // (it started since, or that attempt's replica stopped mid-change): the record answers.
-  const recorded = await fromRecord(operation, id, steps.planInput, input, deps).catch(async (error: unknown) => {
+  const recorded = await fromRecord(operation, id, bound, steps.planInput, input, recording, deps).catch(async (error: unknown) => {
     await claim.release().catch(() => undefined);
     throw error;
   });
@@ -432,9 +434,9 @@ async function exactlyOnce<R extends Answer>(
     });
   let outcome: R | Guarded;
   try {
-    outcome = await fn(attempt);
+    outcome = await fn();
   } catch (error) {
-    if (!attempt.sent) {
+    if (!recording.sent) {
       await release();
       throw error;
     }
@@ -443,59 +445,66 @@ async function exactlyOnce<R extends Answer>(
   }
   // PlanRequired sent nothing and asks for the same input with a plan: the ID stays free for that.
   const { code, retryable } = outcome as Answer;
-  const free = code === 'PLAN_REQUIRED' || (retryable && !(attempt.sent && MAY_HAVE_CHANGED.has(code ?? '')));
+  const free = code === 'PLAN_REQUIRED' || (retryable && !(recording.sent && UNCERTAIN_OUTCOMES.has(code ?? '')));
   await (free ? release() : keep(outcome));
   return outcome;
 }
 
 /**
- * The change record's word on this clientRequestId's earlier attempt, when it has one
- * this replica's store does not: made (SUCCEEDED, APPLIED_PER_AWS) is answered from
- * the record; unsettled is ResourceBusy until reconciliation settles it; a failure
- * or NOT_APPLIED_PER_AWS lets the change run. Another input is a conflict, as ever.
+ * The change record's word on this clientRequestId's earlier changes, when it holds
+ * any this replica's store does not. Each is weighed, not only the newest (a later
+ * refusal must not hide an earlier success): one that was made (SUCCEEDED,
+ * APPLIED_PER_AWS) is answered from the record; one still pending, or whose call left
+ * AWS's state unknown, is ResourceBusy until reconciliation settles it; failures and
+ * NOT_APPLIED_PER_AWS let the change run. Another input is a conflict, as ever.
  */
 async function fromRecord(
   operation: string,
   id: string,
+  bound: string,
   planInput: PlanInput,
   input: ChangeInput,
+  recording: ChangeRecording,
   deps: RunDeps,
 ): Promise<RecordedChangeMember | RefusalMember<'InvalidInput' | 'ResourceBusy'> | undefined> {
-  const earlier = await deps.audit.history.lastFor(operation, deps.caller.id, id, deps.requestId);
+  const earlier = await deps.audit.history.earlierFor(operation, deps.caller.id, id, recording.intentId);
   // A failed or unmade change lets the ID run again, as this replica's own store does for what it frees.
-  if (!earlier || earlier.status === 'FAILED' || earlier.status === 'NOT_APPLIED_PER_AWS') return undefined;
-  if (!sameInput(earlier, planInput, input)) {
+  const binding = earlier.filter((change) => change.status !== 'FAILED' && change.status !== 'NOT_APPLIED_PER_AWS');
+  if (binding.length === 0) return undefined;
+  const other = binding.find((change) => !sameInput(change, bound, planInput, input));
+  if (other) {
     return invalidInput({
       field: 'clientRequestId',
-      message: `clientRequestId "${id}" was used at ${earlier.requestedAt.toISOString()} for a different ${operation} input; choose a new ID for a new change.`,
+      message: `clientRequestId "${id}" was used at ${other.requestedAt.toISOString()} for a different ${operation} input; choose a new ID for a new change.`,
     });
   }
-  switch (earlier.status) {
-    case 'SUCCEEDED':
-    case 'APPLIED_PER_AWS':
-      return {
-        __typename: 'RecordedChange',
-        change: earlier,
-        replayed: true,
-        message:
-          `clientRequestId "${id}" names a change made at ${earlier.requestedAt.toISOString()} (${earlier.status}); ` +
-          'it is answered from the change record and nothing was called.',
-      };
-    default:
-      return resourceBusy(
-        `An earlier attempt with clientRequestId "${id}" (at ${earlier.requestedAt.toISOString()}) has no outcome yet: it is still running, or its ` +
-          `replica stopped and the change record settles it from AWS's state by ${new Date(earlier.deadline.getTime() + 60_000).toISOString()}. ` +
-          'Nothing was changed; retry after that.',
-      );
+  const made = binding.find((change) => change.status === 'SUCCEEDED' || change.status === 'APPLIED_PER_AWS');
+  if (made) {
+    return {
+      __typename: 'RecordedChange',
+      change: made,
+      replayed: true,
+      message:
+        `clientRequestId "${id}" names a change made at ${made.requestedAt.toISOString()} (${made.status}); ` +
+        'it is answered from the change record and nothing was called.',
+    };
   }
+  const pending = binding[0]!;
+  const state = pending.outcome === null ? 'has no outcome yet: it is still running, or its replica stopped' : `ended ${pending.outcome} after its call was sent, so AWS may have made it`;
+  return resourceBusy(
+    `An earlier attempt with clientRequestId "${id}" (at ${pending.requestedAt.toISOString()}) ${state}; the change record settles it from AWS's state ` +
+      `by ${new Date(pending.deadline.getTime() + 60_000).toISOString()}. Nothing was changed; retry after that.`,
+  );
 }
 
 /**
- * Whether the recorded change had this input: the region as resolved, and every
- * other field as the trail records it (a plan token by its digest), so a retry
- * matches the record exactly when it would match the exactly-once fingerprint.
+ * Whether the recorded change had this input: its fingerprint, as exactly-once binds
+ * the ID (defaults applied, lists in order). An intent recorded before fingerprints
+ * were kept is compared field by field as the trail recorded it (a plan token by its
+ * digest).
  */
-function sameInput(earlier: Change, planInput: PlanInput, input: ChangeInput): boolean {
+function sameInput(earlier: Change, bound: string, planInput: PlanInput, input: ChangeInput): boolean {
+  if (earlier.fingerprint !== null) return earlier.fingerprint === bound;
   const comparable = (value: unknown) => {
     const { region: _region, dryRun: _dryRun, clientRequestId: _id, ...rest } = (value ?? {}) as Record<string, unknown>;
     return JSON.stringify(Object.entries(rest).filter(([, field]) => field !== null && field !== undefined).sort(([a], [b]) => (a < b ? -1 : 1)));

@@ -57,6 +57,13 @@ export async function settlementOf(change: Change, directConnect: ReconcilerDeps
 
 export function startReconciler(deps: ReconcilerDeps): Reconciler {
   const { history, audit, logger, now = Date.now, everyMs = RECONCILE_EVERY_MS } = deps;
+  // A change AWS's state cannot settle is looked at every round, but said once (then at debug).
+  const told = new Set<string>();
+  const tell = (change: Change, details: object, message: string) => {
+    const once = !told.has(change.id);
+    if (once && told.size < 10_000) told.add(change.id);
+    (once ? logger.warn : logger.debug).call(logger, { change: change.id, operation: change.operation, resourceIds: change.resourceIds, ...details }, message);
+  };
   let stopped = false;
   let running: Promise<number> | undefined;
   let soon: NodeJS.Timeout | undefined;
@@ -82,11 +89,12 @@ export function startReconciler(deps: ReconcilerDeps): Reconciler {
       try {
         settlement = await settlementOf(change, deps.directConnect);
       } catch (error) {
-        logger.warn({ change: change.id, operation: change.operation, error: (error as Error).message }, 'could not read AWS to settle a change; trying again next round');
+        tell(change, { error: (error as Error).message }, 'could not read AWS to settle a change; trying again every round');
         continue;
       }
       if (!settlement) {
-        logger.warn({ change: change.id, operation: change.operation, resourceIds: change.resourceIds }, 'AWS\'s state cannot tell whether this change was made; trying again next round');
+        const why = change.region ? 'AWS\'s state cannot tell whether this change was made' : 'this change was recorded without its region, so AWS cannot be asked';
+        tell(change, {}, `${why}; trying again every round`);
         continue;
       }
       if (await audit.settle(change, settlement)) {
@@ -100,7 +108,7 @@ export function startReconciler(deps: ReconcilerDeps): Reconciler {
     // The earliest deadline still ahead is looked at as it passes, not a minute later.
     if (next !== undefined && !stopped) {
       clearTimeout(soon);
-      soon = setTimeout(() => void round().catch(() => undefined), Math.min(Math.max(next - now() + 250, 0), everyMs));
+      soon = setTimeout(() => void round(), Math.min(Math.max(next - now() + 250, 0), everyMs));
       soon.unref();
     }
     return settled;

@@ -1,4 +1,5 @@
 import type { AppliedCheck } from './models.js';
+import type { ChangeRecording } from '../audit/audited.js';
 import type { ResolversTypes, ResolversUnionTypes } from '../__generated__/resolvers-types.js';
 import type { DirectConnectService } from '../aws/directConnect.js';
 import { fromAwsError, invalidInput, lagNotFound, planRequired, withAwsWords, type LagSubject, type RefusalMember } from '../errors/refusals.js';
@@ -46,7 +47,7 @@ function validate(input: MinimumLinksInput, regions: ServedRegions): Subject | R
 
 const planInput = ({ lagId, region, minimumLinks }: Subject) => ({ lagId, region, minimumLinks: String(minimumLinks) });
 
-export async function updateLagMinimumLinks(input: MinimumLinksInput, deps: MinimumLinksDeps): Promise<Result> {
+export async function updateLagMinimumLinks(input: MinimumLinksInput, deps: MinimumLinksDeps, recording?: ChangeRecording): Promise<Result> {
   const subject = validate(input, deps.regions);
   if ('__typename' in subject) return subject;
   return runChange(
@@ -67,6 +68,7 @@ export async function updateLagMinimumLinks(input: MinimumLinksInput, deps: Mini
       failed: (error) => fromAwsError(subject, error),
     },
     deps,
+    recording,
   );
 }
 

@@ -1,5 +1,5 @@
 import type { MutationResolvers } from '../__generated__/resolvers-types.js';
-import { audited } from '../audit/audited.js';
+import { audited, type ChangeRecording } from '../audit/audited.js';
 import { requireRole } from '../auth/requireRole.js';
 import { hasRole, OPERATE, READ } from '../auth/roles.js';
 import { associateConnectionWithLag } from '../changes/associateConnectionWithLag.js';
@@ -11,14 +11,14 @@ import type { GatewayContext } from '../context.js';
 // Every mutation changes live links, so every attempt is audited, refusals included;
 // a dry run needs only dx:read, the change itself dx:operate. Only a real call the
 // caller may make writes an intent record before it runs (docs/contract.md, "The
-// mutations"): a FORBIDDEN one is a single record, and says FORBIDDEN even when the
-// audit sink is down.
+// mutations"), once its input is known to be valid: a FORBIDDEN one is a single
+// record, and says FORBIDDEN even when the audit sink is down.
 function attempt<I extends { dryRun?: boolean | null }, R extends object>(
   ctx: GatewayContext,
   operation: string,
   input: I,
   what: { dryRun: string; change: string },
-  run: () => Promise<R>,
+  run: (recording: ChangeRecording | undefined) => Promise<R>,
 ) {
   const dryRun = input.dryRun === true;
   return audited(
@@ -26,9 +26,9 @@ function attempt<I extends { dryRun?: boolean | null }, R extends object>(
     ctx,
     operation,
     input,
-    async () => {
+    async (recording) => {
       requireRole(ctx.caller, dryRun ? READ : OPERATE, dryRun ? what.dryRun : what.change);
-      return run();
+      return run(recording);
     },
     { change: !dryRun && hasRole(ctx.caller, OPERATE) },
   );
@@ -36,27 +36,27 @@ function attempt<I extends { dryRun?: boolean | null }, R extends object>(
 
 export const Mutation: MutationResolvers = {
   disassociateConnectionFromLag: (_parent, { input }, ctx) =>
-    attempt(ctx, 'disassociateConnectionFromLag', input, { dryRun: 'run a dry-run disassociation', change: 'disassociate a connection from a LAG' }, () =>
-      disassociateConnectionFromLag(input, ctx),
+    attempt(ctx, 'disassociateConnectionFromLag', input, { dryRun: 'run a dry-run disassociation', change: 'disassociate a connection from a LAG' }, (recording) =>
+      disassociateConnectionFromLag(input, ctx, recording),
     ),
 
   associateConnectionWithLag: (_parent, { input }, ctx) =>
-    attempt(ctx, 'associateConnectionWithLag', input, { dryRun: 'run a dry-run association', change: 'associate a connection with a LAG' }, () =>
-      associateConnectionWithLag(input, ctx),
+    attempt(ctx, 'associateConnectionWithLag', input, { dryRun: 'run a dry-run association', change: 'associate a connection with a LAG' }, (recording) =>
+      associateConnectionWithLag(input, ctx, recording),
     ),
 
   updateLagMinimumLinks: (_parent, { input }, ctx) =>
-    attempt(ctx, 'updateLagMinimumLinks', input, { dryRun: "run a dry-run update of a LAG's minimumLinks", change: "change a LAG's minimumLinks" }, () =>
-      updateLagMinimumLinks(input, ctx),
+    attempt(ctx, 'updateLagMinimumLinks', input, { dryRun: "run a dry-run update of a LAG's minimumLinks", change: "change a LAG's minimumLinks" }, (recording) =>
+      updateLagMinimumLinks(input, ctx, recording),
     ),
 
   startBgpFailoverTest: (_parent, { input }, ctx) =>
-    attempt(ctx, 'startBgpFailoverTest', input, { dryRun: 'run a dry-run BGP failover test', change: 'start a BGP failover test' }, () =>
-      startBgpFailoverTest(input, ctx),
+    attempt(ctx, 'startBgpFailoverTest', input, { dryRun: 'run a dry-run BGP failover test', change: 'start a BGP failover test' }, (recording) =>
+      startBgpFailoverTest(input, ctx, recording),
     ),
 
   stopBgpFailoverTest: (_parent, { input }, ctx) =>
-    attempt(ctx, 'stopBgpFailoverTest', input, { dryRun: 'run a dry-run stop of a BGP failover test', change: 'stop a BGP failover test' }, () =>
-      stopBgpFailoverTest(input, ctx),
+    attempt(ctx, 'stopBgpFailoverTest', input, { dryRun: 'run a dry-run stop of a BGP failover test', change: 'stop a BGP failover test' }, (recording) =>
+      stopBgpFailoverTest(input, ctx, recording),
     ),
 };

@@ -9,7 +9,8 @@ import type { DirectConnectService } from '../../src/aws/directConnect.js';
 import { ANONYMOUS } from '../../src/auth/roles.js';
 import { createPlans } from '../../src/changes/plan.js';
 import { createMemoryGuards } from '../../src/coordination/memoryGuards.js';
-import { changeTiming, MemoryHistory } from '../../src/audit/history.js';
+import { MemoryHistory } from '../../src/audit/history.js';
+import { changeTiming } from '../../src/audit/timing.js';
 import { createMetrics } from '../../src/metrics.js';
 
 // An unexpected failure inside the gateway (here: a backend answer of the wrong

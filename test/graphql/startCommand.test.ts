@@ -185,22 +185,23 @@ describe('SIGTERM during a disassociation', () => {
     expect(await gateway.exited).toBe(0);
 
     const lines = (await readFile(auditFile, 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
-    // A dry run is one attempt record; a real call an intent, then its outcome (docs/contract.md, "The mutations").
+    // A dry run is one attempt record, as is a real call refused before its intent (bad
+    // input); a real call an intent, then its outcome (docs/contract.md, "The mutations").
     const records = lines.filter((r) => r.kind !== 'intent');
     expect(records.map((r) => [r.kind, r.input.connectionId, r.outcome])).toEqual([
       ['attempt', 'dxcon-allow01a', 'SUCCESS'],
       ['outcome', 'dxcon-allow01a', 'SUCCESS'],
       ['outcome', 'dxcon-minlnk1a', 'MINIMUM_LINKS_VIOLATION'],
-      ['outcome', 'not-an-id', 'BAD_USER_INPUT'],
+      ['attempt', 'not-an-id', 'BAD_USER_INPUT'],
       ['outcome', 'dxcon-allow01b', 'SUCCESS'],
     ]);
-    for (const outcome of records.slice(1)) {
+    expect(lines.filter((r) => r.kind === 'intent')).toHaveLength(3);
+    for (const outcome of records.filter((r) => r.kind === 'outcome')) {
       const intent = lines.findIndex((r) => r.kind === 'intent' && r.id === outcome.intentId);
       expect(intent, `the intent of ${outcome.input.connectionId}`).toBeGreaterThanOrEqual(0);
       expect(intent).toBeLessThan(lines.indexOf(outcome));
       expect(lines[intent].input).toEqual(outcome.input);
     }
-    expect(lines.filter((r) => r.kind === 'intent')).toHaveLength(4);
     expect(records[0].input.dryRun).toBe(true);
     expect(records[0].awsRequestId).toBeNull();
     expect(records[4].awsRequestId).toMatch(/^[0-9a-f-]{36}$/);

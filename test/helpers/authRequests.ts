@@ -60,9 +60,9 @@ export async function auditLines(file: string): Promise<Array<Record<string, any
 const SUBJECT_FIELDS = ['caller', 'clientRequestId', 'id', 'input', 'kind', 'operation', 'region', 'requestId', 'resourceIds', 'roles', 'time'];
 /** The fields of each kind of audit record, sorted. */
 export const AUDIT_FIELDS = {
-  intent: [...SUBJECT_FIELDS, 'deadline'].sort(),
+  intent: [...SUBJECT_FIELDS, 'deadline', 'fingerprint'].sort(),
   attempt: [...SUBJECT_FIELDS, 'awsRequestId', 'durationMs', 'outcome', 'warnings'].sort(),
-  outcome: [...SUBJECT_FIELDS, 'awsRequestId', 'durationMs', 'intentId', 'outcome', 'warnings'].sort(),
+  outcome: [...SUBJECT_FIELDS, 'awsRequestId', 'durationMs', 'intentId', 'outcome', 'sent', 'uncertain', 'warnings'].sort(),
 };
 
 /** The records that end attempts: a real call's `outcome`, or the one `attempt` record of a dry run or a refused request. */

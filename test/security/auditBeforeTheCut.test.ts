@@ -179,6 +179,7 @@ describe('node dist/main.js killed with SIGKILL while a disassociation waits on 
         region: 'us-east-1',
         resourceIds: [input.connectionId, input.lagId],
         deadline: expect.any(String),
+        fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/),
       });
       expect(records.filter((r) => r.intentId === intent!.id)).toEqual([]);
     } finally {

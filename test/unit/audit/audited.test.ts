@@ -2,21 +2,32 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { audited } from '../../../src/audit/audited.js';
+import { audited, type ChangeRecording } from '../../../src/audit/audited.js';
 import { AuditUnwritable, createAuditTrail, type AuditTrail } from '../../../src/audit/trail.js';
 import type { Caller } from '../../../src/auth/roles.js';
 import { GatewayError } from '../../../src/errors/GatewayError.js';
 import { createMetrics } from '../../../src/metrics.js';
-import { changeTiming, MemoryHistory } from '../../../src/audit/history.js';
+import { MemoryHistory } from '../../../src/audit/history.js';
+import { changeTiming } from '../../../src/audit/timing.js';
 import { capturedLogger } from '../../helpers/logger.js';
 
-// src/audit/audited.ts: a real call is audited before the cut (an intent, then an
-// outcome linked to it) and is not attempted when the intent cannot be written; a
-// dry run leaves one record (docs/contract.md, "The mutations").
+// src/audit/audited.ts: a real call is audited before the cut (an intent, opened
+// once the change is known, then an outcome linked to it) and goes no further when
+// the intent cannot be written; a dry run, or a real call refused before its intent,
+// leaves one record (docs/contract.md, "The mutations").
 
 const actor = { caller: { id: 'alice', roles: ['dx:operate'], via: 'jwt' } as unknown as Caller, requestId: 'req-7' };
 const input = { connectionId: 'dxcon-allow01a', lagId: 'dxlag-allow001', clientRequestId: 'chg-42', expectedPlanToken: 'p1.secret.token' };
 const success = { __typename: 'DisassociateConnectionFromLagSuccess', dryRun: false, awsRequestId: 'aws-req-1' };
+
+/** A real call as runChange makes one: its intent opened, then `change` (what would call AWS) run, the call sent. */
+const opening =
+  <T>(change: () => Promise<T> | T) =>
+  async (recording: ChangeRecording | undefined): Promise<T> => {
+    await recording!.open('fingerprint-1');
+    recording!.sent = true;
+    return change();
+  };
 
 async function fileTrail() {
   const file = join(mkdtempSync(join(tmpdir(), 'dxgraph-audited-')), 'audit.jsonl');
@@ -53,9 +64,9 @@ function failingTrail() {
 describe('Function: audited, a real call', () => {
   it('does not attempt the change when the intent cannot be written, and answers AuditUnavailable, writing nothing else', async () => {
     const { trail, written } = failingTrail();
-    const attempt = vi.fn(async () => success);
-    const result = await audited(trail, actor, 'disassociateConnectionFromLag', input, attempt, { change: true });
-    expect(attempt).not.toHaveBeenCalled();
+    const change = vi.fn(async () => success);
+    const result = await audited(trail, actor, 'disassociateConnectionFromLag', input, opening(change), { change: true });
+    expect(change).not.toHaveBeenCalled();
     expect(result).toMatchObject({ __typename: 'AuditUnavailable', code: 'AUDIT_UNAVAILABLE', retryable: true, replayed: false });
     expect((result as { message: string }).message).toContain('ENOSPC: no space left on device');
     expect((result as { message: string }).message).not.toContain('/dev/full');
@@ -65,9 +76,9 @@ describe('Function: audited, a real call', () => {
   it('does not attempt the change on a real trail over /dev/full either', async () => {
     const metrics = createMetrics();
     const trail = await createAuditTrail(capturedLogger().logger, '/dev/full', metrics.auditWriteFailures);
-    const attempt = vi.fn(async () => success);
-    const result = await audited(trail, actor, 'updateLagMinimumLinks', { lagId: 'dxlag-allow001', minimumLinks: 2 }, attempt, { change: true });
-    expect(attempt).not.toHaveBeenCalled();
+    const change = vi.fn(async () => success);
+    const result = await audited(trail, actor, 'updateLagMinimumLinks', { lagId: 'dxlag-allow001', minimumLinks: 2 }, opening(change), { change: true });
+    expect(change).not.toHaveBeenCalled();
     expect(result).toMatchObject({ __typename: 'AuditUnavailable', code: 'AUDIT_UNAVAILABLE' });
     expect(trail.healthy().ok).toBe(false);
     expect((await metrics.auditWriteFailures.get()).values.find((v) => v.labels.kind === 'intent')?.value).toBe(1);
@@ -81,10 +92,10 @@ describe('Function: audited, a real call', () => {
       actor,
       'disassociateConnectionFromLag',
       input,
-      async () => {
+      opening(() => {
         seenWhileAttempting = lines();
         return success;
-      },
+      }),
       { change: true },
     );
     expect(result).toBe(success);
@@ -92,40 +103,67 @@ describe('Function: audited, a real call', () => {
     expect(rest).toEqual([]);
     expect(seenWhileAttempting).toEqual([intent]);
     const who = { requestId: 'req-7', caller: 'alice', roles: ['dx:operate'], operation: 'disassociateConnectionFromLag', clientRequestId: 'chg-42' };
-    expect(intent).toMatchObject({ kind: 'intent', ...who, input: { ...input, expectedPlanToken: expect.stringMatching(/^sha256:/) } });
-    expect(outcome).toMatchObject({ kind: 'outcome', intentId: intent!.id, ...who, input: intent!.input, outcome: 'SUCCESS', awsRequestId: 'aws-req-1' });
+    expect(intent).toMatchObject({ kind: 'intent', ...who, fingerprint: 'fingerprint-1', input: { ...input, expectedPlanToken: expect.stringMatching(/^sha256:/) } });
+    expect(outcome).toMatchObject({
+      kind: 'outcome',
+      intentId: intent!.id,
+      ...who,
+      input: intent!.input,
+      outcome: 'SUCCESS',
+      awsRequestId: 'aws-req-1',
+      sent: true,
+      uncertain: false,
+    });
     expect(outcome!.durationMs).toBeGreaterThanOrEqual(0);
   });
 
-  it("records a typed member's code, and a thrown error's code, as the outcome", async () => {
+  it("records a typed member's code, and a thrown error's code, as the outcome; a sent call that failed is uncertain", async () => {
     const { trail, lines } = await fileTrail();
-    await audited(trail, actor, 'disassociateConnectionFromLag', input, async () => ({ __typename: 'MinimumLinksViolation', code: 'MINIMUM_LINKS_VIOLATION', awsRequestId: 'aws-2' }), {
+    await audited(
+      trail,
+      actor,
+      'disassociateConnectionFromLag',
+      input,
+      opening(async () => ({ __typename: 'MinimumLinksViolation', code: 'MINIMUM_LINKS_VIOLATION', awsRequestId: 'aws-2' })),
+      { change: true },
+    );
+    await audited(trail, actor, 'disassociateConnectionFromLag', input, opening(async () => ({ __typename: 'AwsServiceError', code: 'AWS_UNAVAILABLE', awsRequestId: null })), {
       change: true,
     });
+    await expect(
+      audited(trail, actor, 'disassociateConnectionFromLag', input, opening(async () => {
+        throw new TypeError('a bug');
+      }), { change: true }),
+    ).rejects.toThrow('a bug');
+    expect(lines().map((r) => [r.kind, r.outcome, r.sent, r.uncertain])).toEqual([
+      ['intent', undefined, undefined, undefined],
+      ['outcome', 'MINIMUM_LINKS_VIOLATION', true, false],
+      ['intent', undefined, undefined, undefined],
+      ['outcome', 'AWS_UNAVAILABLE', true, true],
+      ['intent', undefined, undefined, undefined],
+      ['outcome', 'INTERNAL_SERVER_ERROR', true, true],
+    ]);
+  });
+
+  it('leaves one attempt record, and no intent, for a real call refused before its intent (bad input, no permission)', async () => {
+    const { trail, lines } = await fileTrail();
+    const refused = { __typename: 'InvalidInput', code: 'BAD_USER_INPUT', field: 'lagId', awsRequestId: null };
+    await audited(trail, actor, 'disassociateConnectionFromLag', input, async () => refused, { change: true });
     const forbidden = new GatewayError('FORBIDDEN', 'no', { httpStatus: 403 });
     await expect(
       audited(trail, actor, 'disassociateConnectionFromLag', input, async () => {
         throw forbidden;
       }, { change: true }),
     ).rejects.toBe(forbidden);
-    await expect(
-      audited(trail, actor, 'disassociateConnectionFromLag', input, async () => {
-        throw new TypeError('a bug');
-      }, { change: true }),
-    ).rejects.toThrow('a bug');
-    expect(lines().map((r) => [r.kind, r.outcome, r.awsRequestId])).toEqual([
-      ['intent', undefined, undefined],
-      ['outcome', 'MINIMUM_LINKS_VIOLATION', 'aws-2'],
-      ['intent', undefined, undefined],
-      ['outcome', 'FORBIDDEN', null],
-      ['intent', undefined, undefined],
-      ['outcome', 'INTERNAL_SERVER_ERROR', null],
+    expect(lines().map((r) => [r.kind, r.outcome])).toEqual([
+      ['attempt', 'BAD_USER_INPUT'],
+      ['attempt', 'FORBIDDEN'],
     ]);
   });
 
   it('records clientRequestId as null when none was sent', async () => {
     const { trail, lines } = await fileTrail();
-    await audited(trail, actor, 'disassociateConnectionFromLag', { connectionId: 'dxcon-allow01a', lagId: 'dxlag-allow001' }, async () => success, { change: true });
+    await audited(trail, actor, 'disassociateConnectionFromLag', { connectionId: 'dxcon-allow01a', lagId: 'dxlag-allow001' }, opening(() => success), { change: true });
     expect(lines().map((r) => r.clientRequestId)).toEqual([null, null]);
   });
 });

@@ -118,8 +118,9 @@ describe('Function: createAuditTrail, with AUDIT_LOG_FILE', () => {
     expect(outcome).toMatchObject({ kind: 'outcome', intentId: intent!.id, ...result, ...subject(), time: expect.any(String) });
     expect(outcome!.id).not.toBe(intent!.id);
     expect(Object.keys(intent!).sort()).toEqual(['caller', 'clientRequestId', 'deadline', 'id', 'input', 'kind', 'operation', 'requestId', 'roles', 'time']);
-    // By its deadline (the AWS client's default windows here) the attempt has ended, whatever happened to it.
-    expect(Date.parse(intent!.deadline) - Date.parse(intent!.time)).toBe(70_000);
+    // By its deadline (the AWS client's default windows here: timing.ts) the attempt has ended, whatever happened to it:
+    // a send window of 10 + 5 + 2 × 10 s, a call window of 3 × 10 + 2 s, the last attempt's 2 × 10 s and AWS's 20 s.
+    expect(Date.parse(intent!.deadline) - Date.parse(intent!.time)).toBe(107_000);
     expect(Object.keys(outcome!).sort()).toEqual([
       'awsRequestId', 'caller', 'clientRequestId', 'durationMs', 'id', 'input', 'intentId', 'kind', 'operation', 'outcome', 'requestId', 'roles', 'time',
     ]);
@@ -197,7 +198,13 @@ describe('Function: createAuditTrail, when a write fails', () => {
     mkdirSync(dir);
     await trail.intent(subject({ requestId: 'after' }));
     expect(trail.healthy()).toEqual({ ok: true });
-    expect(linesOf(file).map((r) => r.requestId)).toEqual(['after']);
+    // The refused intent's outcome, owed since, lands once the sink takes writes again.
+    await trail.close();
+    expect(linesOf(file).map((r) => [r.kind, r.requestId, r.outcome])).toEqual([
+      ['intent', 'after', undefined],
+      ['outcome', 'lost', 'AUDIT_UNAVAILABLE'],
+    ]);
+    expect(await failures(metrics)).toEqual({ intent: 1, outcome: 1, attempt: 1 });
   });
 
   it('leaves no half record behind when the disk fills in the middle of a line', async () => {
@@ -207,7 +214,13 @@ describe('Function: createAuditTrail, when a write fails', () => {
     disk.fillsMidLine = true;
     await expect(trail.intent(subject({ requestId: 'torn' }))).rejects.toThrow(AuditUnwritable);
     await trail.intent(subject({ requestId: 'next' }));
-    expect(linesOf(file).map((r) => r.requestId)).toEqual(['first', 'next']);
+    await trail.close();
+    // Every line whole (linesOf parses each); the refused intent is followed by the outcome that says nothing was done.
+    expect(linesOf(file).map((r) => [r.kind, r.requestId])).toEqual([
+      ['intent', 'first'],
+      ['outcome', 'torn'],
+      ['intent', 'next'],
+    ]);
   });
 });
 
